@@ -1,0 +1,17 @@
+// An OpenAI-style chat message, as it appears in prompts.jsonl and in the
+// request body sent to the engine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace l4lab {
+
+struct ChatMessage {
+  std::string role;     // "system" | "user" | "assistant"
+  std::string content;
+};
+
+using Conversation = std::vector<ChatMessage>;
+
+}  // namespace l4lab
