@@ -1,0 +1,85 @@
+#include "engine/flag_probe.h"
+
+#include <algorithm>
+
+#include "engine/child_process.h"
+
+namespace l4lab::engine {
+
+namespace {
+
+bool is_flag_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.';
+}
+
+std::string join(const std::vector<std::string>& v, const std::string& sep) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+bool help_lists_flag(const std::string& help, const std::string& flag) {
+  for (size_t pos = help.find(flag); pos != std::string::npos; pos = help.find(flag, pos + 1)) {
+    const bool start_ok = pos == 0 || !is_flag_char(help[pos - 1]);
+    const size_t end = pos + flag.size();
+    const bool end_ok = end == help.size() || !is_flag_char(help[end]);
+    if (start_ok && end_ok) return true;
+  }
+  return false;
+}
+
+ProbeResult judge_probe(const std::vector<std::string>& flags, const std::string& help,
+                        const std::string& probe_desc, const std::string& unsupported_note) {
+  ProbeResult r;
+  r.ran = true;
+  for (const auto& f : flags)
+    if (!help_lists_flag(help, f)) r.missing.push_back(f);
+  const auto lines = std::count(help.begin(), help.end(), '\n');
+  r.evidence = probe_desc + " (" + std::to_string(lines) + " lines of help) does not list " +
+               (r.missing.empty() ? "-" : join(r.missing, ", "));
+  if (r.missing.empty()) {
+    r.evidence = probe_desc + " (" + std::to_string(lines) + " lines of help) lists all of " +
+                 join(flags, ", ");
+  } else {
+    r.reason = "the installed engine does not accept " + join(r.missing, ", ");
+    if (!unsupported_note.empty()) r.reason += ": " + unsupported_note;
+  }
+  return r;
+}
+
+ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx) {
+  const auto argv = probe_argv(c, ctx);
+  const std::string desc = "`" + join(argv, " ") + "`";
+  ProbeResult r;
+  if (argv.empty()) {
+    r.reason = "no probe command";
+    r.evidence = "config has no probe.argv and no default for kind " + c.engine.kind;
+    return r;
+  }
+  std::map<std::string, std::string> env = c.engine.env;
+  auto cap = run_capture(argv, 60, env);
+  if (!cap.ok()) {
+    r.reason = "the engine's probe could not run: " + cap.error().message();
+    r.evidence = desc + ": " + cap.error().message();
+    return r;
+  }
+  if (cap->timed_out) {
+    r.reason = "the engine's probe did not finish within 60 s";
+    r.evidence = desc + " timed out";
+    return r;
+  }
+  // Many CLIs print help with exit 0; a non-zero exit with output is still
+  // judged by its text (argparse prints usage to stderr on some errors).
+  if (cap->output.empty()) {
+    r.reason = "the engine's probe printed nothing";
+    r.evidence = desc + ": " + cap->status.describe() + ", no output";
+    return r;
+  }
+  return judge_probe(flags_to_probe(c), cap->output, desc + " (" + cap->status.describe() + ")",
+                     c.unsupported_note);
+}
+
+}  // namespace l4lab::engine

@@ -1,0 +1,40 @@
+#include "engine/flag_probe.h"
+
+#include <gtest/gtest.h>
+
+namespace l4lab::engine {
+namespace {
+
+const char* kHelp =
+    "usage: vllm serve [-h] [--port PORT]\n"
+    "  --enable-chunked-prefill, --no-enable-chunked-prefill\n"
+    "  --port-range RANGE\n"
+    "  --kv-cache-dtype {auto,fp8}\n"
+    "  [--enforce-eager]\n";
+
+TEST(FlagProbe, MatchesWholeFlagsOnly) {
+  EXPECT_TRUE(help_lists_flag(kHelp, "--port"));
+  EXPECT_TRUE(help_lists_flag(kHelp, "--no-enable-chunked-prefill"));
+  EXPECT_TRUE(help_lists_flag(kHelp, "--enable-chunked-prefill"));
+  EXPECT_TRUE(help_lists_flag(kHelp, "--enforce-eager"));
+  EXPECT_TRUE(help_lists_flag(kHelp, "--kv-cache-dtype"));
+  EXPECT_FALSE(help_lists_flag(kHelp, "--kv-cache"));
+  EXPECT_FALSE(help_lists_flag(kHelp, "--tokenizer-pool-size"));
+  EXPECT_FALSE(help_lists_flag("--port-range X", "--port"));
+}
+
+TEST(FlagProbe, JudgesMissingFlagsWithEvidence) {
+  auto r = judge_probe({"--port", "--tokenizer-pool-size"}, kHelp, "`vllm serve --help=all`",
+                       "removed in v0.10.0");
+  EXPECT_TRUE(r.ran);
+  ASSERT_EQ(r.missing, std::vector<std::string>{"--tokenizer-pool-size"});
+  EXPECT_NE(r.reason.find("--tokenizer-pool-size"), std::string::npos);
+  EXPECT_NE(r.reason.find("removed in v0.10.0"), std::string::npos);
+  EXPECT_NE(r.evidence.find("vllm serve --help=all"), std::string::npos);
+  auto ok = judge_probe({"--port"}, kHelp, "`x`", "");
+  EXPECT_TRUE(ok.missing.empty());
+  EXPECT_TRUE(ok.reason.empty());
+}
+
+}  // namespace
+}  // namespace l4lab::engine

@@ -1,0 +1,118 @@
+#include "engine/yaml_fields.h"
+
+namespace l4lab::engine {
+
+std::string YamlFields::where(const YAML::Node& n) const {
+  if (n && n.Mark().line >= 0) return file_ + ":" + std::to_string(n.Mark().line + 1);
+  return file_;
+}
+
+void YamlFields::fail(const YAML::Node& at, const std::string& message) {
+  errors_.push_back(where(at) + ": " + message);
+}
+
+Error YamlFields::error() const {
+  std::string m;
+  for (const auto& e : errors_) m += (m.empty() ? "" : "; ") + e;
+  return Error(m);
+}
+
+std::string YamlFields::str(const YAML::Node& parent, const std::string& key, bool required) {
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) {
+    if (required) fail(parent, "missing field '" + key + "'");
+    return {};
+  }
+  if (!n.IsScalar()) {
+    fail(n, "field '" + key + "' must be a string");
+    return {};
+  }
+  return n.Scalar();
+}
+
+bool YamlFields::boolean(const YAML::Node& parent, const std::string& key, bool dflt) {
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return dflt;
+  try {
+    return n.as<bool>();
+  } catch (const YAML::Exception&) {
+    fail(n, "field '" + key + "' must be true or false");
+    return dflt;
+  }
+}
+
+double YamlFields::number(const YAML::Node& parent, const std::string& key, double dflt) {
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return dflt;
+  try {
+    return n.as<double>();
+  } catch (const YAML::Exception&) {
+    fail(n,
+         "field '" + key + "' must be a number, got '" + (n.IsScalar() ? n.Scalar() : "?") + "'");
+    return dflt;
+  }
+}
+
+std::vector<std::string> YamlFields::str_list(const YAML::Node& parent, const std::string& key) {
+  std::vector<std::string> out;
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return out;
+  if (!n.IsSequence()) {
+    fail(n, "field '" + key + "' must be a list");
+    return out;
+  }
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      fail(item, "field '" + key + "' must hold only strings");
+      continue;
+    }
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+std::vector<std::string> YamlFields::argv_list(const YAML::Node& parent, const std::string& key) {
+  std::vector<std::string> out;
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return out;
+  if (!n.IsSequence()) {
+    fail(n, "field '" + key + "' must be a list");
+    return out;
+  }
+  for (const auto& item : n) {
+    if (item.IsScalar()) {
+      out.push_back(item.Scalar());
+    } else if (item.IsSequence()) {
+      for (const auto& sub : item) {
+        if (sub.IsScalar())
+          out.push_back(sub.Scalar());
+        else
+          fail(sub, "field '" + key + "': nested items must be strings");
+      }
+    } else {
+      fail(item, "field '" + key + "' must hold strings or lists of strings");
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> YamlFields::str_map(const YAML::Node& parent,
+                                                       const std::string& key) {
+  std::map<std::string, std::string> out;
+  YAML::Node n = parent[key];
+  if (!n || n.IsNull()) return out;
+  if (!n.IsMap()) {
+    fail(n, "field '" + key + "' must be a mapping");
+    return out;
+  }
+  for (const auto& kv : n) {
+    if (!kv.second.IsScalar()) {
+      fail(kv.second, "value of '" + key + "." + kv.first.Scalar() + "' must be a string");
+      continue;
+    }
+    out[kv.first.Scalar()] = kv.second.Scalar();
+  }
+  return out;
+}
+
+}  // namespace l4lab::engine

@@ -1,0 +1,39 @@
+// Typed field access on yaml-cpp nodes that collects errors naming the file,
+// line and field, so a config or plan is parsed into a plain struct in one
+// pass and every mistake is reported where it is.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace l4lab::engine {
+
+class YamlFields {
+ public:
+  explicit YamlFields(std::string file) : file_(std::move(file)) {}
+
+  std::string str(const YAML::Node& parent, const std::string& key, bool required);
+  bool boolean(const YAML::Node& parent, const std::string& key, bool dflt);
+  double number(const YAML::Node& parent, const std::string& key, double dflt);
+  std::vector<std::string> str_list(const YAML::Node& parent, const std::string& key);
+  // Like str_list, but items may themselves be lists (e.g. [--flag, value]),
+  // flattened in order: argv written as readable flag/value pairs.
+  std::vector<std::string> argv_list(const YAML::Node& parent, const std::string& key);
+  std::map<std::string, std::string> str_map(const YAML::Node& parent, const std::string& key);
+  void fail(const YAML::Node& at, const std::string& message);
+
+  bool ok() const { return errors_.empty(); }
+  Error error() const;
+
+ private:
+  std::string where(const YAML::Node& n) const;
+  std::string file_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace l4lab::engine
