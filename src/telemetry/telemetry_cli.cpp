@@ -1,0 +1,87 @@
+#include "telemetry/telemetry_cli.h"
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/commands.h"
+#include "telemetry/gpu_sampler.h"
+
+namespace l4lab::telemetry {
+
+namespace {
+
+double process_cpu_s() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+}
+
+struct SampleOpts {
+  double seconds = 10;
+  double hz = 10;
+  std::string out = "gpu_samples.jsonl";
+  std::string source = "auto";
+};
+
+int run_sample(const SampleOpts& o) {
+  const double cpu0 = process_cpu_s();
+  GpuSampler g;
+  auto st = g.start(o.out, o.hz, o.source);
+  if (!st.ok()) {
+    std::cerr << "telemetry sample: " << st.error().message() << "\n";
+    return 2;
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+  auto stats = g.stop();
+  const double cpu = process_cpu_s() - cpu0;
+  const GpuInfo& info = g.info();
+  nlohmann::json j = {
+      {"source", stats.source},
+      {"reason", stats.reason},
+      {"out", o.out},
+      {"hz_requested", o.hz},
+      {"samples", stats.samples},
+      {"ticks", stats.ticks},
+      {"errors", stats.errors},
+      {"wall_s", stats.wall_s},
+      {"ticks_per_s", stats.wall_s > 0 ? stats.ticks / stats.wall_s : 0},
+      {"sampler_thread_cpu_s", stats.thread_cpu_s},
+      {"sampler_thread_cpu_pct_of_one_core",
+       stats.wall_s > 0 ? 100.0 * stats.thread_cpu_s / stats.wall_s : 0},
+      {"process_cpu_s", cpu},
+      {"process_cpu_pct_of_one_core", stats.wall_s > 0 ? 100.0 * cpu / stats.wall_s : 0},
+      {"gpu",
+       {{"count", info.count},
+        {"name", info.name},
+        {"mem_total_mib", info.mem_total_mib ? nlohmann::json(*info.mem_total_mib) : nullptr},
+        {"driver", info.driver},
+        {"cuda", info.cuda}}},
+      {"note", stats.source == "nvidia-smi"
+                   ? "process CPU excludes the nvidia-smi child's own CPU time"
+                   : ""}};
+  std::cout << j.dump(2) << "\n";
+  return stats.source == "none" && o.source != "none" ? 1 : 0;
+}
+
+}  // namespace
+
+void register_telemetry_commands(CLI::App& app) {
+  auto* tel = app.add_subcommand("telemetry", "GPU telemetry tools (the run-time sampler alone)");
+  tel->require_subcommand(1);
+  auto opts = std::make_shared<SampleOpts>();
+  auto* s = tel->add_subcommand("sample", "Sample GPUs at --hz for --seconds into a JSONL file");
+  s->add_option("--seconds", opts->seconds, "How long to sample")->capture_default_str();
+  s->add_option("--hz", opts->hz, "Samples per second")->capture_default_str();
+  s->add_option("--out", opts->out, "gpu_samples.jsonl to write")->capture_default_str();
+  s->add_option("--source", opts->source, "auto | nvml | nvidia-smi | synthetic | none")
+      ->check(CLI::IsMember({"auto", "nvml", "nvidia-smi", "synthetic", "none"}))
+      ->capture_default_str();
+  s->callback([opts] { l4lab::cli::exit_code = run_sample(*opts); });
+}
+
+}  // namespace l4lab::telemetry
