@@ -1,0 +1,101 @@
+#include "analysis/group_metrics.h"
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+
+#include "analysis/percentile.h"
+
+namespace l4lab::analysis {
+
+Dist summarize(std::vector<double>& values) {
+  Dist d;
+  d.n = values.size();
+  if (values.empty()) return d;
+  std::sort(values.begin(), values.end());
+  // A plain sum in sorted order: deterministic; numpy's pairwise mean agrees
+  // to ~1e-12 relative (the Python cross-check uses that tolerance for means).
+  double sum = 0;
+  for (double v : values) sum += v;
+  d.mean = sum / static_cast<double>(values.size());
+  d.p50 = percentile_sorted(values, 50);
+  d.p95 = percentile_sorted(values, 95);
+  d.p99 = percentile_sorted(values, 99);
+  d.min = values.front();
+  d.max = values.back();
+  return d;
+}
+
+bool meets_slos(const RequestSample& r, const AnalysisOptions& o) {
+  if (!r.ok) return false;
+  if (o.slo_ttft_ms && !(r.ttft_ms <= *o.slo_ttft_ms)) return false;
+  if (o.slo_tpot_ms) {
+    const double tpot = std::isnan(r.tpot_ms) ? 0.0 : r.tpot_ms;
+    if (!(tpot <= *o.slo_tpot_ms)) return false;
+  }
+  if (o.slo_e2e_ms && !(r.e2e_ms <= *o.slo_e2e_ms)) return false;
+  return true;
+}
+
+Window measurement_window(std::span<const RequestSample> reqs) {
+  int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
+  for (const auto& r : reqs) {
+    if (!r.measured || !r.t_sent_ns || !r.t_end_ns) continue;
+    lo = std::min(lo, *r.t_sent_ns);
+    hi = std::max(hi, *r.t_end_ns);
+  }
+  if (hi <= lo) return {};
+  return {lo, hi};
+}
+
+GroupMetrics compute_group(std::span<const RequestSample* const> reqs, double window_s,
+                           const AnalysisOptions& o) {
+  GroupMetrics g;
+  g.window_s = window_s;
+  std::vector<double> ttft, tpot, itl, e2e, ttft_s, e2e_s;
+  for (const RequestSample* r : reqs) {
+    if (!r->measured) continue;
+    ++g.requests;
+    if (r->prompt_count_mismatch) {
+      ++g.prompt_compared;
+      if (!*r->prompt_count_mismatch) ++g.prompt_agree;
+    }
+    if (!r->ok) {
+      ++g.failed;
+      ++g.failures[r->failure_class][r->failure_detail.empty() ? "-" : r->failure_detail];
+      continue;
+    }
+    ++g.ok;
+    g.prompt_tokens += r->prompt_tokens();
+    g.output_tokens += r->completion_tokens;
+    if (!std::isnan(r->ttft_ms)) ttft.push_back(r->ttft_ms);
+    if (!std::isnan(r->tpot_ms)) tpot.push_back(r->tpot_ms);
+    if (!std::isnan(r->e2e_ms)) e2e.push_back(r->e2e_ms);
+    if (!std::isnan(r->ttft_sched_ms)) ttft_s.push_back(r->ttft_sched_ms);
+    if (!std::isnan(r->e2e_sched_ms)) e2e_s.push_back(r->e2e_sched_ms);
+    itl.insert(itl.end(), r->itl_ms.begin(), r->itl_ms.end());
+    if (meets_slos(*r, o)) ++g.good;
+  }
+  g.ttft_ms = summarize(ttft);
+  g.tpot_ms = summarize(tpot);
+  g.itl_ms = summarize(itl);
+  g.e2e_ms = summarize(e2e);
+  g.ttft_sched_ms = summarize(ttft_s);
+  g.e2e_sched_ms = summarize(e2e_s);
+  if (g.requests > 0) {
+    g.success_rate = static_cast<double>(g.ok) / static_cast<double>(g.requests);
+    g.goodput_fraction = static_cast<double>(g.good) / static_cast<double>(g.requests);
+  }
+  if (g.prompt_compared > 0)
+    g.prompt_agreement_rate =
+        static_cast<double>(g.prompt_agree) / static_cast<double>(g.prompt_compared);
+  if (window_s > 0) {
+    g.request_throughput = static_cast<double>(g.ok) / window_s;
+    g.output_throughput = static_cast<double>(g.output_tokens) / window_s;
+    g.total_token_throughput = static_cast<double>(g.prompt_tokens + g.output_tokens) / window_s;
+    g.goodput_rps = static_cast<double>(g.good) / window_s;
+  }
+  return g;
+}
+
+}  // namespace l4lab::analysis

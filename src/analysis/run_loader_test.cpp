@@ -1,0 +1,80 @@
+#include "analysis/run_loader.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/test_util.h"
+
+namespace l4lab::analysis {
+namespace {
+
+using testing::temp_dir;
+using testing::write;
+
+const char* kManifest =
+    R"({"schema":"l4lab.run_manifest/1","config":{"name":"C2","intent":"chunked",
+ "factor":"chunked prefill","file":"configs/vllm/C2.yaml","sha256":"abc"},"trial":2,"simulated":true,
+ "engine":{"name":"vllm","version":"0.11"},"model":"m","workload":{"path":"p","sha256":"w1","count":3},
+ "gpu":null,"gpu_reason":"no driver","outcome":{"status":"oom","reason":"CUDA out of memory",
+ "evidence":null,"exit_code":1},"applied":{"value":"true","evidence":"line"}})";
+
+TEST(RunLoader, ManifestFields) {
+  std::vector<std::string> w;
+  RunManifest m = parse_run_manifest(kManifest, "m.json", w);
+  EXPECT_TRUE(w.empty());
+  EXPECT_EQ(m.config_name, "C2");
+  EXPECT_EQ(m.trial, 2);
+  EXPECT_TRUE(m.simulated);
+  EXPECT_EQ(m.outcome_status, "oom");
+  EXPECT_EQ(m.outcome_reason, "CUDA out of memory");
+  EXPECT_EQ(m.workload_sha256, "w1");
+  EXPECT_EQ(m.engine_version, "0.11");
+  EXPECT_EQ(m.gpu_reason, "no driver");
+  EXPECT_FALSE(m.gpu_mem_total_mib.has_value());
+  parse_run_manifest("{not json", "bad.json", w);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("bad.json"), std::string::npos);
+}
+
+TEST(RunLoader, EngineMetricsKeepOnlyUsedSeries) {
+  std::vector<std::string> w;
+  auto v = parse_engine_metrics(
+      R"({"t_ns":5,"phase":"during","samples":[{"name":"vllm:kv_cache_usage_perc","labels":{"model_name":"m"},"value":0.25},)"
+      R"({"name":"vllm:other","labels":{},"value":1},)"
+      R"({"name":"vllm:e2e_request_latency_seconds_bucket","labels":{"le":"+Inf"},"value":"+Inf"}]})"
+      "\nnot json\n",
+      "e.jsonl", w);
+  ASSERT_EQ(v.size(), 1u);
+  ASSERT_EQ(v[0].samples.size(), 2u);
+  EXPECT_EQ(v[0].samples[0].value, 0.25);
+  EXPECT_EQ(v[0].samples[1].le, "+Inf");
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_NE(w[0].find("e.jsonl:2"), std::string::npos);
+}
+
+TEST(RunLoader, StudyWithMissingTracesStillLoadsTheRest) {
+  const std::string root = temp_dir("study");
+  write(root + "/C1/trial-1/run_manifest.json",
+        R"({"config":{"name":"C1"},"trial":1,"outcome":{"status":"ok"}})");
+  write(
+      root + "/C1/trial-1/traces.jsonl",
+      R"({"request_id":"a","phase":"measured","t_sent_ns":0,"t_first_token_ns":1000000,"t_end_ns":2000000,"chunks":[[1000000,1]],"usage_completion_tokens":1,"ok":true})"
+      "\n");
+  write(root + "/C2/trial-1/run_manifest.json",
+        R"({"config":{"name":"C2"},"trial":1,"outcome":{"status":"crashed","reason":"exit 139"}})");
+  write(root + "/matrix_state.jsonl",
+        R"({"config":"C3","trial":1,"status":"ok","dir":"C3/trial-1"})"
+        "\n");
+  auto s = load_study(root);
+  ASSERT_TRUE(s.ok());
+  ASSERT_EQ(s->runs.size(), 2u);
+  EXPECT_EQ(s->runs[0].requests.size(), 1u);
+  EXPECT_FALSE(s->runs[1].has_traces);
+  ASSERT_FALSE(s->runs[1].warnings.empty());
+  EXPECT_NE(s->runs[1].warnings[0].find("C2/trial-1/traces.jsonl: missing"), std::string::npos);
+  ASSERT_EQ(s->warnings.size(), 1u);
+  EXPECT_NE(s->warnings[0].find("C3/trial-1"), std::string::npos) << s->warnings[0];
+  EXPECT_FALSE(load_study(root + "/nope").ok());
+}
+
+}  // namespace
+}  // namespace l4lab::analysis

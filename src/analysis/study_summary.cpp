@@ -1,0 +1,348 @@
+#include "analysis/study_summary.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <set>
+#include <thread>
+
+namespace l4lab::analysis {
+
+double stat_value(const GroupMetrics& g, Stat s) {
+  switch (s) {
+    case Stat::request_throughput:
+      return g.request_throughput;
+    case Stat::output_throughput:
+      return g.output_throughput;
+    case Stat::total_token_throughput:
+      return g.total_token_throughput;
+    case Stat::goodput_rps:
+      return g.goodput_rps;
+    case Stat::success_rate:
+      return g.success_rate;
+    case Stat::ttft_p50:
+      return g.ttft_ms.p50;
+    case Stat::ttft_p95:
+      return g.ttft_ms.p95;
+    case Stat::ttft_p99:
+      return g.ttft_ms.p99;
+    case Stat::tpot_p50:
+      return g.tpot_ms.p50;
+    case Stat::tpot_p95:
+      return g.tpot_ms.p95;
+    case Stat::tpot_p99:
+      return g.tpot_ms.p99;
+    case Stat::e2e_p50:
+      return g.e2e_ms.p50;
+    case Stat::e2e_p95:
+      return g.e2e_ms.p95;
+    case Stat::e2e_p99:
+      return g.e2e_ms.p99;
+    case Stat::count_:
+      break;
+  }
+  return kNaN;
+}
+
+namespace {
+
+std::vector<const RequestSample*> pointers(const std::vector<RequestSample>& v) {
+  std::vector<const RequestSample*> p;
+  p.reserve(v.size());
+  for (const auto& r : v) p.push_back(&r);
+  return p;
+}
+
+std::map<std::string, GroupMetrics> breakdown(const std::vector<const RequestSample*>& reqs,
+                                              std::string RequestSample::*key, double window_s,
+                                              const AnalysisOptions& o) {
+  std::map<std::string, std::vector<const RequestSample*>> groups;
+  for (const RequestSample* r : reqs)
+    if (r->measured) groups[r->*key].push_back(r);
+  std::map<std::string, GroupMetrics> out;
+  for (auto& [k, v] : groups) out[k.empty() ? "(none)" : k] = compute_group(v, window_s, o);
+  return out;
+}
+
+RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
+  RunSummary s;
+  s.rel_dir = d.rel_dir;
+  s.config = d.config_name;
+  s.trial = d.trial;
+  s.simulated = d.manifest.simulated;
+  s.status = d.manifest.present
+                 ? (d.manifest.outcome_status.empty() ? "unknown" : d.manifest.outcome_status)
+                 : "unknown";
+  s.reason = d.manifest.outcome_reason;
+  if (s.reason.empty() && !d.manifest.present) s.reason = "no run_manifest.json";
+  s.applied = d.manifest.applied_value;
+  s.applied_evidence = d.manifest.applied_evidence;
+  s.schedule_kind = d.bench.schedule_kind;
+  s.open_loop = d.bench.open_loop;
+  s.has_traces = d.has_traces;
+  s.lines_skipped = d.trace_lines_skipped;
+  s.warnings = d.warnings;
+  s.window = measurement_window(d.requests);
+  const double win = s.window.valid() ? s.window.seconds() : 0;
+  const auto reqs = pointers(d.requests);
+  s.all = compute_group(reqs, win, o);
+  s.by_task = breakdown(reqs, &RequestSample::task, win, o);
+  s.by_bucket = breakdown(reqs, &RequestSample::bucket, win, o);
+  s.gpu = summarize_gpu(d.gpu, s.window, d.manifest.gpu_reason);
+  s.engine = summarize_engine(d.engine, s.window);
+  if (s.all.output_tokens > 0 && win > 0) {
+    s.cost_per_mtok =
+        o.price_per_hour * (win / 3600.0) / static_cast<double>(s.all.output_tokens) * 1e6;
+    if (!std::isnan(s.gpu.energy_j))
+      s.energy_per_output_token_j = s.gpu.energy_j / static_cast<double>(s.all.output_tokens);
+  }
+  constexpr std::array<double, 3> qs = {50, 95, 99};
+  const std::array<double, 3> ttft = {s.all.ttft_ms.p50, s.all.ttft_ms.p95, s.all.ttft_ms.p99};
+  const std::array<double, 3> e2e = {s.all.e2e_ms.p50, s.all.e2e_ms.p95, s.all.e2e_ms.p99};
+  for (size_t k = 0; k < 3; ++k) {
+    s.ttft_engine[k] = place_in_histogram(s.engine.ttft, qs[k], ttft[k] / 1000.0);
+    s.e2e_engine[k] = place_in_histogram(s.engine.e2e, qs[k], e2e[k] / 1000.0);
+  }
+  return s;
+}
+
+Spread spread_of(std::vector<double> v) {
+  Spread s;
+  s.per_trial = v;
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+  if (v.empty()) return s;
+  s.min = *std::min_element(v.begin(), v.end());
+  s.max = *std::max_element(v.begin(), v.end());
+  if (v.size() > 1) {
+    double mean = 0;
+    for (double x : v) mean += x;
+    mean /= static_cast<double>(v.size());
+    double ss = 0;
+    for (double x : v) ss += (x - mean) * (x - mean);
+    s.sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  }
+  return s;
+}
+
+Delta make_delta(Stat st, const ConfigSummary& c, const ConfigSummary& base, double confidence,
+                 bool comparable) {
+  Delta d;
+  d.stat = st;
+  const size_t i = static_cast<size_t>(st);
+  d.base = base.point[i];
+  d.value = c.point[i];
+  if (!comparable) {
+    d.verdict = "not comparable";
+    return d;
+  }
+  if (std::isnan(d.base) || std::isnan(d.value)) {
+    d.verdict = "n/a";
+    return d;
+  }
+  d.delta = d.value - d.base;
+  const auto& vb = base.boot.values[i];
+  const auto& vc = c.boot.values[i];
+  std::vector<double> diff;
+  const size_t B = std::min(vb.size(), vc.size());
+  diff.reserve(B);
+  for (size_t b = 0; b < B; ++b) diff.push_back(vc[b] - vb[b]);
+  std::tie(d.lo, d.hi) = percentile_interval(diff, confidence);
+  if (d.base != 0) {
+    d.rel_pct = d.delta / d.base * 100.0;
+    d.rel_lo_pct = d.lo / d.base * 100.0;
+    d.rel_hi_pct = d.hi / d.base * 100.0;
+  }
+  if (std::isnan(d.lo) || std::isnan(d.hi)) {
+    d.verdict = "n/a";
+  } else if (d.lo <= 0 && d.hi >= 0) {
+    d.verdict = "within noise";
+  } else {
+    const bool up = d.lo > 0;
+    d.verdict = (up == higher_is_better(st)) ? "better" : "worse";
+  }
+  return d;
+}
+
+}  // namespace
+
+StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
+  StudySummary st;
+  st.options = o;
+  st.runs_dir = data.runs_dir;
+  st.baseline = o.baseline;
+  st.warnings = data.warnings;
+  st.runs.resize(data.runs.size());
+  for (size_t i = 0; i < data.runs.size(); ++i) st.runs[i] = summarize_run(data.runs[i], o);
+
+  // Group runs into configurations, in name order.
+  std::map<std::string, std::vector<size_t>> by_cfg;
+  for (size_t i = 0; i < data.runs.size(); ++i) by_cfg[data.runs[i].config_name].push_back(i);
+  for (auto& [name, idx] : by_cfg) {
+    ConfigSummary c;
+    c.name = name;
+    c.runs = idx;
+    c.is_baseline = name == o.baseline;
+    std::vector<const RequestSample*> pooled;
+    double window = 0, energy = 0, energy_s = 0;
+    int64_t energy_tokens = 0;
+    std::set<std::string> workloads;
+    for (size_t i : idx) {
+      const RunData& d = data.runs[i];
+      const RunSummary& r = st.runs[i];
+      if (c.intent.empty()) c.intent = d.manifest.config_intent;
+      if (c.factor.empty()) c.factor = d.manifest.config_factor;
+      c.simulated = c.simulated || d.manifest.simulated;
+      if (!d.manifest.workload_sha256.empty()) workloads.insert(d.manifest.workload_sha256);
+      if (r.all.ok == 0) {
+        std::string why = r.status;
+        if (!r.reason.empty()) why += " (" + r.reason + ")";
+        if (!r.has_traces)
+          why += "; no traces.jsonl";
+        else if (r.all.requests == 0)
+          why += "; no measured requests in traces.jsonl";
+        else
+          why += "; no successful request";
+        c.not_run.push_back(fmt::format("trial-{}: {}", r.trial, why));
+      }
+      if (r.window.valid()) {
+        for (const auto& q : d.requests) pooled.push_back(&q);
+        window += r.window.seconds();
+      }
+      auto mx = [](double& acc, double v) {
+        if (!std::isnan(v)) acc = std::isnan(acc) ? v : std::max(acc, v);
+      };
+      mx(c.vram_peak_mib, r.gpu.vram_peak_mib);
+      if (!std::isnan(r.gpu.headroom_mib))
+        c.headroom_mib = std::isnan(c.headroom_mib) ? r.gpu.headroom_mib
+                                                    : std::min(c.headroom_mib, r.gpu.headroom_mib);
+      mx(c.kv_usage_max, r.engine.kv_usage_max);
+      if (r.engine.preemptions)
+        c.preemptions = (std::isnan(c.preemptions) ? 0 : c.preemptions) + *r.engine.preemptions;
+      if (!std::isnan(r.gpu.energy_j)) {
+        energy += r.gpu.energy_j;
+        energy_s += r.gpu.covered_s;
+        energy_tokens += r.all.output_tokens;
+      }
+    }
+    if (workloads.size() > 1)
+      c.flags.push_back(fmt::format("trials of {} used {} different workloads (prompts sha256)",
+                                    name, workloads.size()));
+    c.pooled = compute_group(pooled, window, o);
+    c.by_task = breakdown(pooled, &RequestSample::task, window, o);
+    c.by_bucket = breakdown(pooled, &RequestSample::bucket, window, o);
+    c.has_data = c.pooled.ok > 0;
+    if (energy_s > 0) c.mean_power_w = energy / energy_s;
+    if (energy_tokens > 0)
+      c.energy_per_output_token_j = energy / static_cast<double>(energy_tokens);
+    if (c.pooled.output_tokens > 0 && window > 0)
+      c.cost_per_mtok =
+          o.price_per_hour * (window / 3600.0) / static_cast<double>(c.pooled.output_tokens) * 1e6;
+    for (size_t s = 0; s < kStatCount; ++s) {
+      c.point[s] = stat_value(c.pooled, static_cast<Stat>(s));
+      std::vector<double> per;
+      for (size_t i : idx) per.push_back(stat_value(st.runs[i].all, static_cast<Stat>(s)));
+      c.spread[s] = spread_of(per);
+    }
+    auto slo = [&](const char* n, const std::optional<double>& lim, const Dist& d,
+                   double RequestSample::*f) {
+      if (!lim || !c.has_data) return;
+      SloCheck k;
+      k.slo = n;
+      k.limit_ms = *lim;
+      k.p95_ms = d.p95;
+      size_t over = 0, ok = 0;
+      for (const RequestSample* r : pooled) {
+        if (!r->measured || !r->ok) continue;
+        ++ok;
+        const double v = std::isnan(r->*f) ? 0.0 : r->*f;
+        if (v > *lim) ++over;
+      }
+      if (ok) k.miss_fraction = static_cast<double>(over) / static_cast<double>(ok);
+      k.broken = d.p95 > *lim;
+      c.slos.push_back(k);
+    };
+    slo("ttft", o.slo_ttft_ms, c.pooled.ttft_ms, &RequestSample::ttft_ms);
+    slo("tpot", o.slo_tpot_ms, c.pooled.tpot_ms, &RequestSample::tpot_ms);
+    slo("e2e", o.slo_e2e_ms, c.pooled.e2e_ms, &RequestSample::e2e_ms);
+    st.any_simulated = st.any_simulated || c.simulated;
+    st.configs.push_back(std::move(c));
+  }
+
+  // Bootstrap each configuration on its own stream, in parallel.
+  std::vector<std::vector<TrialInput>> inputs(st.configs.size());
+  for (size_t k = 0; k < st.configs.size(); ++k)
+    for (size_t i : st.configs[k].runs) {
+      TrialInput t;
+      const RunSummary& r = st.runs[i];
+      if (!r.window.valid()) continue;
+      for (const auto& q : data.runs[i].requests)
+        if (q.measured) t.requests.push_back(&q);
+      t.window_s = r.window.seconds();
+      inputs[k].push_back(std::move(t));
+    }
+  std::atomic<size_t> next{0};
+  const unsigned n_threads = std::max(
+      1u, std::min<unsigned>(std::thread::hardware_concurrency(),
+                             static_cast<unsigned>(std::max<size_t>(1, st.configs.size()))));
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < n_threads; ++t)
+    pool.emplace_back([&] {
+      for (size_t k = next++; k < st.configs.size(); k = next++)
+        st.configs[k].boot = bootstrap_config(inputs[k], st.configs[k].name, o);
+    });
+  for (auto& th : pool) th.join();
+
+  // Deltas against the baseline, with comparability checks on the manifests.
+  const ConfigSummary* base = nullptr;
+  for (const auto& c : st.configs)
+    if (c.name == o.baseline) base = &c;
+  st.baseline_found = base != nullptr && base->has_data;
+  if (!base) {
+    st.warnings.push_back(
+        fmt::format("baseline configuration '{}' not found: no deltas (choose one with --baseline)",
+                    o.baseline));
+  } else if (!base->has_data) {
+    st.warnings.push_back(fmt::format(
+        "baseline configuration '{}' has no successful request: no deltas", o.baseline));
+  }
+  const RunData* base_run = nullptr;
+  if (base)
+    for (size_t i : base->runs)
+      if (data.runs[i].manifest.present) {
+        base_run = &data.runs[i];
+        break;
+      }
+  for (auto& c : st.configs) {
+    bool comparable = true;
+    if (base_run && !c.is_baseline) {
+      for (size_t i : c.runs) {
+        const RunManifest& m = data.runs[i].manifest;
+        const RunManifest& b = base_run->manifest;
+        if (!m.present) continue;
+        if (m.workload_sha256 != b.workload_sha256) {
+          comparable = false;
+          c.flags.push_back(fmt::format(
+              "{}: workload differs from the baseline's ({} vs {}): deltas not comparable",
+              data.runs[i].rel_dir, m.workload_sha256.substr(0, 12),
+              b.workload_sha256.substr(0, 12)));
+        }
+        if (m.engine_version != b.engine_version)
+          c.flags.push_back(fmt::format("{}: engine version {} differs from the baseline's {}",
+                                        data.runs[i].rel_dir, m.engine_version, b.engine_version));
+        if (m.model != b.model)
+          c.flags.push_back(fmt::format("{}: model {} differs from the baseline's {}",
+                                        data.runs[i].rel_dir, m.model, b.model));
+      }
+    }
+    if (!st.baseline_found || c.is_baseline || !c.has_data) continue;
+    for (Stat s : kDeltaStats) {
+      if (s == Stat::goodput_rps && !o.any_slo()) continue;
+      c.deltas.push_back(make_delta(s, c, *base, o.confidence, comparable));
+    }
+  }
+  return st;
+}
+
+}  // namespace l4lab::analysis

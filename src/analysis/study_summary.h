@@ -1,0 +1,114 @@
+// The whole analysis of a RUNS_DIR: per run, per configuration (trials pooled
+// and per trial), intervals, deltas against the baseline with a verdict, SLO
+// breaks and comparability flags. Pure: StudyData in, numbers out; the report
+// and `verify` both call summarize_study(), so verify recomputes exactly what
+// the report wrote.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "analysis/analysis_options.h"
+#include "analysis/bootstrap.h"
+#include "analysis/group_metrics.h"
+#include "analysis/resource_metrics.h"
+#include "analysis/run_loader.h"
+
+namespace l4lab::analysis {
+
+double stat_value(const GroupMetrics& g, Stat s);
+
+struct RunSummary {
+  std::string rel_dir;
+  std::string config;
+  int trial = 0;
+  bool simulated = false;
+  std::string status;  // manifest outcome.status, "unknown" without a manifest
+  std::string reason;
+  std::string applied;
+  std::string applied_evidence;
+  std::string schedule_kind;
+  bool open_loop = false;
+  bool has_traces = false;
+  size_t lines_skipped = 0;
+  Window window;
+  GroupMetrics all;
+  std::map<std::string, GroupMetrics> by_task, by_bucket;
+  GpuSummary gpu;
+  EngineSummary engine;
+  double cost_per_mtok = kNaN;
+  double energy_per_output_token_j = kNaN;
+  std::array<HistPlacement, 3> ttft_engine{}, e2e_engine{};  // p50, p95, p99
+  std::vector<std::string> warnings;
+};
+
+struct Delta {
+  Stat stat = Stat::request_throughput;
+  double base = kNaN, value = kNaN;
+  double delta = kNaN, lo = kNaN, hi = kNaN;  // value - base and its interval
+  double rel_pct = kNaN, rel_lo_pct = kNaN, rel_hi_pct = kNaN;
+  std::string verdict;  // better | worse | within noise | not comparable | n/a
+};
+
+struct Spread {
+  std::vector<double> per_trial;
+  double min = kNaN, max = kNaN, sd = kNaN;
+};
+
+struct SloCheck {
+  std::string slo;  // ttft | tpot | e2e
+  double limit_ms = kNaN;
+  double p95_ms = kNaN;
+  double miss_fraction = kNaN;  // ok requests over the limit / ok requests
+  bool broken = false;          // p95 above the limit
+};
+
+struct ConfigSummary {
+  std::string name;
+  std::string intent;
+  std::string factor;
+  bool simulated = false;
+  bool is_baseline = false;
+  std::vector<size_t> runs;          // indices into StudySummary::runs
+  bool has_data = false;             // at least one ok measured request
+  std::vector<std::string> not_run;  // "trial-2: oom (reason)" for trials without data
+  GroupMetrics pooled;
+  std::map<std::string, GroupMetrics> by_task, by_bucket;
+  double vram_peak_mib = kNaN, headroom_mib = kNaN, mean_power_w = kNaN;
+  double energy_per_output_token_j = kNaN;
+  double kv_usage_max = kNaN;
+  double preemptions = kNaN;
+  double cost_per_mtok = kNaN;
+  std::array<double, kStatCount> point{};
+  BootstrapResult boot;
+  std::array<Spread, kStatCount> spread;
+  std::vector<Delta> deltas;  // empty for the baseline
+  std::vector<SloCheck> slos;
+  std::vector<std::string> flags;  // comparability vs baseline, mixed trials
+};
+
+struct StudySummary {
+  AnalysisOptions options;
+  std::string runs_dir;
+  std::string baseline;
+  bool baseline_found = false;
+  std::vector<RunSummary> runs;
+  std::vector<ConfigSummary> configs;
+  std::vector<std::string> warnings;
+  bool any_simulated = false;
+};
+
+StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o);
+
+// Stats the headline ranks configurations by.
+inline constexpr std::array<Stat, 3> kHeadlineStats = {Stat::output_throughput, Stat::ttft_p95,
+                                                       Stat::e2e_p99};
+// Stats that get deltas and intervals in the tables.
+inline constexpr std::array<Stat, 9> kDeltaStats = {
+    Stat::request_throughput, Stat::output_throughput, Stat::goodput_rps,
+    Stat::success_rate,       Stat::ttft_p95,          Stat::ttft_p99,
+    Stat::tpot_p95,           Stat::e2e_p95,           Stat::e2e_p99};
+
+}  // namespace l4lab::analysis

@@ -1,0 +1,90 @@
+#include "analysis/study_summary.h"
+
+#include <gtest/gtest.h>
+
+#include "analysis/test_util.h"
+
+namespace l4lab::analysis {
+namespace {
+
+using testing::make_ok;
+
+RunData run(const std::string& cfg, int trial, double ttft_shift, const std::string& workload,
+            int n = 300) {
+  RunData d;
+  d.config_name = cfg;
+  d.trial = trial;
+  d.rel_dir = cfg + "/trial-" + std::to_string(trial);
+  d.has_traces = true;
+  d.manifest.present = true;
+  d.manifest.config_name = cfg;
+  d.manifest.trial = trial;
+  d.manifest.outcome_status = "ok";
+  d.manifest.workload_sha256 = workload;
+  d.manifest.engine_version = "0.11";
+  d.manifest.model = "m";
+  for (int i = 0; i < n; ++i) {
+    const double ttft = 100 + (i * 37 % 100) + ttft_shift + trial;
+    d.requests.push_back(make_ok("r" + std::to_string(i), int64_t(i) * 20'000'000, ttft, 20, 10.0,
+                                 i % 2 ? "qa" : "dialogue", i % 3 ? "S" : "L"));
+  }
+  return d;
+}
+
+TEST(StudySummary, DeltasVerdictsAndFlags) {
+  StudyData data;
+  data.runs_dir = "/x";
+  for (int t = 1; t <= 3; ++t) {
+    data.runs.push_back(run("C1", t, 0, "w"));
+    data.runs.push_back(run("C2", t, 0, "w"));    // same as baseline
+    data.runs.push_back(run("C3", t, 200, "w"));  // TTFT +200 ms
+  }
+  data.runs.push_back(run("C4", 1, 0, "other"));  // different workload
+  RunData oom;
+  oom.config_name = "C5";
+  oom.trial = 1;
+  oom.rel_dir = "C5/trial-1";
+  oom.manifest.present = true;
+  oom.manifest.config_name = "C5";
+  oom.manifest.outcome_status = "oom";
+  oom.manifest.outcome_reason = "CUDA out of memory";
+  data.runs.push_back(oom);
+  AnalysisOptions o;
+  o.resamples = 300;
+  o.slo_ttft_ms = 250;
+  const StudySummary s = summarize_study(data, o);
+  ASSERT_EQ(s.configs.size(), 5u);
+  EXPECT_TRUE(s.baseline_found);
+  auto delta = [&](const std::string& cfg, Stat st) {
+    for (const auto& c : s.configs)
+      if (c.name == cfg)
+        for (const auto& d : c.deltas)
+          if (d.stat == st) return d;
+    return Delta{};
+  };
+  EXPECT_EQ(delta("C2", Stat::ttft_p95).verdict, "within noise");
+  EXPECT_DOUBLE_EQ(delta("C2", Stat::ttft_p95).delta, 0);
+  const Delta d3 = delta("C3", Stat::ttft_p95);
+  EXPECT_EQ(d3.verdict, "worse");
+  EXPECT_NEAR(d3.delta, 200, 1e-9);
+  EXPECT_LE(d3.lo, 200);
+  EXPECT_GE(d3.hi, 200);
+  EXPECT_EQ(delta("C3", Stat::goodput_rps).verdict, "worse");
+  EXPECT_EQ(delta("C4", Stat::ttft_p95).verdict, "not comparable");
+  const ConfigSummary& c5 = s.configs[4];
+  EXPECT_FALSE(c5.has_data);
+  ASSERT_EQ(c5.not_run.size(), 1u);
+  EXPECT_NE(c5.not_run[0].find("oom (CUDA out of memory)"), std::string::npos) << c5.not_run[0];
+  // Pooled = all three trials; spread has one value per trial.
+  const ConfigSummary& c1 = s.configs[0];
+  EXPECT_EQ(c1.pooled.ok, 900u);
+  EXPECT_EQ(c1.spread[size_t(Stat::ttft_p50)].per_trial.size(), 3u);
+  EXPECT_EQ(c1.by_task.size(), 2u);
+  EXPECT_EQ(c1.by_bucket.at("L").requests, 300u);
+  ASSERT_EQ(s.configs[2].slos.size(), 1u);
+  EXPECT_TRUE(s.configs[2].slos[0].broken);
+  EXPECT_FALSE(s.configs[0].slos[0].broken);
+}
+
+}  // namespace
+}  // namespace l4lab::analysis
