@@ -8,6 +8,7 @@
 #include <optional>
 #include <system_error>
 
+#include "workload/cached_tokenizer.h"
 #include "workload/sentencepiece_tokenizer.h"
 
 namespace l4lab {
@@ -185,7 +186,8 @@ Result<std::string> locate_tokenizer(const std::string& spec) {
   return r->first.string();
 }
 
-Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec) {
+Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec,
+                                                  TokenizerOptions options) {
   auto r = resolve(spec);
   if (!r) return r.error();
   const std::string path = r->first.string();
@@ -193,6 +195,7 @@ Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec) {
     return Error(path + ": tekken (.json) tokenizers are not supported; use a SentencePiece model");
   auto t = SentencePieceTokenizer::load(path, r->second);
   if (!t) return t.error();
+  if (options.cache) return make_cached_tokenizer(std::move(*t));
   return std::unique_ptr<Tokenizer>(std::move(*t));
 }
 

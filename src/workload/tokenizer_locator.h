@@ -24,7 +24,13 @@
 
 namespace l4lab {
 
-Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec);
+struct TokenizerOptions {
+  // Memoise word encodings (cached_tokenizer.h): same ids, much faster.
+  bool cache = true;
+};
+
+Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec,
+                                                  TokenizerOptions options = {});
 
 // The path load_tokenizer(spec) would load, without loading it.
 Result<std::string> locate_tokenizer(const std::string& spec);
