@@ -1,0 +1,183 @@
+#include "client/bench_runner.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "common/clock.h"
+
+namespace l4lab {
+
+std::string_view run_status_name(RunStatus s) {
+  switch (s) {
+    case RunStatus::completed:
+      return "completed";
+    case RunStatus::failure_budget:
+      return "failure_budget";
+    case RunStatus::interrupted:
+      return "interrupted";
+    case RunStatus::write_error:
+      return "write_error";
+  }
+  return "completed";
+}
+
+BenchRunner::BenchRunner(RunnerOptions opts, const std::vector<PreparedRequest>& requests,
+                         const Schedule& schedule, TraceWriter& writer, BenchStats& stats)
+    : opts_(std::move(opts)),
+      requests_(requests),
+      schedule_(schedule),
+      writer_(writer),
+      stats_(stats) {
+  // Precise timers (timerfd) so open-loop sends are not rounded to the
+  // millisecond of epoll_wait's timeout.
+  event_config* cfg = event_config_new();
+  event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+  base_ = event_base_new_with_config(cfg);
+  event_config_free(cfg);
+  http_ = new HttpLoop(base_, opts_.http, this);
+  closed_loop_ = schedule_.options.kind == ArrivalKind::closed;
+  dispatch_ev_ = evtimer_new(base_, &BenchRunner::dispatch_cb, this);
+  sigint_ev_ = evsignal_new(base_, SIGINT, &BenchRunner::signal_cb, this);
+  sigterm_ev_ = evsignal_new(base_, SIGTERM, &BenchRunner::signal_cb, this);
+  live_ev_ = event_new(base_, -1, EV_PERSIST, &BenchRunner::live_cb, this);
+  tty_ = isatty(STDERR_FILENO);
+}
+
+BenchRunner::~BenchRunner() {
+  delete http_;
+  event_free(dispatch_ev_);
+  event_free(sigint_ev_);
+  event_free(sigterm_ev_);
+  event_free(live_ev_);
+  event_base_free(base_);
+}
+
+RunResult BenchRunner::run() {
+  event_add(sigint_ev_, nullptr);
+  event_add(sigterm_ev_, nullptr);
+  if (!opts_.quiet) {
+    timeval tv{tty_ ? 0 : 10, tty_ ? 500'000 : 0};
+    event_add(live_ev_, &tv);
+  }
+  result_.t_start_ns = mono_ns();
+  const size_t n = schedule_.entries.size();
+  if (closed_loop_) {
+    // Every slot starts free at t_start.
+    size_t c = std::min(n, size_t(std::max(1, schedule_.options.concurrency)));
+    while (next_ < c) send(next_, result_.t_start_ns);
+  } else {
+    dispatch_open_loop();
+  }
+  if (http_->in_flight() > 0 || next_ < n) event_base_dispatch(base_);
+  result_.t_end_ns = mono_ns();
+  result_.sent = next_;
+  result_.not_sent = n - next_;
+  if (!opts_.quiet && tty_) std::fputs("\n", stderr);
+  return result_;
+}
+
+void BenchRunner::send(size_t pos, int64_t t_scheduled) {
+  const ScheduleEntry& e = schedule_.entries[pos];
+  const PreparedRequest& p = requests_[e.request];
+  TraceRecord base;
+  base.request_id = p.id;
+  base.task = p.task;
+  base.bucket = p.bucket;
+  base.attempt = p.attempt;
+  base.prompt_tokens_pre_send = p.prompt_tokens;
+  base.max_tokens = p.max_tokens;
+  base.t_scheduled_ns = t_scheduled;
+  const size_t n = schedule_.entries.size();
+  if (pos < opts_.warmup_requests || t_scheduled - result_.t_start_ns < opts_.warmup_ns)
+    base.phase = Phase::warmup;
+  else if (opts_.cooldown_requests > 0 && pos + opts_.cooldown_requests >= n)
+    base.phase = Phase::cooldown;
+  else
+    base.phase = Phase::measured;
+  ++next_;
+  http_->post(opts_.url, &p.body, std::move(base), pos);
+}
+
+void BenchRunner::dispatch_cb(evutil_socket_t, short, void* arg) {
+  static_cast<BenchRunner*>(arg)->dispatch_open_loop();
+}
+
+void BenchRunner::dispatch_open_loop() {
+  if (stopping_) return;
+  const size_t n = schedule_.entries.size();
+  // Open loop: t_scheduled is the schedule's time, not when we got round to
+  // it, so a late timer or a busy loop shows up as scheduling lag (t_sent -
+  // t_scheduled) and in the from-scheduled latencies, never hidden.
+  while (next_ < n) {
+    int64_t due = result_.t_start_ns + *schedule_.entries[next_].t_offset_ns;
+    int64_t now = mono_ns();
+    if (due > now) {
+      int64_t wait = due - now;
+      timeval tv{time_t(wait / 1'000'000'000), suseconds_t((wait % 1'000'000'000) / 1000)};
+      evtimer_add(dispatch_ev_, &tv);
+      return;
+    }
+    send(next_, due);
+  }
+}
+
+void BenchRunner::on_finished(TraceRecord&& trace, size_t tag) {
+  (void)tag;
+  stats_.add(trace);
+  if (auto st = writer_.write(trace); !st.ok() && !stopping_) {
+    result_.error = st.error().message();
+    stop(RunStatus::write_error, detail::kInterrupted);
+    return;
+  }
+  if (stopping_) return;
+  if (stats_.failures() > opts_.max_failures) {
+    result_.error = fmt::format("failure budget spent: {} failures > {} allowed", stats_.failures(),
+                                opts_.max_failures);
+    stop(RunStatus::failure_budget, detail::kFailureBudget);
+    return;
+  }
+  const size_t n = schedule_.entries.size();
+  if (closed_loop_ && next_ < n) {
+    // Closed loop: the freed slot's next request is scheduled at the moment
+    // the previous one ended (its t_end), and sent right away.
+    send(next_, trace.t_end_ns.value_or(mono_ns()));
+  }
+  if (next_ >= n && http_->in_flight() == 0) event_base_loopbreak(base_);
+}
+
+void BenchRunner::stop(RunStatus why, std::string_view detail) {
+  if (stopping_) return;
+  stopping_ = true;
+  result_.status = why;
+  evtimer_del(dispatch_ev_);
+  http_->cancel_all(FailureClass::cancelled, detail,
+                    fmt::format("run stopped: {}", run_status_name(why)));
+  event_base_loopbreak(base_);
+}
+
+void BenchRunner::signal_cb(evutil_socket_t, short, void* arg) {
+  static_cast<BenchRunner*>(arg)->stop(RunStatus::interrupted, detail::kInterrupted);
+}
+
+void BenchRunner::live_cb(evutil_socket_t, short, void* arg) {
+  static_cast<BenchRunner*>(arg)->live_tick();
+}
+
+void BenchRunner::live_tick() {
+  auto l = stats_.live_latency();
+  double rate = stats_.done() ? 100.0 * double(stats_.ok()) / double(stats_.done()) : 0.0;
+  std::string line = fmt::format(
+      "[bench] {}/{} done, {} in flight, {:.1f}% ok | TTFT p50 {:.1f} p95 {:.1f} ms | E2E p50 "
+      "{:.1f} p95 {:.1f} ms",
+      stats_.done(), schedule_.entries.size(), http_->in_flight(), rate, l[0], l[1], l[2], l[3]);
+  if (tty_)
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  else
+    std::fprintf(stderr, "%s\n", line.c_str());
+  std::fflush(stderr);
+}
+
+}  // namespace l4lab

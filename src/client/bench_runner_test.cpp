@@ -1,0 +1,239 @@
+// BenchRunner end to end against FakeOpenAiServer: every failure class is
+// produced on purpose and classified; the traces file holds every request.
+#include "client/bench_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "client/fake_openai_server.h"
+#include "client/request_body.h"
+#include "traces/trace_reader.h"
+
+using namespace l4lab;
+using l4lab::testing::FakeOpenAiServer;
+
+namespace {
+
+std::vector<PreparedRequest> requests(size_t n, int max_tokens = 8) {
+  std::vector<PreparedRequest> v;
+  SamplingOptions s{"fake-model"};
+  for (size_t i = 0; i < n; ++i) {
+    PreparedRequest p;
+    p.id = "qa-S-" + std::to_string(i);
+    p.task = "qa";
+    p.bucket = "S";
+    p.prompt_tokens = 10;
+    p.max_tokens = max_tokens;
+    p.body = chat_request_body({{"user", "hello"}}, max_tokens, s);
+    v.push_back(p);
+  }
+  return v;
+}
+
+struct RunOut {
+  RunResult result;
+  TraceFile traces;
+  BenchStats stats;
+};
+
+RunOut run(const std::string& url, const std::vector<PreparedRequest>& reqs, const Schedule& sched,
+           RunnerOptions ro) {
+  auto dir = std::filesystem::temp_directory_path() / "l4lab_bench_runner_test";
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "traces.jsonl").string();
+  RunOut r;
+  TraceWriter w;
+  EXPECT_TRUE(w.open(path, false).ok());
+  ro.url = url + "/v1/chat/completions";
+  ro.quiet = true;
+  {
+    BenchRunner runner(ro, reqs, sched, w, r.stats);
+    r.result = runner.run();
+  }
+  w.close();
+  r.traces = *read_traces(path);
+  EXPECT_TRUE(r.traces.errors.empty());
+  return r;
+}
+
+Schedule closed(size_t n, int c) {
+  std::vector<std::string> ids(n);
+  ScheduleOptions o;
+  o.kind = ArrivalKind::closed;
+  o.concurrency = c;
+  return *generate_schedule(ids, o);
+}
+
+}  // namespace
+
+TEST(BenchRunner, ClosedLoopAllSucceed) {
+  FakeOpenAiServer srv({2, 1});
+  auto reqs = requests(20);
+  RunnerOptions ro;
+  ro.warmup_requests = 2;
+  ro.cooldown_requests = 3;
+  auto r = run(srv.url(), reqs, closed(20, 4), ro);
+  EXPECT_EQ(r.result.status, RunStatus::completed);
+  ASSERT_EQ(r.traces.records.size(), 20u);
+  size_t warm = 0, cool = 0;
+  for (auto& t : r.traces.records) {
+    EXPECT_TRUE(t.ok) << t.request_id << ": " << t.error.value_or("");
+    EXPECT_EQ(t.chunks.size(), 8u);
+    EXPECT_EQ(t.usage_completion_tokens, 8);
+    EXPECT_EQ(t.prompt_count_mismatch, false);
+    EXPECT_GE(*t.t_first_token_ns, *t.t_first_byte_ns);
+    EXPECT_GE(*t.t_sent_ns, *t.t_scheduled_ns);
+    EXPECT_EQ(t.chunks.front().t_ns, *t.t_first_token_ns);
+    warm += t.phase == Phase::warmup;
+    cool += t.phase == Phase::cooldown;
+  }
+  EXPECT_EQ(warm, 2u);
+  EXPECT_EQ(cool, 3u);
+  EXPECT_EQ(r.stats.measured_ok(), 15u);
+}
+
+TEST(BenchRunner, OpenLoopFollowsTheSchedule) {
+  FakeOpenAiServer srv({1, 1});
+  auto reqs = requests(10, 2);
+  std::vector<std::string> ids(10);
+  ScheduleOptions o;
+  o.kind = ArrivalKind::constant;
+  o.rate = 200;
+  o.shuffle = false;
+  auto sched = *generate_schedule(ids, o);
+  auto r = run(srv.url(), reqs, sched, {});
+  ASSERT_EQ(r.traces.records.size(), 10u);
+  int64_t t0 = INT64_MAX;
+  for (auto& t : r.traces.records) t0 = std::min(t0, *t.t_scheduled_ns);
+  for (auto& t : r.traces.records) {
+    EXPECT_TRUE(t.ok);
+    size_t i = std::stoul(t.request_id.substr(5));
+    EXPECT_EQ(*t.t_scheduled_ns - t0, int64_t(i) * 5'000'000);
+  }
+}
+
+struct FaultCase {
+  std::string fault;
+  FailureClass cls;
+  std::string detail;
+};
+
+class BenchRunnerFault : public ::testing::TestWithParam<FaultCase> {};
+
+TEST_P(BenchRunnerFault, IsClassified) {
+  const auto& c = GetParam();
+  FakeOpenAiServer srv({1, 1});
+  auto reqs = requests(3);
+  RunnerOptions ro;
+  ro.http.headers = {"x-l4lab-fault: " + c.fault};
+  ro.http.first_token_timeout_ns = 300'000'000;
+  ro.http.idle_timeout_ns = 300'000'000;
+  ro.http.sweep_ns = 5'000'000;
+  auto r = run(srv.url(), reqs, closed(3, 3), ro);
+  EXPECT_EQ(r.result.status, RunStatus::completed);
+  ASSERT_EQ(r.traces.records.size(), 3u);
+  for (auto& t : r.traces.records) {
+    EXPECT_FALSE(t.ok) << c.fault;
+    EXPECT_EQ(failure_class_name(t.failure_class), failure_class_name(c.cls)) << c.fault;
+    EXPECT_EQ(t.failure_detail.value_or(""), c.detail) << c.fault << ": " << t.error.value_or("");
+    EXPECT_TRUE(t.t_end_ns.has_value());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, BenchRunnerFault,
+    ::testing::Values(FaultCase{"status:429", FailureClass::http_4xx, "rate_limited"},
+                      FaultCase{"context_overflow", FailureClass::http_4xx, "context_overflow"},
+                      FaultCase{"status:500", FailureClass::http_5xx, "500"},
+                      FaultCase{"status:503", FailureClass::http_5xx, "503"},
+                      FaultCase{"reset_mid_stream", FailureClass::connection, "reset"},
+                      FaultCase{"close_mid_stream", FailureClass::connection, "closed_mid_stream"},
+                      FaultCase{"stall_first_token:3000", FailureClass::timeout, "first_token"},
+                      FaultCase{"stall_between_chunks:3000", FailureClass::timeout, "idle"},
+                      FaultCase{"malformed_sse", FailureClass::protocol, "bad_sse"},
+                      FaultCase{"malformed_json", FailureClass::protocol, "bad_json"},
+                      FaultCase{"missing_usage", FailureClass::protocol, "missing_usage"},
+                      FaultCase{"missing_done", FailureClass::protocol, "missing_done"},
+                      FaultCase{"zero_completion", FailureClass::empty_completion,
+                                "zero_completion_tokens"}),
+    [](const auto& info) {
+      std::string n = info.param.fault.substr(0, info.param.fault.find(':'));
+      if (info.param.fault.rfind("status:", 0) == 0) n += info.param.fault.substr(7);
+      return n;
+    });
+
+TEST(BenchRunner, RefusedConnectionAndTotalTimeout) {
+  auto reqs = requests(2);
+  int port;
+  {
+    FakeOpenAiServer gone({1, 1});
+    port = gone.port();
+  }
+  auto r = run("http://127.0.0.1:" + std::to_string(port), reqs, closed(2, 1), {});
+  ASSERT_EQ(r.traces.records.size(), 2u);
+  EXPECT_EQ(r.traces.records[0].failure_class, FailureClass::connection);
+  EXPECT_EQ(r.traces.records[0].failure_detail, "refused");
+  EXPECT_FALSE(r.traces.records[0].t_first_byte_ns.has_value());
+
+  FakeOpenAiServer slow({1, 200});
+  RunnerOptions ro;
+  ro.http.total_timeout_ns = 300'000'000;
+  ro.http.sweep_ns = 5'000'000;
+  auto t = run(slow.url(), reqs, closed(2, 2), ro);
+  for (auto& rec : t.traces.records) {
+    EXPECT_EQ(rec.failure_class, FailureClass::timeout);
+    EXPECT_EQ(rec.failure_detail, "total");
+    EXPECT_GE(rec.chunks.size(), 1u);
+  }
+}
+
+TEST(BenchRunner, FailureBudgetEndsTheRunWithEveryTraceWritten) {
+  FakeOpenAiServer srv({1, 50});
+  auto reqs = requests(40);
+  // 4 slow successes in flight, then failures from the same server via a
+  // second schedule: simplest is a server-wide fault, so every request fails.
+  RunnerOptions ro;
+  ro.http.headers = {"x-l4lab-fault: status:500"};
+  ro.max_failures = 5;
+  auto r = run(srv.url(), reqs, closed(40, 4), ro);
+  EXPECT_EQ(r.result.status, RunStatus::failure_budget);
+  EXPECT_EQ(r.traces.records.size(), r.result.sent);
+  EXPECT_LT(r.result.sent, 40u);
+  EXPECT_EQ(r.stats.failures(), 6u);
+}
+
+TEST(BenchRunner, BudgetCancelsInFlightStreams) {
+  FakeOpenAiServer srv({1, 20});
+  // Half the requests stream slowly (200 tokens x 20 ms); the failing ones
+  // go to a missing path and get 404s.
+  auto reqs = requests(8, 200);
+  RunnerOptions ro;
+  ro.max_failures = 0;
+  RunOut r;
+  auto dir = std::filesystem::temp_directory_path() / "l4lab_bench_runner_test";
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "budget.jsonl").string();
+  TraceWriter w;
+  ASSERT_TRUE(w.open(path, false).ok());
+  ro.url = srv.url() + "/v1/chat/completions";
+  ro.quiet = true;
+  // Make the 5th request fail: point its body at an invalid JSON (400).
+  reqs[4].body = "{";
+  Schedule sched = closed(8, 4);
+  {
+    BenchRunner runner(ro, reqs, sched, w, r.stats);
+    r.result = runner.run();
+  }
+  w.close();
+  auto tf = *read_traces(path);
+  EXPECT_EQ(r.result.status, RunStatus::failure_budget);
+  size_t cancelled = 0;
+  for (auto& t : tf.records)
+    if (t.failure_class == FailureClass::cancelled) {
+      ++cancelled;
+      EXPECT_EQ(t.failure_detail, "failure_budget");
+    }
+  EXPECT_EQ(tf.records.size(), r.result.sent);
+  EXPECT_GE(cancelled, 3u);
+}
