@@ -1,0 +1,276 @@
+#include "sim/sim_profile.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "common/files.h"
+
+namespace l4lab::sim {
+
+namespace {
+
+// Reads `key` of map `node` into `out` when present; names file, line and field on error.
+template <typename T>
+Status read_field(const YAML::Node& node, const char* key, T& out, const std::string& where) {
+  const YAML::Node v = node[key];
+  if (!v || v.IsNull()) return Status::Ok();
+  try {
+    out = v.as<T>();
+  } catch (const YAML::Exception&) {
+    return Error(where + ":" + std::to_string(v.Mark().line + 1) + ": field '" + key +
+                 "' has the wrong type");
+  }
+  return Status::Ok();
+}
+
+Status check_keys(const YAML::Node& node, std::initializer_list<const char*> known,
+                  const std::string& where, const std::string& section) {
+  if (!node) return Status::Ok();
+  if (!node.IsMap()) return Error(where + ": '" + section + "' must be a map");
+  std::set<std::string> k(known.begin(), known.end());
+  for (const auto& kv : node) {
+    auto name = kv.first.as<std::string>();
+    if (!k.count(name))
+      return Error(where + ":" + std::to_string(kv.first.Mark().line + 1) + ": unknown field '" +
+                   (section.empty() ? name : section + "." + name) + "'");
+  }
+  return Status::Ok();
+}
+
+#define L4_FIELD(node, key, out, where) L4_TRY_STATUS(read_field(node, key, out, where))
+
+}  // namespace
+
+Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::string& where) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return Error(where + ": " + e.what());
+  }
+  if (!root.IsMap()) return Error(where + ": a profile is a YAML map");
+  SimProfile p;
+  p.source_path = where;
+  L4_TRY_STATUS(check_keys(root,
+                           {"schema", "name", "approximates", "mode", "model", "hardware", "engine",
+                            "overheads", "exact", "costs", "speculation", "output", "faults"},
+                           where, ""));
+  L4_FIELD(root, "name", p.name, where);
+  L4_FIELD(root, "approximates", p.approximates, where);
+  std::string mode = "modelled";
+  L4_FIELD(root, "mode", mode, where);
+  if (mode == "exact") {
+    p.mode = SimMode::kExact;
+  } else if (mode != "modelled") {
+    return Error(where + ": mode must be 'modelled' or 'exact', not '" + mode + "'");
+  }
+  if (auto m = root["model"]) {
+    L4_TRY_STATUS(
+        check_keys(m, {"params", "layers", "hidden_size", "kv_heads", "head_dim", "dtype_bytes"},
+                   where, "model"));
+    L4_FIELD(m, "params", p.model.params, where);
+    L4_FIELD(m, "layers", p.model.layers, where);
+    L4_FIELD(m, "hidden_size", p.model.hidden_size, where);
+    L4_FIELD(m, "kv_heads", p.model.kv_heads, where);
+    L4_FIELD(m, "head_dim", p.model.head_dim, where);
+    L4_FIELD(m, "dtype_bytes", p.model.dtype_bytes, where);
+  }
+  if (auto h = root["hardware"]) {
+    L4_TRY_STATUS(check_keys(h,
+                             {"name", "memory_gib", "memory_bandwidth_gbps", "bandwidth_efficiency",
+                              "tensor_tflops_bf16", "tensor_tflops_fp8", "compute_efficiency",
+                              "activation_reserve_gib", "pcie_gbps"},
+                             where, "hardware"));
+    L4_FIELD(h, "name", p.hardware.name, where);
+    L4_FIELD(h, "memory_gib", p.hardware.memory_gib, where);
+    L4_FIELD(h, "memory_bandwidth_gbps", p.hardware.memory_bandwidth_gbps, where);
+    L4_FIELD(h, "bandwidth_efficiency", p.hardware.bandwidth_efficiency, where);
+    L4_FIELD(h, "tensor_tflops_bf16", p.hardware.tensor_tflops_bf16, where);
+    L4_FIELD(h, "tensor_tflops_fp8", p.hardware.tensor_tflops_fp8, where);
+    L4_FIELD(h, "compute_efficiency", p.hardware.compute_efficiency, where);
+    L4_FIELD(h, "activation_reserve_gib", p.hardware.activation_reserve_gib, where);
+    L4_FIELD(h, "pcie_gbps", p.hardware.pcie_gbps, where);
+  }
+  if (auto e = root["engine"]) {
+    L4_TRY_STATUS(check_keys(
+        e,
+        {"max_model_len", "gpu_memory_utilization", "max_num_seqs", "max_num_batched_tokens",
+         "enable_chunked_prefill", "enforce_eager", "kv_cache_dtype", "quantization",
+         "speculative_config", "cpu_offload_gb", "block_size", "preemption"},
+        where, "engine"));
+    L4_FIELD(e, "max_model_len", p.engine.max_model_len, where);
+    L4_FIELD(e, "gpu_memory_utilization", p.engine.gpu_memory_utilization, where);
+    L4_FIELD(e, "max_num_seqs", p.engine.max_num_seqs, where);
+    L4_FIELD(e, "max_num_batched_tokens", p.engine.max_num_batched_tokens, where);
+    L4_FIELD(e, "enable_chunked_prefill", p.engine.enable_chunked_prefill, where);
+    L4_FIELD(e, "enforce_eager", p.engine.enforce_eager, where);
+    L4_FIELD(e, "kv_cache_dtype", p.engine.kv_cache_dtype, where);
+    L4_FIELD(e, "quantization", p.engine.quantization, where);
+    if (auto sc = e["speculative_config"]; sc && sc.IsMap()) {
+      // YAML map -> JSON text, the form vLLM's flag takes.
+      nlohmann::json j = nlohmann::json::object();
+      for (const auto& kv : sc) {
+        const auto s = kv.second.as<std::string>();
+        try {
+          j[kv.first.as<std::string>()] = nlohmann::json::parse(s);
+        } catch (const nlohmann::json::exception&) {
+          j[kv.first.as<std::string>()] = s;
+        }
+      }
+      p.engine.speculative_config = j.dump();
+    } else {
+      L4_FIELD(e, "speculative_config", p.engine.speculative_config, where);
+    }
+    L4_FIELD(e, "cpu_offload_gb", p.engine.cpu_offload_gb, where);
+    L4_FIELD(e, "block_size", p.engine.block_size, where);
+    L4_FIELD(e, "preemption", p.engine.preemption, where);
+  }
+  if (auto o = root["overheads"]) {
+    L4_TRY_STATUS(check_keys(o, {"step_ms", "eager_extra_ms", "per_seq_ms"}, where, "overheads"));
+    L4_FIELD(o, "step_ms", p.overheads.step_ms, where);
+    L4_FIELD(o, "eager_extra_ms", p.overheads.eager_extra_ms, where);
+    L4_FIELD(o, "per_seq_ms", p.overheads.per_seq_ms, where);
+  }
+  if (auto x = root["exact"]) {
+    L4_TRY_STATUS(check_keys(x, {"ttft_ms", "itl_ms"}, where, "exact"));
+    L4_FIELD(x, "ttft_ms", p.exact.ttft_ms, where);
+    L4_FIELD(x, "itl_ms", p.exact.itl_ms, where);
+  }
+  if (auto c = root["costs"]) {
+    L4_TRY_STATUS(check_keys(c, {"kv_capacity_tokens", "prefill_ms_per_token", "decode_base_ms"},
+                             where, "costs"));
+    if (c["kv_capacity_tokens"]) {
+      long v = 0;
+      L4_FIELD(c, "kv_capacity_tokens", v, where);
+      p.costs.kv_capacity_tokens = v;
+    }
+    if (c["prefill_ms_per_token"]) {
+      double v = 0;
+      L4_FIELD(c, "prefill_ms_per_token", v, where);
+      p.costs.prefill_ms_per_token = v;
+    }
+    if (c["decode_base_ms"]) {
+      double v = 0;
+      L4_FIELD(c, "decode_base_ms", v, where);
+      p.costs.decode_base_ms = v;
+    }
+  }
+  if (auto s = root["speculation"]) {
+    L4_TRY_STATUS(check_keys(s, {"ngram_mean_accepted_tokens"}, where, "speculation"));
+    L4_FIELD(s, "ngram_mean_accepted_tokens", p.ngram_mean_accepted_tokens, where);
+  }
+  if (auto o = root["output"]) {
+    L4_TRY_STATUS(check_keys(o, {"eos_probability"}, where, "output"));
+    L4_FIELD(o, "eos_probability", p.eos_probability, where);
+  }
+  if (auto f = root["faults"]) {
+    if (!f.IsSequence()) return Error(where + ": 'faults' must be a list");
+    for (const auto& item : f) {
+      std::string at = where + ":" + std::to_string(item.Mark().line + 1);
+      L4_TRY_STATUS(check_keys(item, {"kind", "rate"}, where, "faults[]"));
+      std::string kind;
+      double rate = 0;
+      L4_FIELD(item, "kind", kind, where);
+      L4_FIELD(item, "rate", rate, where);
+      auto fault = parse_fault(kind);
+      if (!fault) return fault.error().context(at);
+      if (rate < 0 || rate > 1) return Error(at + ": fault rate must be in [0, 1]");
+      p.faults.push_back({*fault, rate});
+    }
+  }
+  return p;
+}
+
+Result<SimProfile> load_sim_profile(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  return parse_sim_profile(*text, path);
+}
+
+Status validate_profile(const SimProfile& p) {
+  const auto& e = p.engine;
+  if (e.max_model_len <= 0) return Error("max_model_len must be > 0");
+  if (e.max_num_seqs <= 0) return Error("max_num_seqs must be > 0");
+  if (e.max_num_batched_tokens <= 0) return Error("max_num_batched_tokens must be > 0");
+  if (e.block_size <= 0) return Error("block_size must be > 0");
+  if (!e.enable_chunked_prefill && e.max_num_batched_tokens < e.max_model_len)
+    return Error("max_num_batched_tokens (" + std::to_string(e.max_num_batched_tokens) +
+                 ") is smaller than max_model_len (" + std::to_string(e.max_model_len) +
+                 "). This effectively limits the maximum sequence length to "
+                 "max_num_batched_tokens and makes vLLM reject longer sequences. Please increase "
+                 "max_num_batched_tokens or decrease max_model_len.");
+  if (e.gpu_memory_utilization <= 0 || e.gpu_memory_utilization > 1)
+    return Error("gpu_memory_utilization must be in (0, 1]");
+  if (e.kv_cache_dtype != "auto" && e.kv_cache_dtype != "fp8" && e.kv_cache_dtype != "fp8_e4m3" &&
+      e.kv_cache_dtype != "fp8_e5m2")
+    return Error("kv_cache_dtype must be auto, fp8, fp8_e4m3 or fp8_e5m2, not '" +
+                 e.kv_cache_dtype + "'");
+  if (!e.quantization.empty() && e.quantization != "fp8")
+    return Error("quantization: serve-sim models only 'fp8', not '" + e.quantization + "'");
+  if (p.mode == SimMode::kExact && (p.exact.ttft_ms < 0 || p.exact.itl_ms < 0))
+    return Error("exact.ttft_ms and exact.itl_ms must be >= 0");
+  auto d = derive_costs(p);
+  if (!d) return d.error();
+  if (p.mode == SimMode::kModelled && d->kv_capacity_tokens < e.max_model_len)
+    return Error("the modelled KV cache holds " + std::to_string(d->kv_capacity_tokens) +
+                 " tokens, less than max_model_len " + std::to_string(e.max_model_len) +
+                 " (vLLM refuses to start in this case)");
+  return Status::Ok();
+}
+
+Result<DerivedCosts> derive_costs(const SimProfile& p) {
+  DerivedCosts d;
+  const auto& m = p.model;
+  const auto& h = p.hardware;
+  const auto& e = p.engine;
+  const bool fp8_weights = e.quantization == "fp8";
+  const bool fp8_kv = e.kv_cache_dtype != "auto";
+  const double gib = 1024.0 * 1024 * 1024;
+  const double weight_bytes = m.params * (fp8_weights ? 1.0 : m.dtype_bytes);
+  const double offload_bytes = std::min(weight_bytes, e.cpu_offload_gb * gib);
+  d.weight_bytes_on_gpu = weight_bytes - offload_bytes;
+  d.kv_bytes_per_token = 2.0 * m.layers * m.kv_heads * m.head_dim * (fp8_kv ? 1.0 : m.dtype_bytes);
+  const double bw = h.memory_bandwidth_gbps * 1e9 * h.bandwidth_efficiency;  // bytes/s
+  const double flops =
+      (fp8_weights ? h.tensor_tflops_fp8 : h.tensor_tflops_bf16) * 1e12 * h.compute_efficiency;
+  const double free_bytes = h.memory_gib * gib * e.gpu_memory_utilization - d.weight_bytes_on_gpu -
+                            h.activation_reserve_gib * gib;
+  d.kv_capacity_tokens = p.costs.kv_capacity_tokens
+                             ? *p.costs.kv_capacity_tokens
+                             : long(std::max(0.0, free_bytes / d.kv_bytes_per_token));
+  // Offloaded weights cross PCIe every step (vLLM's --cpu-offload-gb).
+  d.decode_base_ms = p.costs.decode_base_ms ? *p.costs.decode_base_ms
+                                            : 1e3 * d.weight_bytes_on_gpu / bw +
+                                                  1e3 * offload_bytes / (h.pcie_gbps * 1e9);
+  d.kv_read_ms_per_token = 1e3 * d.kv_bytes_per_token / bw;
+  d.compute_ms_per_token =
+      p.costs.prefill_ms_per_token ? *p.costs.prefill_ms_per_token : 1e3 * 2.0 * m.params / flops;
+  // QK^T and PV: 2 matmuls x 2 FLOPs x hidden per layer per earlier position.
+  d.attn_ms_per_token_pos = 1e3 * 4.0 * m.layers * m.hidden_size / flops;
+  d.step_overhead_ms = p.overheads.step_ms + (e.enforce_eager ? p.overheads.eager_extra_ms : 0);
+  d.per_seq_ms = p.overheads.per_seq_ms;
+  if (!e.speculative_config.empty()) {
+    nlohmann::json sc;
+    try {
+      sc = nlohmann::json::parse(e.speculative_config);
+    } catch (const nlohmann::json::exception& ex) {
+      return Error(std::string("speculative_config is not JSON: ") + ex.what());
+    }
+    if (!sc.is_object()) return Error("speculative_config must be a JSON object");
+    const auto method = sc.value("method", std::string());
+    if (method != "ngram")
+      return Error("speculative_config: serve-sim models only method 'ngram', not '" + method +
+                   "'");
+    d.num_speculative_tokens = sc.value("num_speculative_tokens", 0);
+    if (d.num_speculative_tokens <= 0)
+      return Error("speculative_config: num_speculative_tokens must be > 0");
+    d.mean_accepted_tokens =
+        std::min(double(d.num_speculative_tokens), std::max(0.0, p.ngram_mean_accepted_tokens));
+  }
+  return d;
+}
+
+}  // namespace l4lab::sim

@@ -1,0 +1,52 @@
+// serve-sim's HTTP front end: one libevent loop on one thread serves the
+// OpenAI-compatible API and steps the engine model from a single precise
+// timer (no thread per request). Walk of one streamed request:
+//   evhttp callback -> parse (openai_request) -> prompt ids (lab tokenizer +
+//   Mistral v3 template) -> EngineModel::submit -> timer tick ->
+//   EngineModel::advance -> per-emission SSE bytes (chunk_formatter) written
+//   straight to the socket when its buffer is empty -> usage chunk, [DONE].
+// Faults (fault_spec.h) are applied at the emission points.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "sim/sim_profile.h"
+
+namespace l4lab::sim {
+
+struct SimServerOptions {
+  SimProfile profile;
+  std::string host = "127.0.0.1";
+  int port = 0;                // 0: an ephemeral port, see SimServer::port()
+  std::string tokenizer_spec;  // "" = the study default (tokenizer_locator.h)
+  uint64_t seed = 0;
+  double time_scale = 1.0;
+  std::string served_model_name;  // "" = serve-sim/<profile name>
+  int listen_backlog = 4096;
+  bool handle_signals = false;  // SIGINT/SIGTERM end run()
+};
+
+class SimServer {
+ public:
+  // Loads the tokenizer, derives the engine model and binds the port.
+  static Result<std::unique_ptr<SimServer>> create(SimServerOptions options);
+  ~SimServer();
+  int port() const;
+  const std::string& model_id() const;
+  // Runs the event loop until stop() (or a signal when handle_signals).
+  Status run();
+  // Thread-safe; run() returns soon after.
+  void stop();
+
+  struct Impl;
+
+ private:
+  explicit SimServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace l4lab::sim
