@@ -107,7 +107,8 @@ Result<ChildProcess> ChildProcess::spawn(const SpawnOptions& opts) {
   for (auto& s : argv_copy) argv.push_back(s.data());
   argv.push_back(nullptr);
 
-  int log_fd = open(opts.log_path.empty() ? "/dev/null" : opts.log_path.c_str(),
+  const bool inherit = opts.log_path == "-";
+  int log_fd = open(opts.log_path.empty() || inherit ? "/dev/null" : opts.log_path.c_str(),
                     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return Error("cannot open log " + opts.log_path + ": " + std::strerror(errno));
   int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -141,8 +142,10 @@ Result<ChildProcess> ChildProcess::spawn(const SpawnOptions& opts) {
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     dup2(null_fd, 0);
-    dup2(opts.stdout_fd >= 0 ? opts.stdout_fd : log_fd, 1);
-    dup2(log_fd, 2);
+    if (!inherit) {
+      dup2(opts.stdout_fd >= 0 ? opts.stdout_fd : log_fd, 1);
+      dup2(log_fd, 2);
+    }
     execve(exe_path.c_str(), argv.data(), envp.data());
     int e = errno;
     ssize_t w = write(err_pipe[1], &e, sizeof e);

@@ -112,7 +112,7 @@ ReadyOutcome EngineSession::wait_ready(double timeout_s) {
     if (since(t0) > timeout_s) {
       r.status = "start_timeout";
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%.0f", timeout_s);
+      std::snprintf(buf, sizeof buf, "%g", timeout_s);
       r.reason =
           std::string("the engine was not healthy within ") + buf + " s (last: " + last_error + ")";
       r.evidence = "engine.log tail:\n" + tail_lines(log_text(), 20);

@@ -1,0 +1,132 @@
+// `l4lab matrix run PLAN.yaml [--out RUNS_DIR]`, `l4lab run` (the main job)
+// and `l4lab telemetry sample`.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "engine/child_process.h"
+#include "engine/process_registry.h"
+#include "matrix/matrix_runner.h"
+#include "matrix/summary_table.h"
+#include "telemetry/telemetry_cli.h"
+
+namespace l4lab::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string self_exe() {
+  std::error_code ec;
+  auto p = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("l4lab") : p.string();
+}
+
+struct MatrixRunOpts {
+  std::string plan;
+  std::string out;
+  int per_cell = -1;
+};
+
+int finish_code(const Result<matrix::MatrixSummary>& r) {
+  if (!r.ok()) {
+    std::cerr << "matrix: " << r.error().message() << "\n";
+    return 2;
+  }
+  std::cerr << "matrix: " << r->runs << " run(s) done (" << r->ok << " ok, " << r->not_ok
+            << " with another outcome), " << r->skipped << " finished before\n";
+  if (r->interrupted) {
+    std::cerr << "matrix: interrupted; run the same command again to resume\n";
+    return 128 + (engine::interrupt_signal() ? engine::interrupt_signal() : 2);
+  }
+  return 0;
+}
+
+int matrix_run(const MatrixRunOpts& o) {
+  auto plan = matrix::load_plan(o.plan);
+  if (!plan.ok()) {
+    std::cerr << "matrix: " << plan.error().message() << "\n";
+    return 2;
+  }
+  matrix::MatrixOptions mo;
+  mo.runs_dir = o.out.empty() ? "runs/" + plan->name : o.out;
+  mo.l4lab_exe = self_exe();
+  mo.per_cell_override = o.per_cell;
+  return finish_code(matrix::run_matrix(*plan, mo));
+}
+
+struct MainRunOpts {
+  std::string plan = "plans/default-sim.yaml";
+  std::string out = "runs/default";
+  bool full = false;
+};
+
+int report(const std::string& runs_dir) {
+  const std::string self = self_exe();
+  auto help = engine::run_capture({self, "report", "--help"}, 30);
+  if (help.ok() && help->status.success()) {
+    auto c = engine::ChildProcess::spawn({.argv = {self, "report", runs_dir}, .log_path = "-"});
+    if (c.ok()) {
+      auto st = c->wait_for(-1);
+      c->stop_group(1);
+      if (st && st->success()) return 0;
+      std::cerr << "run: `l4lab report " << runs_dir << "` failed (" << (st ? st->describe() : "?")
+                << "); the summary table follows\n";
+    }
+  } else {
+    std::cerr << "run: `l4lab report` is not available in this build; the summary table follows\n";
+  }
+  auto t = matrix::summary_table(runs_dir);
+  if (!t.ok()) {
+    std::cerr << "run: " << t.error().message() << "\n";
+    return 1;
+  }
+  std::cout << *t;
+  return 0;
+}
+
+int main_run(const MainRunOpts& o) {
+  auto plan = matrix::load_plan(o.plan);
+  if (!plan.ok()) {
+    std::cerr << "run: " << plan.error().message() << "\n";
+    return 2;
+  }
+  matrix::MatrixOptions mo;
+  mo.runs_dir = o.out;
+  mo.l4lab_exe = self_exe();
+  if (o.full) mo.per_cell_override = 0;
+  int code = finish_code(matrix::run_matrix(*plan, mo));
+  if (code != 0) return code;
+  return report(o.out);
+}
+
+}  // namespace
+
+void register_matrix_commands(CLI::App& app) {
+  auto* m = app.add_subcommand("matrix", "Run an experiment plan: configurations x trials");
+  m->require_subcommand(1);
+  auto mo = std::make_shared<MatrixRunOpts>();
+  auto* run = m->add_subcommand("run", "Run (or resume) every configuration and trial of a plan");
+  run->add_option("plan", mo->plan, "Plan file (plans/*.yaml)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  run->add_option("--out", mo->out, "Runs directory (default runs/<plan name>)");
+  run->add_option("--per-cell", mo->per_cell,
+                  "Requests per task x bucket cell (overrides the plan; 0 = all)");
+  run->callback([mo] { exit_code = matrix_run(*mo); });
+
+  auto ro = std::make_shared<MainRunOpts>();
+  auto* main_cmd = app.add_subcommand(
+      "run", "The main job: build the workload if missing, run the default plan, report");
+  main_cmd->add_option("--plan", ro->plan, "Plan file")->capture_default_str();
+  main_cmd->add_option("--out", ro->out, "Runs directory")->capture_default_str();
+  main_cmd->add_flag("--full", ro->full,
+                     "Every request of the workload (1800), not the quick subset");
+  main_cmd->callback([ro] { exit_code = main_run(*ro); });
+
+  telemetry::register_telemetry_commands(app);
+}
+
+}  // namespace l4lab::cli

@@ -1,0 +1,181 @@
+#include "matrix/matrix_runner.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "common/clock.h"
+#include "common/files.h"
+#include "common/version.h"
+#include "engine/child_process.h"
+#include "engine/flag_probe.h"
+#include "engine/process_registry.h"
+#include "matrix/matrix_state.h"
+#include "matrix/run_executor.h"
+#include "matrix/run_order.h"
+#include "matrix/workload_ref.h"
+
+namespace l4lab::matrix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A group a killed matrix left running: stop it if it is still the engine
+// the file names (the group leader's command matches).
+void stop_leftover_engine(const std::string& run_dir) {
+  auto t = read_file(run_dir + "/engine.pgid");
+  if (!t.ok()) return;
+  pid_t pgid = 0;
+  std::string exe;
+  std::istringstream in(*t);
+  in >> pgid >> exe;
+  if (pgid <= 1 || !engine::group_alive(pgid)) return;
+  auto cmd = read_file("/proc/" + std::to_string(pgid) + "/cmdline");
+  if (cmd.ok() && !exe.empty() && cmd->find(exe) == std::string::npos) return;
+  std::cerr << "matrix: stopping engine group " << pgid << " left by an interrupted run in "
+            << run_dir << "\n";
+  kill(-pgid, SIGTERM);
+  for (int i = 0; i < 100 && engine::group_alive(pgid); ++i) usleep(50000);
+  if (engine::group_alive(pgid)) kill(-pgid, SIGKILL);
+}
+
+std::string engine_version(const engine::EngineConfig& c, const std::string& self) {
+  if (c.engine.kind == "serve-sim") return std::string("l4lab ") + lab_version() + " serve-sim";
+  if (c.engine.kind != "vllm") return "";
+  auto r = engine::run_capture({c.engine.command[0], "--version"}, 60, c.engine.env);
+  (void)self;
+  if (!r.ok() || !r->status.success()) return "";
+  std::string v = r->output;
+  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
+  auto nl = v.rfind('\n');
+  return nl == std::string::npos ? v : v.substr(nl + 1);
+}
+
+}  // namespace
+
+Status ensure_workload(const Plan& plan, const std::string& l4lab_exe) {
+  const std::string& path = plan.workload.path;
+  if (fs::exists(path)) return Status::Ok();
+  if (!plan.workload.build)
+    return Error(plan.file + ": workload " + path + " does not exist (set workload.build: true)");
+  const std::string out_dir =
+      fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().string();
+  fs::create_directories(out_dir);
+  std::vector<std::string> argv = {l4lab_exe, "workload", "build", "--out", path};
+  argv.insert(argv.end(), plan.workload.build_args.begin(), plan.workload.build_args.end());
+  std::cerr << "matrix: building the workload:";
+  for (const auto& a : argv) std::cerr << " " << a;
+  std::cerr << "\n";
+  auto child = engine::ChildProcess::spawn({.argv = argv, .log_path = out_dir + "/build.log"});
+  if (!child.ok()) return child.error();
+  auto st = child->wait_for(-1);
+  child->stop_group(1);
+  if (!st || !st->success())
+    return Error("`l4lab workload build` failed (" + (st ? st->describe() : "?") + "); see " +
+                 out_dir + "/build.log:\n" + [&] {
+                   auto t = read_file(out_dir + "/build.log");
+                   return t.ok() ? t->substr(t->size() > 2000 ? t->size() - 2000 : 0) : "";
+                 }());
+  if (!fs::exists(path)) return Error("`l4lab workload build --out " + path + "` did not write it");
+  return Status::Ok();
+}
+
+Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
+  engine::install_stop_handlers();
+  fs::create_directories(opts.runs_dir);
+  // Load every configuration first: a typo fails the plan before anything runs.
+  std::vector<engine::EngineConfig> configs;
+  for (const auto& path : plan.configs) {
+    auto c = engine::load_engine_config(path);
+    if (!c.ok()) return c.error().context(plan.file);
+    for (const auto& prev : configs)
+      if (prev.name == c->name)
+        return Error(plan.file + ": two configurations are named " + c->name + " (" + prev.file +
+                     ", " + path + ")");
+    configs.push_back(std::move(*c));
+  }
+  L4_TRY_STATUS(ensure_workload(plan, opts.l4lab_exe));
+  const int per_cell =
+      opts.per_cell_override >= 0 ? opts.per_cell_override : plan.workload.per_cell;
+  Result<WorkloadRef> wl =
+      per_cell > 0 ? write_subset(plan.workload.path, per_cell, opts.runs_dir + "/workload.jsonl")
+                   : describe_workload(plan.workload.path);
+  if (!wl.ok()) return wl.error();
+  if (wl->count == 0) return Error(plan.workload.path + ": the workload has no requests");
+  L4_TRY_STATUS(write_file_atomic(opts.runs_dir + "/plan.yaml", plan.text));
+
+  MatrixState state;
+  L4_TRY_STATUS(state.open(opts.runs_dir + "/matrix_state.jsonl"));
+  const auto host = telemetry::read_host_info();
+  const auto cloud = telemetry::read_cloud_info(0.3);
+  std::map<std::string, engine::ProbeResult> probes;
+  std::map<std::string, std::string> versions;
+
+  MatrixSummary sum;
+  const auto order =
+      order_runs(static_cast<int>(configs.size()), plan.trials, plan.order, plan.order_seed);
+  int index = 0;
+  for (const auto& key : order) {
+    ++index;
+    if (engine::interrupted()) {
+      sum.interrupted = true;
+      break;
+    }
+    const auto& cfg = configs[key.config];
+    const std::string rel = cfg.name + "/trial-" + std::to_string(key.trial);
+    const std::string dir = opts.runs_dir + "/" + rel;
+    if (state.finished(cfg.name, key.trial)) {
+      ++sum.skipped;
+      std::cerr << "[" << index << "/" << order.size() << "] " << rel
+                << ": finished before, skipped\n";
+      continue;
+    }
+    if (fs::exists(dir)) {
+      stop_leftover_engine(dir);
+      int n = 1;
+      while (fs::exists(dir + ".interrupted-" + std::to_string(n))) ++n;
+      fs::rename(dir, dir + ".interrupted-" + std::to_string(n));
+    }
+    fs::create_directories(dir);
+    engine::ArgvContext actx{opts.l4lab_exe, dir, cfg.engine.port, plan.vars};
+    if (!probes.count(cfg.file)) {
+      std::cerr << "[" << index << "/" << order.size() << "] " << cfg.name
+                << ": probing the engine\n";
+      probes[cfg.file] = engine::probe_engine(cfg, actx);
+      versions[cfg.file] = engine_version(cfg, opts.l4lab_exe);
+    }
+    std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": "
+              << cfg.factor.substr(0, 80) << "\n";
+    RunContext ctx;
+    ctx.plan = &plan;
+    ctx.config = &cfg;
+    ctx.trial = key.trial;
+    ctx.run_dir = dir;
+    ctx.l4lab_exe = opts.l4lab_exe;
+    ctx.workload = *wl;
+    ctx.host = host;
+    ctx.cloud = cloud;
+    ctx.probe = &probes[cfg.file];
+    ctx.engine_version = versions[cfg.file];
+    engine::Applied applied;
+    const Outcome o = execute_run(ctx, &applied);
+    ++sum.runs;
+    std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": " << o.status
+              << (o.reason.empty() ? "" : " (" + o.reason.substr(0, 160) + ")")
+              << ", applied=" << applied.value << "\n";
+    if (o.status == "interrupted") {
+      sum.interrupted = true;
+      break;
+    }
+    o.status == "ok" ? ++sum.ok : ++sum.not_ok;
+    L4_TRY_STATUS(state.record(cfg.name, key.trial, o.status, rel, iso8601_utc(wall_ns())));
+  }
+  return sum;
+}
+
+}  // namespace l4lab::matrix

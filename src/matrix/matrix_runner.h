@@ -1,0 +1,31 @@
+// Runs a plan: every (configuration, trial) in the plan's order, skipping
+// runs matrix_state.jsonl says are finished and redoing interrupted ones
+// (their folder is moved aside, and an engine group a killed matrix left
+// behind is stopped first).
+#pragma once
+
+#include <string>
+
+#include "common/result.h"
+#include "matrix/plan.h"
+
+namespace l4lab::matrix {
+
+struct MatrixOptions {
+  std::string runs_dir;
+  std::string l4lab_exe;       // /proc/self/exe resolved
+  int per_cell_override = -1;  // >= 0 replaces the plan's workload.per_cell
+};
+
+struct MatrixSummary {
+  int runs = 0, skipped = 0, ok = 0, not_ok = 0;
+  bool interrupted = false;
+};
+
+Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts);
+
+// Ensures plan.workload.path exists, building it with the workload builder
+// (`l4lab workload build --out PATH`) if the plan allows.
+Status ensure_workload(const Plan& plan, const std::string& l4lab_exe);
+
+}  // namespace l4lab::matrix

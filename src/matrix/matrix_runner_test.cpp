@@ -1,0 +1,222 @@
+// The matrix against a stand-in engine (src/engine/testdata/fake_engine.cpp)
+// and a stand-in bench (testdata/fake_bench.cpp): each failure mode gets its
+// outcome and evidence and the matrix goes on; a killed matrix resumes
+// without redoing finished runs and leaves no engine behind.
+#include "matrix/matrix_runner.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/files.h"
+#include "engine/child_process.h"
+
+namespace l4lab::matrix {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string testdata() { return std::string(L4LAB_SOURCE_DIR) + "/src/engine/testdata"; }
+
+fs::path fresh_dir(const std::string& name) {
+  auto d = fs::temp_directory_path() / ("l4lab-mx-" + std::to_string(getpid())) / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+std::string write_plan(const fs::path& dir, const std::vector<std::string>& configs, int trials,
+                       const std::string& model, const std::string& bench_args) {
+  std::string cfgs;
+  for (const auto& c : configs)
+    cfgs += (cfgs.empty() ? "" : ", ") + testdata() + "/configs/" + c + ".yaml";
+  std::string text =
+      "name: standin\nconfigs: [" + cfgs + "]\ntrials: " + std::to_string(trials) +
+      "\norder: sequential\nvars: {fake_engine: \"" L4LAB_FAKE_ENGINE "\", model_name: \"" + model +
+      "\"}\nworkload: {path: " + testdata() +
+      "/prompts.jsonl, per_cell: 1}\nwarmup_requests: 1\nbench:\n  command: [\"" L4LAB_FAKE_BENCH
+      "\"]\n  args: [" +
+      bench_args + "]\ntelemetry: {gpu_hz: 10, metrics_hz: 5}\n";
+  const std::string path = (dir / "plan.in.yaml").string();
+  EXPECT_TRUE(write_file(path, text).ok());
+  return path;
+}
+
+nlohmann::json manifest(const fs::path& runs, const std::string& rel) {
+  auto t = read_file((runs / rel / "run_manifest.json").string());
+  if (!t.ok()) return nullptr;
+  return nlohmann::json::parse(*t);
+}
+
+// Processes whose command line names this test's model (unique per test).
+int processes_with(const std::string& needle) {
+  int n = 0;
+  for (const auto& p : fs::directory_iterator("/proc")) {
+    const std::string pid = p.path().filename().string();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cmd = read_file(p.path().string() + "/cmdline");
+    if (!cmd.ok()) continue;
+    std::replace(cmd->begin(), cmd->end(), '\0', ' ');
+    if (cmd->find(needle) != std::string::npos && cmd->find("fake_engine") != std::string::npos)
+      ++n;
+  }
+  return n;
+}
+
+// Waits (bounded, by condition not by time) until pred() holds.
+template <typename P>
+bool eventually(P pred, int max_ms = 30000) {
+  for (int i = 0; i < max_ms / 20; ++i) {
+    if (pred()) return true;
+    usleep(20000);
+  }
+  return pred();
+}
+
+TEST(MatrixRunner, EachStandInFailureGetsItsOutcomeAndTheMatrixGoesOn) {
+  auto dir = fresh_dir("outcomes");
+  const std::string model = "outcomes-" + std::to_string(getpid());
+  auto plan = load_plan(write_plan(dir, {"S0", "Sa", "Sb", "Sc", "Sd", "Se", "Sf"}, 1, model, ""));
+  ASSERT_TRUE(plan.ok()) << plan.error().message();
+  MatrixOptions o;
+  o.runs_dir = (dir / "runs").string();
+  o.l4lab_exe = L4LAB_MATRIX_TOOL;
+  auto sum = run_matrix(*plan, o);
+  ASSERT_TRUE(sum.ok()) << sum.error().message();
+  EXPECT_EQ(sum->runs, 7);
+  EXPECT_EQ(sum->ok, 2);
+  const fs::path runs = o.runs_dir;
+
+  auto s0 = manifest(runs, "S0/trial-1");
+  EXPECT_EQ(s0["outcome"]["status"], "ok");
+  EXPECT_EQ(s0["applied"]["value"], "true");
+  EXPECT_NE(s0["applied"]["evidence"].get<std::string>().find("'max_num_seqs': 8"),
+            std::string::npos);
+  EXPECT_EQ(s0["workload"]["count"], 9);
+  EXPECT_EQ(s0["tokenizer"]["id"], "stand-in");
+  EXPECT_TRUE(fs::exists(runs / "S0/trial-1/traces.jsonl"));
+  EXPECT_TRUE(fs::exists(runs / "S0/trial-1/engine.log"));
+  EXPECT_TRUE(fs::exists(runs / "S0/trial-1/gpu_samples.jsonl"));
+  auto metrics = read_file((runs / "S0/trial-1/engine_metrics.jsonl").string());
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_NE(metrics->find("\"phase\":\"before\""), std::string::npos);
+  EXPECT_NE(metrics->find("\"phase\":\"after\""), std::string::npos);
+
+  auto sa = manifest(runs, "Sa/trial-1");  // (a) rejects a flag: the probe says so, not run
+  EXPECT_EQ(sa["outcome"]["status"], "unsupported");
+  EXPECT_NE(sa["outcome"]["reason"].get<std::string>().find("--tokenizer-pool-size"),
+            std::string::npos);
+  EXPECT_NE(sa["outcome"]["evidence"].get<std::string>().find("--help"), std::string::npos);
+  EXPECT_FALSE(fs::exists(runs / "Sa/trial-1/engine.log"));
+
+  auto sb = manifest(runs, "Sb/trial-1");  // (b) exits during start-up
+  EXPECT_EQ(sb["outcome"]["status"], "start_failed");
+  EXPECT_EQ(sb["outcome"]["exit_code"], 3);
+  EXPECT_NE(sb["outcome"]["evidence"].get<std::string>().find("exiting during start-up"),
+            std::string::npos);
+
+  auto sc = manifest(runs, "Sc/trial-1");  // (c) never healthy
+  EXPECT_EQ(sc["outcome"]["status"], "start_timeout");
+  EXPECT_NE(sc["outcome"]["reason"].get<std::string>().find("HTTP 503"), std::string::npos);
+
+  auto sd = manifest(runs, "Sd/trial-1");  // (d) dies mid-run
+  EXPECT_EQ(sd["outcome"]["status"], "crashed");
+  EXPECT_NE(sd["outcome"]["evidence"].get<std::string>().find("dying on chat request 3"),
+            std::string::npos);
+  EXPECT_NE(sd["outcome"]["reason"].get<std::string>().find("signal 6"), std::string::npos);
+
+  auto se = manifest(runs, "Se/trial-1");  // (e) accepts a flag and ignores it
+  EXPECT_EQ(se["outcome"]["status"], "ok");
+  EXPECT_EQ(se["applied"]["value"], "false");
+  EXPECT_NE(se["applied"]["evidence"].get<std::string>().find("non-default args"),
+            std::string::npos);
+
+  auto sf = manifest(runs, "Sf/trial-1");
+  EXPECT_EQ(sf["outcome"]["status"], "oom");
+  EXPECT_NE(sf["outcome"]["evidence"].get<std::string>().find("CUDA out of memory"),
+            std::string::npos);
+
+  auto state = read_file((runs / "matrix_state.jsonl").string());
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(std::count(state->begin(), state->end(), '\n'), 7);
+  EXPECT_EQ(processes_with(model), 0);
+}
+
+struct Killed {
+  fs::path runs;
+  std::string model;
+  std::string first_started_at;
+};
+
+// Starts the tool on a 2 x 2 plan whose 2nd run holds in its bench, kills
+// the tool with `sig` while that run's engine is up.
+Killed start_and_kill(const std::string& name, int sig) {
+  Killed k;
+  auto dir = fresh_dir(name);
+  k.model = name + "-" + std::to_string(getpid());
+  const std::string hold = (dir / "hold").string();
+  EXPECT_TRUE(write_file(hold, "").ok());
+  const std::string plan =
+      write_plan(dir, {"S0", "Se"}, 2, k.model,
+                 "--hold-while-exists, \"" + hold + "\", --hold-on-out-suffix, S0/trial-2");
+  k.runs = dir / "runs";
+  auto tool = engine::ChildProcess::spawn(
+      {.argv = {L4LAB_MATRIX_TOOL, "matrix", "run", plan, "--out", k.runs.string()},
+       .log_path = (dir / "first.log").string()});
+  EXPECT_TRUE(tool.ok());
+  EXPECT_TRUE(eventually([&] {
+    auto s = read_file((k.runs / "matrix_state.jsonl").string());
+    return s.ok() && !s->empty() && fs::exists(k.runs / "S0/trial-2/engine.pgid") &&
+           fs::exists(k.runs / "S0/trial-2/engine_metrics.jsonl");
+  }));
+  EXPECT_EQ(processes_with(k.model), 1);
+  k.first_started_at = manifest(k.runs, "S0/trial-1")["started_at"];
+  kill(tool->pid(), sig);  // the tool only: its engine lives in another group
+  auto st = tool->wait_for(30);
+  EXPECT_TRUE(st.has_value());
+  // Without l4lab, nothing of the run may survive (PR_SET_PDEATHSIG or the
+  // signal handler's group kill).
+  EXPECT_TRUE(eventually([&] { return processes_with(k.model) == 0; }, 10000));
+  fs::remove(hold);
+  return k;
+}
+
+void resume_and_check(const Killed& k) {
+  auto tool = engine::ChildProcess::spawn(
+      {.argv = {L4LAB_MATRIX_TOOL, "matrix", "run", (k.runs / "plan.yaml").string(), "--out",
+                k.runs.string()},
+       .log_path = (k.runs.parent_path() / "second.log").string()});
+  ASSERT_TRUE(tool.ok());
+  auto st = tool->wait_for(120);
+  ASSERT_TRUE(st.has_value());
+  EXPECT_TRUE(st->success()) << st->describe();
+  auto log = read_file((k.runs.parent_path() / "second.log").string());
+  EXPECT_NE(log->find("S0/trial-1: finished before, skipped"), std::string::npos) << *log;
+  EXPECT_EQ(manifest(k.runs, "S0/trial-1")["started_at"], k.first_started_at);
+  for (const char* rel : {"S0/trial-1", "S0/trial-2", "Se/trial-1", "Se/trial-2"})
+    EXPECT_EQ(manifest(k.runs, rel)["outcome"]["status"], "ok") << rel;
+  EXPECT_EQ(manifest(k.runs, "S0/trial-2.interrupted-1")["outcome"]["status"], "interrupted");
+  auto state = read_file((k.runs / "matrix_state.jsonl").string());
+  EXPECT_EQ(std::count(state->begin(), state->end(), '\n'), 4);
+  EXPECT_EQ(processes_with(k.model), 0);
+}
+
+TEST(MatrixRunner, SigkillThenResumeRedoesOnlyTheInterruptedRun) {
+  auto k = start_and_kill("sigkill", SIGKILL);
+  resume_and_check(k);
+}
+
+TEST(MatrixRunner, SigtermMarksTheRunInterruptedThenResumes) {
+  auto k = start_and_kill("sigterm", SIGTERM);
+  auto m = manifest(k.runs, "S0/trial-2");
+  EXPECT_EQ(m["outcome"]["status"], "interrupted");
+  EXPECT_NE(m["outcome"]["reason"].get<std::string>().find("signal 15"), std::string::npos);
+  resume_and_check(k);
+}
+
+}  // namespace
+}  // namespace l4lab::matrix

@@ -1,0 +1,70 @@
+#include "matrix/plan.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "common/files.h"
+#include "engine/yaml_fields.h"
+
+namespace l4lab::matrix {
+
+Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return Error(file + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
+  }
+  if (!root.IsMap()) return Error(file + ": expected a mapping at the top level");
+  engine::YamlFields f(file);
+  Plan p;
+  p.file = file;
+  p.text = yaml_text;
+  p.name = f.str(root, "name", true);
+  p.configs = f.str_list(root, "configs");
+  if (p.configs.empty()) f.fail(root, "'configs' must list at least one configuration file");
+  p.trials = static_cast<int>(f.number(root, "trials", 1));
+  if (p.trials < 1) f.fail(root["trials"], "'trials' must be >= 1");
+  if (YAML::Node o = root["order"]) {
+    if (o.IsScalar()) {
+      p.order = o.Scalar();
+    } else {
+      p.order = f.str(o, "kind", true);
+      p.order_seed = static_cast<uint64_t>(f.number(o, "seed", 1));
+    }
+  }
+  if (p.order != "interleaved" && p.order != "shuffled" && p.order != "sequential")
+    f.fail(root["order"],
+           "order must be interleaved, shuffled or sequential, got '" + p.order + "'");
+  p.reset_prefix_cache = f.boolean(root, "reset_prefix_cache", false);
+  p.vars = f.str_map(root, "vars");
+  if (YAML::Node w = root["workload"]) {
+    p.workload.path = f.str(w, "path", true);
+    p.workload.build = f.boolean(w, "build", false);
+    p.workload.build_args = f.argv_list(w, "build_args");
+    p.workload.per_cell = static_cast<int>(f.number(w, "per_cell", 0));
+  } else {
+    f.fail(root, "missing mapping 'workload' (with 'path')");
+  }
+  p.warmup_requests = static_cast<int>(f.number(root, "warmup_requests", 1));
+  if (YAML::Node b = root["bench"]) {
+    auto cmd = f.argv_list(b, "command");
+    if (!cmd.empty()) p.bench_command = cmd;
+    p.bench_args = f.argv_list(b, "args");
+    p.bench_timeout_s = f.number(b, "timeout_s", 0);
+  }
+  if (YAML::Node t = root["telemetry"]) {
+    p.gpu_hz = f.number(t, "gpu_hz", 10);
+    p.metrics_hz = f.number(t, "metrics_hz", 1);
+    if (t["gpu_source"]) p.gpu_source = f.str(t, "gpu_source", true);
+  }
+  if (!f.ok()) return f.error();
+  return p;
+}
+
+Result<Plan> load_plan(const std::string& path) {
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  return parse_plan(*text, path);
+}
+
+}  // namespace l4lab::matrix

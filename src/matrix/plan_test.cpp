@@ -1,0 +1,61 @@
+#include "matrix/plan.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace l4lab::matrix {
+namespace {
+
+TEST(Plan, ParsesEveryField) {
+  auto p = parse_plan(R"(
+name: t
+configs: [a.yaml, b.yaml]
+trials: 3
+order: {kind: shuffled, seed: 9}
+reset_prefix_cache: true
+vars: {time_scale: "4"}
+workload: {path: w/prompts.jsonl, build: true, per_cell: 2}
+warmup_requests: 0
+bench:
+  command: [x]
+  args: [[--concurrency, "8"], --flag]
+  timeout_s: 100
+telemetry: {gpu_hz: 20, metrics_hz: 2, gpu_source: none}
+)",
+                      "t.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_EQ(p->configs.size(), 2u);
+  EXPECT_EQ(p->trials, 3);
+  EXPECT_EQ(p->order, "shuffled");
+  EXPECT_EQ(p->order_seed, 9u);
+  EXPECT_TRUE(p->reset_prefix_cache);
+  EXPECT_EQ(p->vars.at("time_scale"), "4");
+  EXPECT_EQ(p->workload.per_cell, 2);
+  EXPECT_EQ(p->warmup_requests, 0);
+  EXPECT_EQ(p->bench_command, std::vector<std::string>{"x"});
+  EXPECT_EQ(p->bench_args, (std::vector<std::string>{"--concurrency", "8", "--flag"}));
+  EXPECT_EQ(p->gpu_hz, 20);
+  EXPECT_EQ(p->gpu_source, "none");
+}
+
+TEST(Plan, ErrorsNameTheField) {
+  auto p = parse_plan("name: t\nconfigs: []\norder: random\ntrials: 0\n", "bad.yaml");
+  ASSERT_FALSE(p.ok());
+  const auto& m = p.error().message();
+  EXPECT_NE(m.find("'configs'"), std::string::npos) << m;
+  EXPECT_NE(m.find("order must be"), std::string::npos) << m;
+  EXPECT_NE(m.find("'trials'"), std::string::npos) << m;
+  EXPECT_NE(m.find("'workload'"), std::string::npos) << m;
+}
+
+TEST(Plan, ShippedPlansParse) {
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::string(L4LAB_SOURCE_DIR) + "/plans")) {
+    auto p = load_plan(e.path().string());
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().message());
+  }
+}
+
+}  // namespace
+}  // namespace l4lab::matrix

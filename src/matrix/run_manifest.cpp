@@ -1,0 +1,106 @@
+#include "matrix/run_manifest.h"
+
+#include <algorithm>
+
+#include "common/version.h"
+
+namespace l4lab::matrix {
+
+namespace {
+
+bool secret_name(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+  for (const char* w : {"KEY", "TOKEN", "SECRET", "PASSWORD"})
+    if (name.find(w) != std::string::npos) return true;
+  return false;
+}
+
+template <typename T>
+nlohmann::json opt(const std::optional<T>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json str_or_null(const std::string& s) {
+  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> redact_env(const std::map<std::string, std::string>& env) {
+  auto out = env;
+  for (auto& [k, v] : out)
+    if (secret_name(k)) v = "<redacted>";
+  return out;
+}
+
+std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
+  std::vector<std::string> out = argv;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const std::string& a = out[i];
+    if (a.rfind("--", 0) != 0 || !secret_name(a.substr(0, a.find('=')))) continue;
+    if (auto eq = a.find('='); eq != std::string::npos)
+      out[i] = a.substr(0, eq + 1) + "<redacted>";
+    else if (i + 1 < out.size() && out[i + 1].rfind("--", 0) != 0)
+      out[++i] = "<redacted>";
+  }
+  return out;
+}
+
+nlohmann::json build_manifest(const ManifestInput& in) {
+  const auto& c = *in.config;
+  nlohmann::json j;
+  j["schema"] = "l4lab.run_manifest/1";
+  j["lab"] = {{"version", lab_version()}, {"git_sha", lab_git_sha()}};
+  j["config"] = {{"name", c.name},         {"intent", c.intent},      {"factor", c.factor},
+                 {"baseline", c.baseline}, {"engine", c.engine.kind}, {"file", c.file},
+                 {"sha256", c.sha256}};
+  j["trial"] = in.trial;
+  j["simulated"] = c.simulated;
+  j["engine"] = {{"name", c.engine.kind},
+                 {"version", str_or_null(in.engine_version)},
+                 {"argv", redact_argv(in.engine_argv)},
+                 {"env", redact_env(in.engine_env)}};
+  j["model"] =
+      c.engine.model.empty() ? str_or_null(in.served_model) : nlohmann::json(c.engine.model);
+  j["served_model"] = str_or_null(in.served_model);
+  j["tokenizer"] = {{"id", str_or_null(in.workload.tokenizer_id)},
+                    {"sha256", str_or_null(in.workload.tokenizer_sha256)}};
+  j["workload"] = {{"path", in.workload.path},
+                   {"sha256", in.workload.sha256},
+                   {"count", in.workload.count},
+                   {"source_path", str_or_null(in.workload.source_path)},
+                   {"source_sha256", str_or_null(in.workload.source_sha256)},
+                   {"per_cell", in.workload.per_cell}};
+  j["seeds"] = {{"workload", opt(in.workload.seed)}, {"schedule", opt(in.schedule_seed)}};
+  j["bench_argv"] = redact_argv(in.bench_argv);
+  j["host"] = {
+      {"cpu", in.host.cpu}, {"cores", in.host.cores},   {"mem_total_mib", in.host.mem_total_mib},
+      {"os", in.host.os},   {"kernel", in.host.kernel}, {"hostname", in.host.hostname}};
+  if (in.gpu && in.gpu->count > 0) {
+    j["gpu"] = {{"name", in.gpu->name},
+                {"count", in.gpu->count},
+                {"mem_total_mib", opt(in.gpu->mem_total_mib)},
+                {"driver", str_or_null(in.gpu->driver)},
+                {"cuda", str_or_null(in.gpu->cuda)},
+                {"source", in.gpu->source}};
+  } else {
+    j["gpu"] = nullptr;
+    j["gpu_reason"] = in.gpu_reason.empty() ? "no GPU" : in.gpu_reason;
+  }
+  if (in.cloud)
+    j["cloud"] = {{"provider", in.cloud->provider},
+                  {"machine_type", in.cloud->machine_type},
+                  {"zone", str_or_null(in.cloud->zone)}};
+  j["clock_anchor"] = {{"wall_ns", in.anchor_wall_ns}, {"mono_ns", in.anchor_mono_ns}};
+  j["started_at"] = in.started_at;
+  j["ended_at"] = str_or_null(in.ended_at);
+  j["outcome"] = {{"status", in.outcome.status},
+                  {"reason", str_or_null(in.outcome.reason)},
+                  {"evidence", str_or_null(in.outcome.evidence)},
+                  {"exit_code", opt(in.outcome.exit_code)}};
+  j["applied"] = {{"value", in.applied.value}, {"evidence", str_or_null(in.applied.evidence)}};
+  if (!in.extra.is_null()) j["lab_run"] = in.extra;
+  return j;
+}
+
+}  // namespace l4lab::matrix

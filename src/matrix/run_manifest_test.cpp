@@ -1,0 +1,49 @@
+#include "matrix/run_manifest.h"
+
+#include <gtest/gtest.h>
+
+namespace l4lab::matrix {
+namespace {
+
+TEST(Redaction, EnvAndArgv) {
+  auto env = redact_env({{"HF_TOKEN", "hf_abc"},
+                         {"OPENAI_API_KEY", "sk"},
+                         {"db_password", "x"},
+                         {"MY_SECRET_THING", "y"},
+                         {"VLLM_SERVER_DEV_MODE", "1"}});
+  EXPECT_EQ(env["HF_TOKEN"], "<redacted>");
+  EXPECT_EQ(env["OPENAI_API_KEY"], "<redacted>");
+  EXPECT_EQ(env["db_password"], "<redacted>");
+  EXPECT_EQ(env["MY_SECRET_THING"], "<redacted>");
+  EXPECT_EQ(env["VLLM_SERVER_DEV_MODE"], "1");
+  auto argv = redact_argv({"vllm", "serve", "--api-key", "sk-1", "--hf-token=abc", "--port", "8"});
+  EXPECT_EQ(argv, (std::vector<std::string>{"vllm", "serve", "--api-key", "<redacted>",
+                                            "--hf-token=<redacted>", "--port", "8"}));
+}
+
+TEST(Manifest, HasTheContractFieldsAndNoSecret) {
+  engine::EngineConfig c;
+  c.name = "C1";
+  c.engine.kind = "vllm";
+  c.engine.model = "m";
+  ManifestInput in;
+  in.config = &c;
+  in.engine_argv = {"vllm", "serve", "--api-key", "sk-live"};
+  in.engine_env = {{"HF_TOKEN", "hf_live"}};
+  in.gpu_reason = "no GPU: NVML unavailable";
+  auto j = build_manifest(in);
+  for (const char* k : {"schema", "lab", "config", "trial", "simulated", "engine", "model",
+                        "tokenizer", "workload", "seeds", "bench_argv", "host", "gpu",
+                        "clock_anchor", "started_at", "ended_at", "outcome", "applied"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_TRUE(j["gpu"].is_null());
+  EXPECT_EQ(j["gpu_reason"], "no GPU: NVML unavailable");
+  EXPECT_FALSE(j.contains("cloud"));
+  EXPECT_EQ(j["outcome"]["status"], "interrupted");
+  const std::string text = j.dump();
+  EXPECT_EQ(text.find("sk-live"), std::string::npos);
+  EXPECT_EQ(text.find("hf_live"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace l4lab::matrix
