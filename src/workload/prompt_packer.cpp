@@ -156,58 +156,73 @@ Result<WorkloadRequest> PromptPacker::pack(const PackRequest& r) const {
   Rng rng(r.seed);
 
   // 1. The PRIMARY: a whole item that fits a seeded share of the target, else
-  //    the first candidate cut down (sentences, then words; dialogue: oldest
-  //    exchanges first).
+  //    the first candidate cut down (dialogue: oldest exchanges first; text:
+  //    words, then back to a sentence end). The share is a soft budget, so
+  //    word-cost estimates choose; exact counts only guard the hard limit.
   const int budget = std::max(1, int(r.target * (0.3 + 0.4 * rng.unit())));
   const size_t start = rng.below(items.size());
+  auto fixed = count(assemble(r.task, CorpusItem{}, ""));
+  if (!fixed) return fail(fixed.error().message());
+  auto est_cost = [&](const CorpusItem& it) -> long {
+    auto d = doc_of_.find(it.source_id);
+    if (d != doc_of_.end())
+      return pool_.docs[d->second].total_cost + long(tok_.encode(it.question).size());
+    long c = long(tok_.encode(it.title).size() + tok_.encode(it.text).size() +
+                  tok_.encode(it.question).size());
+    for (const auto& t : it.turns) c += long(tok_.encode(t.content).size()) + 4;
+    return c;
+  };
   CorpusItem primary;
   bool found = false;
   for (size_t k = 0; k < std::min<size_t>(8, items.size()) && !found; ++k) {
     const CorpusItem& cand = items[(start + k) % items.size()];
-    auto c = count(assemble(r.task, cand, ""));
-    if (!c) return fail(c.error().message());
-    if (*c <= budget) {
+    if (*fixed + est_cost(cand) <= budget) {
       primary = cand;
       found = true;
     }
   }
+  auto cut_to = [&](CorpusItem& p, long allowance) {
+    if (r.task == "dialogue") {
+      long total = 0;
+      std::vector<long> turn_cost;
+      for (const auto& t : p.turns) {
+        turn_cost.push_back(long(tok_.encode(t.content).size()) + 4);
+        total += turn_cost.back();
+      }
+      size_t drop = 0;
+      while (p.turns.size() - drop > 2 && total > allowance) {
+        total -= turn_cost[drop] + turn_cost[drop + 1];
+        drop += 2;
+      }
+      p.turns.erase(p.turns.begin(), p.turns.begin() + long(drop));
+      if (p.turns.size() > 1 && p.turns.front().role != "user") p.turns.erase(p.turns.begin());
+      allowance -= total - long(tok_.encode(p.turns.back().content).size());
+    } else {
+      allowance -= long(tok_.encode(p.title).size() + tok_.encode(p.question).size());
+    }
+    std::string& text = r.task == "dialogue" ? p.turns.back().content : p.text;
+    const std::vector<std::string> words = split_words(text);
+    size_t keep = 0;
+    long used = 0;
+    while (keep < words.size()) {
+      long c = long(tok_.encode(words[keep]).size());
+      if (used + c > allowance) break;
+      used += c;
+      ++keep;
+    }
+    if (keep < words.size()) text = cut_text(words, std::max<size_t>(keep, 1));
+  };
   if (!found) {
     primary = items[start];
-    if (r.task == "dialogue") {
-      while (primary.turns.size() > 2) {
-        auto c = count(assemble(r.task, primary, ""));
-        if (!c) return fail(c.error().message());
-        if (*c <= budget) break;
-        primary.turns.erase(primary.turns.begin(), primary.turns.begin() + 2);
-      }
-      if (primary.turns.size() > 1 && primary.turns.front().role != "user")
-        primary.turns.erase(primary.turns.begin());
-    }
-    std::string& text = r.task == "dialogue" ? primary.turns.back().content : primary.text;
-    const std::vector<std::string> words = split_words(text);
-    const std::string full = text;
-    // Largest word prefix that fits (binary search over exact counts).
-    size_t lo = 1, hi = words.size(), best = 1;
-    text = join_words(words, hi);
-    auto c_full = count(assemble(r.task, primary, ""));
-    if (!c_full) return fail(c_full.error().message());
-    if (*c_full > budget) {
-      while (lo <= hi) {
-        size_t mid = (lo + hi) / 2;
-        text = join_words(words, mid);
-        auto c = count(assemble(r.task, primary, ""));
-        if (!c) return fail(c.error().message());
-        if (*c <= budget) {
-          best = mid;
-          lo = mid + 1;
-        } else {
-          hi = mid - 1;
-        }
-      }
-      text = cut_text(words, best);
-    } else {
-      text = full;
-    }
+    cut_to(primary, budget - *fixed);
+  }
+  // Hard guard: the primary must leave room for the distractor header and
+  // words. Estimates are close; when they are not, cut again with exact counts.
+  for (int guard = 0; guard < 6; ++guard) {
+    auto c = count(assemble(r.task, primary, ""));
+    if (!c) return fail(c.error().message());
+    if (*c <= std::max(budget, r.target - 48) || *c <= *fixed + 1) break;
+    cut_to(primary, long(budget - *fixed) - long(*c - budget));
   }
   auto base = count(assemble(r.task, primary, ""));
   if (!base) return fail(base.error().message());

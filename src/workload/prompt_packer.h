@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -59,7 +60,9 @@ class PromptPacker {
   // /tokenize); `tokenizer` gives word-cost estimates.
   PromptPacker(const Tokenizer& tokenizer, const ChatTemplate& counter, const Corpus& corpus,
                const DistractorPool& pool)
-      : tok_(tokenizer), counter_(counter), corpus_(corpus), pool_(pool) {}
+      : tok_(tokenizer), counter_(counter), corpus_(corpus), pool_(pool) {
+    for (size_t i = 0; i < pool.docs.size(); ++i) doc_of_.emplace(pool.docs[i].source_id, i);
+  }
 
   Result<WorkloadRequest> pack(const PackRequest& r) const;
 
@@ -73,6 +76,7 @@ class PromptPacker {
   const ChatTemplate& counter_;
   const Corpus& corpus_;
   const DistractorPool& pool_;
+  std::unordered_map<std::string, size_t> doc_of_;  // source id -> pool document
 };
 
 }  // namespace l4lab
