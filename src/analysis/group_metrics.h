@@ -23,7 +23,7 @@ struct Dist {
   double min = kNaN;
   double max = kNaN;
 };
-// Sorts `values` in place.
+// Reorders `values` (partial selection, not a full sort).
 Dist summarize(std::vector<double>& values);
 
 struct GroupMetrics {

@@ -57,7 +57,7 @@ TEST(RunLoader, StudyWithMissingTracesStillLoadsTheRest) {
         R"({"config":{"name":"C1"},"trial":1,"outcome":{"status":"ok"}})");
   write(
       root + "/C1/trial-1/traces.jsonl",
-      R"({"request_id":"a","phase":"measured","t_sent_ns":0,"t_first_token_ns":1000000,"t_end_ns":2000000,"chunks":[[1000000,1]],"usage_completion_tokens":1,"ok":true})"
+      R"({"request_id":"a","task":"qa","bucket":"S","phase":"measured","t_sent_ns":0,"t_first_token_ns":1000000,"t_end_ns":2000000,"chunks":[[1000000,1]],"usage_completion_tokens":1,"ok":true})"
       "\n");
   write(root + "/C2/trial-1/run_manifest.json",
         R"({"config":{"name":"C2"},"trial":1,"outcome":{"status":"crashed","reason":"exit 139"}})");

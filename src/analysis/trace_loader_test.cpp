@@ -15,7 +15,7 @@ const char* kGood =
     R"("finish_reason":"length","ok":true,"failure_class":null,"failure_detail":null,"error":null})";
 
 TEST(TraceLoader, DerivesLatenciesFromOneLine) {
-  TraceLoad t = parse_traces(std::string(kGood) + "\n", "t.jsonl");
+  TraceLoad t = parse_trace_text(std::string(kGood) + "\n", "t.jsonl");
   ASSERT_TRUE(t.warnings.empty()) << t.warnings[0];
   ASSERT_EQ(t.requests.size(), 1u);
   const RequestSample& r = t.requests[0];
@@ -38,7 +38,7 @@ TEST(TraceLoader, FailureWithNullTimes) {
       R"({"request_id":"a","task":"qa","bucket":"S","phase":"measured","t_scheduled_ns":5,)"
       R"("t_sent_ns":null,"t_first_token_ns":null,"t_end_ns":null,"chunks":[],"ok":false,)"
       R"("failure_class":"connection","failure_detail":"refused","http_status":null})";
-  TraceLoad t = parse_traces(line + "\n", "t.jsonl");
+  TraceLoad t = parse_trace_text(line + "\n", "t.jsonl");
   ASSERT_EQ(t.requests.size(), 1u);
   EXPECT_FALSE(t.requests[0].ok);
   EXPECT_EQ(t.requests[0].failure_class, "connection");
@@ -49,21 +49,19 @@ TEST(TraceLoader, FailureWithNullTimes) {
 TEST(TraceLoader, BadLinesAreSkippedWithFileLineAndReason) {
   const std::string content =
       std::string(kGood) + "\n" + R"({"request_id":"x","ok":tr)" + "\n" +  // truncated
-      R"({"request_id":"y","ok":"yes"})" + "\n" +                          // wrong type
+      R"({"request_id":"y","task":"qa","bucket":"S","phase":"measured","ok":"yes"})" + "\n" +
       R"({"request_id":"z","ok":true} junk)" + "\n" + R"({"task":"qa","ok":true})" +
       "\n" +                                                    // no id
       "\n" + kGood + "\n" + R"({"request_id":"torn","ok":tr)";  // no newline
-  TraceLoad t = parse_traces(content, "C1/trial-1/traces.jsonl");
+  TraceLoad t = parse_trace_text(content, "C1/trial-1/traces.jsonl");
   EXPECT_EQ(t.requests.size(), 2u);
   EXPECT_EQ(t.lines_skipped, 5u);
   ASSERT_EQ(t.warnings.size(), 5u);
   EXPECT_NE(t.warnings[0].find("C1/trial-1/traces.jsonl:2:"), std::string::npos) << t.warnings[0];
-  EXPECT_NE(t.warnings[1].find(":3: field 'ok' is not a boolean"), std::string::npos)
-      << t.warnings[1];
-  EXPECT_NE(t.warnings[2].find(":4: "), std::string::npos) << t.warnings[2];  // junk after }
-  EXPECT_NE(t.warnings[3].find(":5: missing field 'request_id'"), std::string::npos)
-      << t.warnings[3];
-  EXPECT_NE(t.warnings[4].find(":8: last line has no newline"), std::string::npos) << t.warnings[4];
+  EXPECT_NE(t.warnings[1].find(":3: field 'ok'"), std::string::npos) << t.warnings[1];
+  EXPECT_NE(t.warnings[2].find(":4: "), std::string::npos) << t.warnings[2];
+  EXPECT_NE(t.warnings[3].find(":5: field 'request_id'"), std::string::npos) << t.warnings[3];
+  EXPECT_NE(t.warnings[4].find(":8: torn last line"), std::string::npos) << t.warnings[4];
 }
 
 }  // namespace

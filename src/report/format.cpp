@@ -1,0 +1,77 @@
+#include "report/format.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "analysis/percentile.h"
+
+namespace l4lab::report {
+
+using namespace analysis;
+
+std::string fnum(double v, int decimals) {
+  if (!std::isfinite(v)) return "–";
+  if (decimals < 0) {
+    const double a = std::fabs(v);
+    decimals = a >= 1000 ? 0 : a >= 100 ? 1 : a >= 1 ? 2 : a == 0 ? 0 : 3;
+  }
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+std::string fpct(double f) { return std::isfinite(f) ? fmt::format("{:.1f}%", f * 100) : "–"; }
+
+std::string fsigned_pct(double pct) {
+  return std::isfinite(pct) ? fmt::format("{:+.1f}%", pct) : "–";
+}
+
+std::string fci(double lo, double hi, int decimals) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return "";
+  return fmt::format("[{}, {}]", fnum(lo, decimals), fnum(hi, decimals));
+}
+
+std::string fp99(const Dist& d) {
+  if (d.n == 0) return "–";
+  const bool thin = samples_beyond(d.n, 99) < 10;
+  return fmt::format("{}{}", fnum(d.p99), thin ? "†" : "");
+}
+
+std::string cfg_label(const ConfigSummary& c) {
+  return c.simulated ? c.name + " (SIMULATED)" : c.name;
+}
+
+std::string run_label(const RunSummary& r) {
+  return r.simulated ? r.rel_dir + " (SIMULATED)" : r.rel_dir;
+}
+
+std::string verdict_word(const Delta& d) { return d.verdict; }
+
+std::string metric_anchor(Stat s) {
+  switch (s) {
+    case Stat::request_throughput:
+    case Stat::output_throughput:
+    case Stat::total_token_throughput:
+      return "throughput";
+    case Stat::goodput_rps:
+      return "goodput";
+    case Stat::success_rate:
+      return "success-rate";
+    case Stat::ttft_p50:
+    case Stat::ttft_p95:
+    case Stat::ttft_p99:
+      return "ttft";
+    case Stat::tpot_p50:
+    case Stat::tpot_p95:
+    case Stat::tpot_p99:
+      return "tpot";
+    case Stat::e2e_p50:
+    case Stat::e2e_p95:
+    case Stat::e2e_p99:
+      return "e2e";
+    case Stat::count_:
+      break;
+  }
+  return "";
+}
+
+}  // namespace l4lab::report

@@ -1,0 +1,26 @@
+// Number and label formatting shared by the markdown and HTML reports.
+#pragma once
+
+#include <string>
+
+#include "analysis/bootstrap.h"
+#include "analysis/group_metrics.h"
+#include "analysis/study_summary.h"
+
+namespace l4lab::report {
+
+// "–" for NaN; otherwise `digits` significant-ish decimals chosen by magnitude.
+std::string fnum(double v, int decimals = -1);
+std::string fpct(double fraction);                         // 0.953 -> "95.3%"
+std::string fsigned_pct(double pct);                       // 12.3 -> "+12.3%"
+std::string fci(double lo, double hi, int decimals = -1);  // "[1.2, 3.4]"
+// "812 (n=1800)" with a dagger when the p99 rests on < 10 samples above it.
+std::string fp99(const analysis::Dist& d);
+// Config name with " (SIMULATED)" when its numbers come from serve-sim.
+std::string cfg_label(const analysis::ConfigSummary& c);
+std::string run_label(const analysis::RunSummary& r);
+std::string verdict_word(const analysis::Delta& d);
+// The anchor in docs/METRICS.md that defines a statistic.
+std::string metric_anchor(analysis::Stat s);
+
+}  // namespace l4lab::report

@@ -1,4 +1,0 @@
-#include "cli/commands.h"
-namespace l4lab::cli {
-void register_report_commands(CLI::App& app) { (void)app; }
-}  // namespace l4lab::cli

@@ -1,0 +1,158 @@
+#include "report/vllm_results.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/percentile.h"
+#include "report/summary_json.h"
+
+namespace l4lab::report {
+
+using nlohmann::json;
+using namespace analysis;
+
+namespace {
+
+// np.mean / np.median / np.std (population) / np.percentile, in ms, of values
+// in seconds; vLLM writes 0 for an empty list (np.mean(x or 0)).
+void add_metric(json& out, const char* name, std::vector<double> v_s) {
+  if (v_s.empty()) v_s.push_back(0);
+  std::sort(v_s.begin(), v_s.end());
+  double mean = 0;
+  for (double x : v_s) mean += x;
+  mean /= static_cast<double>(v_s.size());
+  double var = 0;
+  for (double x : v_s) var += (x - mean) * (x - mean);
+  var /= static_cast<double>(v_s.size());
+  out[fmt::format("mean_{}_ms", name)] = mean * 1000;
+  out[fmt::format("median_{}_ms", name)] = percentile_sorted(v_s, 50) * 1000;
+  out[fmt::format("std_{}_ms", name)] = std::sqrt(var) * 1000;
+  out[fmt::format("p95_{}_ms", name)] = percentile_sorted(v_s, 95) * 1000;
+  out[fmt::format("p99_{}_ms", name)] = percentile_sorted(v_s, 99) * 1000;
+}
+
+}  // namespace
+
+std::string vllm_results_text(const RunData& run, const RunSummary& s, const AnalysisOptions& o) {
+  json out;
+  const double dur = s.window.valid() ? s.window.seconds() : 0;
+  std::vector<double> ttfts_ok, tpots, itls_all, e2els;
+  // JSON arrays built as text: "[a,b,...]" without the brackets yet.
+  std::string input_lens, output_lens, ttfts, itls, latencies, start_times, errors, texts;
+  auto push = [](std::string& a, const std::string& v) {
+    if (!a.empty()) a += ',';
+    a += v;
+  };
+  auto dbl = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string("null"); };
+  struct Span {
+    double start, end;
+  };
+  std::vector<Span> spans;
+  std::vector<double> token_times;
+  for (const RequestSample& r : run.requests) {
+    if (!r.measured) continue;
+    push(input_lens, std::to_string(r.prompt_tokens()));
+    push(texts, "\"\"");  // the lab does not keep generated text
+    const double start =
+        r.t_sent_ns ? static_cast<double>(*r.t_sent_ns - s.window.start_ns) / 1e9 : 0.0;
+    push(start_times, dbl(start));
+    if (!r.ok) {
+      push(output_lens, "0");
+      push(ttfts, "0.0");
+      push(itls, "[]");
+      push(latencies, "0.0");
+      std::string e = r.failure_class;
+      if (!r.failure_detail.empty()) e += "/" + r.failure_detail;
+      if (!r.error.empty()) e += ": " + r.error;
+      push(errors, json(e).dump());
+      continue;
+    }
+    push(output_lens, std::to_string(r.completion_tokens));
+    const double ttft = std::isnan(r.ttft_ms) ? 0.0 : r.ttft_ms / 1000;
+    const double e2e = std::isnan(r.e2e_ms) ? 0.0 : r.e2e_ms / 1000;
+    push(ttfts, dbl(ttft));
+    push(latencies, dbl(e2e));
+    push(errors, "\"\"");
+    std::string il;
+    double t = start + ttft;
+    token_times.push_back(t);
+    for (double g : r.itl_ms) {
+      push(il, dbl(g / 1000));
+      itls_all.push_back(g / 1000);
+      t += g / 1000;
+      token_times.push_back(t);
+    }
+    push(itls, "[" + il + "]");
+    ttfts_ok.push_back(ttft);
+    e2els.push_back(e2e);
+    if (!std::isnan(r.tpot_ms)) tpots.push_back(r.tpot_ms / 1000);
+    spans.push_back({start, start + e2e});
+  }
+  // Peak concurrency: sweep over half-open [start, end), departures first.
+  std::vector<std::pair<double, int>> ev;
+  for (const auto& sp : spans) {
+    ev.push_back({sp.start, 1});
+    ev.push_back({sp.end, -1});
+  }
+  std::sort(ev.begin(), ev.end());
+  int cur = 0, peak = 0;
+  for (const auto& e : ev) peak = std::max(peak, cur += e.second);
+  // Peak output chunks in any one-second bucket from the first start.
+  double max_tps = 0;
+  if (!spans.empty()) {
+    double t0 = spans.front().start;
+    for (const auto& sp : spans) t0 = std::min(t0, sp.start);
+    std::vector<double> buckets;
+    for (double t : token_times) {
+      const auto b = static_cast<size_t>(std::max(0.0, t - t0));
+      if (buckets.size() <= b) buckets.resize(b + 1, 0);
+      buckets[b] += 1;
+    }
+    for (double b : buckets) max_tps = std::max(max_tps, b);
+  }
+  out["date"] = run.manifest.started_at;
+  out["backend"] = "l4lab";
+  out["label"] = s.rel_dir;
+  out["model_id"] = run.manifest.model.empty() ? run.bench.model : run.manifest.model;
+  out["num_prompts"] = s.all.requests;
+  out["request_rate"] = run.bench.rate ? json(*run.bench.rate) : json("inf");
+  out["max_concurrency"] = run.bench.concurrency ? json(*run.bench.concurrency) : json(nullptr);
+  out["duration"] = dur;
+  out["completed"] = s.all.ok;
+  out["failed"] = s.all.failed;
+  out["total_input_tokens"] = s.all.prompt_tokens;
+  out["total_output_tokens"] = s.all.output_tokens;
+  out["request_throughput"] = num(s.all.request_throughput);
+  out["request_goodput"] = o.any_slo() ? num(s.all.goodput_rps) : json(nullptr);
+  out["output_throughput"] = num(s.all.output_throughput);
+  out["total_token_throughput"] = num(s.all.total_token_throughput);
+  out["max_output_tokens_per_s"] = max_tps;
+  out["max_concurrent_requests"] = peak;
+  add_metric(out, "ttft", ttfts_ok);
+  add_metric(out, "tpot", tpots);
+  add_metric(out, "itl", itls_all);
+  add_metric(out, "e2el", e2els);
+  out["l4lab"] = {{"run", s.rel_dir},
+                  {"simulated", s.simulated},
+                  {"note",
+                   "written by l4lab report from traces.jsonl; measured requests only; "
+                   "duration = first measured send to last measured end"}};
+  std::string text = out.dump();
+  text.pop_back();  // the closing brace; the arrays follow
+  for (const auto& [key, arr] :
+       {std::pair<const char*, const std::string*>{"input_lens", &input_lens},
+        {"output_lens", &output_lens},
+        {"ttfts", &ttfts},
+        {"itls", &itls},
+        {"latencies", &latencies},
+        {"start_times", &start_times},
+        {"generated_texts", &texts},
+        {"errors", &errors}})
+    text += fmt::format(",\"{}\":[{}]", key, *arr);
+  text += "}\n";
+  return text;
+}
+
+}  // namespace l4lab::report
