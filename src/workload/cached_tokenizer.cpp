@@ -44,9 +44,13 @@ class CachedTokenizer final : public Tokenizer {
   const std::string& path() const override { return inner_->path(); }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, std::vector<TokenId>> map;
+    std::unordered_map<std::string, std::vector<TokenId>, Hash, std::equal_to<>> map;
   };
 
   void append_chunk(std::string_view chunk, std::vector<TokenId>& out) const {
@@ -58,7 +62,7 @@ class CachedTokenizer final : public Tokenizer {
     Shard& s = shards_[std::hash<std::string_view>{}(chunk) % kShards];
     {
       std::lock_guard<std::mutex> lock(s.mu);
-      auto it = s.map.find(std::string(chunk));
+      auto it = s.map.find(chunk);
       if (it != s.map.end()) {
         out.insert(out.end(), it->second.begin(), it->second.end());
         return;
