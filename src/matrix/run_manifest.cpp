@@ -24,6 +24,26 @@ nlohmann::json str_or_null(const std::string& s) {
   return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
 }
 
+// A flag is secret if one of its words is one: --api-key, --hf-token,
+// --password, but not --max-num-batched-tokens.
+bool secret_flag(const std::string& flag) {
+  std::string word;
+  auto is_secret_word = [](std::string w) {
+    std::transform(w.begin(), w.end(), w.begin(), ::tolower);
+    return w == "key" || w == "token" || w == "secret" || w == "password" || w == "apikey" ||
+           w == "passwd";
+  };
+  for (char c : flag + "-") {
+    if (c == '-' || c == '_' || c == '=') {
+      if (is_secret_word(word)) return true;
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::map<std::string, std::string> redact_env(const std::map<std::string, std::string>& env) {
@@ -37,7 +57,7 @@ std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
   std::vector<std::string> out = argv;
   for (size_t i = 0; i < out.size(); ++i) {
     const std::string& a = out[i];
-    if (a.rfind("--", 0) != 0 || !secret_name(a.substr(0, a.find('=')))) continue;
+    if (a.rfind("--", 0) != 0 || !secret_flag(a.substr(0, a.find('=')))) continue;
     if (auto eq = a.find('='); eq != std::string::npos)
       out[i] = a.substr(0, eq + 1) + "<redacted>";
     else if (i + 1 < out.size() && out[i + 1].rfind("--", 0) != 0)

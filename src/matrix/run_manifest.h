@@ -57,8 +57,8 @@ struct ManifestInput {
 
 // Env names containing KEY, TOKEN, SECRET or PASSWORD (any case) -> "<redacted>".
 std::map<std::string, std::string> redact_env(const std::map<std::string, std::string>& env);
-// Also redacts argv values following such flags (e.g. --api-key X) and
-// --flag=value forms.
+// Redacts the values of argv flags with a secret word (--api-key X,
+// --hf-token=X; not --max-num-batched-tokens).
 std::vector<std::string> redact_argv(const std::vector<std::string>& argv);
 nlohmann::json build_manifest(const ManifestInput& in);
 

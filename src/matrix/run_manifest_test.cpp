@@ -16,9 +16,11 @@ TEST(Redaction, EnvAndArgv) {
   EXPECT_EQ(env["db_password"], "<redacted>");
   EXPECT_EQ(env["MY_SECRET_THING"], "<redacted>");
   EXPECT_EQ(env["VLLM_SERVER_DEV_MODE"], "1");
-  auto argv = redact_argv({"vllm", "serve", "--api-key", "sk-1", "--hf-token=abc", "--port", "8"});
+  auto argv = redact_argv({"vllm", "serve", "--api-key", "sk-1", "--hf-token=abc", "--port", "8",
+                           "--max-num-batched-tokens", "2048"});
   EXPECT_EQ(argv, (std::vector<std::string>{"vllm", "serve", "--api-key", "<redacted>",
-                                            "--hf-token=<redacted>", "--port", "8"}));
+                                            "--hf-token=<redacted>", "--port", "8",
+                                            "--max-num-batched-tokens", "2048"}));
 }
 
 TEST(Manifest, HasTheContractFieldsAndNoSecret) {

@@ -8,7 +8,9 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "common/clock.h"
 #include "telemetry/gpu_sampler.h"
+#include "telemetry/metrics_scraper.h"
 
 namespace l4lab::telemetry {
 
@@ -26,9 +28,12 @@ struct SampleOpts {
   double hz = 10;
   std::string out = "gpu_samples.jsonl";
   std::string source = "auto";
+  std::string metrics_url;  // optional: also scrape this /metrics URL
+  double metrics_hz = 1;
 };
 
 int run_sample(const SampleOpts& o) {
+  const auto anchor = ClockAnchor::now();
   const double cpu0 = process_cpu_s();
   GpuSampler g;
   auto st = g.start(o.out, o.hz, o.source);
@@ -36,9 +41,19 @@ int run_sample(const SampleOpts& o) {
     std::cerr << "telemetry sample: " << st.error().message() << "\n";
     return 2;
   }
+  MetricsScraper m;
+  if (!o.metrics_url.empty()) {
+    if (auto ms = m.open(o.metrics_url, o.out + ".metrics.jsonl"); !ms.ok()) {
+      std::cerr << "telemetry sample: " << ms.error().message() << "\n";
+      return 2;
+    }
+    m.start_during(o.metrics_hz);
+  }
   std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+  m.close();
   auto stats = g.stop();
   const double cpu = process_cpu_s() - cpu0;
+  const auto ms = m.stats();
   const GpuInfo& info = g.info();
   nlohmann::json j = {
       {"source", stats.source},
@@ -55,6 +70,13 @@ int run_sample(const SampleOpts& o) {
        stats.wall_s > 0 ? 100.0 * stats.thread_cpu_s / stats.wall_s : 0},
       {"process_cpu_s", cpu},
       {"process_cpu_pct_of_one_core", stats.wall_s > 0 ? 100.0 * cpu / stats.wall_s : 0},
+      {"clock_anchor", {{"wall_ns", anchor.wall_ns}, {"mono_ns", anchor.mono_ns}}},
+      {"metrics",
+       {{"url", o.metrics_url},
+        {"hz", o.metrics_hz},
+        {"scrapes", ms.scrapes},
+        {"errors", ms.errors},
+        {"last_error", ms.last_error}}},
       {"gpu",
        {{"count", info.count},
         {"name", info.name},
@@ -81,6 +103,9 @@ void register_telemetry_commands(CLI::App& app) {
   s->add_option("--source", opts->source, "auto | nvml | nvidia-smi | synthetic | none")
       ->check(CLI::IsMember({"auto", "nvml", "nvidia-smi", "synthetic", "none"}))
       ->capture_default_str();
+  s->add_option("--metrics-url", opts->metrics_url,
+                "Also scrape this Prometheus URL into OUT.metrics.jsonl (cost measurement)");
+  s->add_option("--metrics-hz", opts->metrics_hz, "Scrapes per second")->capture_default_str();
   s->callback([opts] { l4lab::cli::exit_code = run_sample(*opts); });
 }
 
