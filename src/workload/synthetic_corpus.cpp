@@ -221,11 +221,27 @@ const std::vector<const char*> kMonths = {"January",   "February", "March",    "
 const std::vector<const char*> kDays = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
 const std::vector<const char*> kPeriods = {"months", "years", "weeks"};
 
+// Builds a string left to right. Unlike a chain of `+`, whose operands the
+// compiler may evaluate in any order, `<<` is sequenced left to right, so the
+// random slots are drawn in the order they are written on every compiler.
+struct S {
+  std::string s;
+  S& operator<<(const std::string& x) {
+    s += x;
+    return *this;
+  }
+  S& operator<<(const char* x) {
+    s += x;
+    return *this;
+  }
+  operator std::string() const { return s; }  // NOLINT: implicit by design
+};
+
 class Writer {
  public:
   Writer(Rng& r, const Topic& t) : r_(r), t_(t) {}
 
-  std::string person() { return std::string(r_.pick(kFirst)) + " " + r_.pick(kLast); }
+  std::string person() { return S{} << std::string(r_.pick(kFirst)) << " " << r_.pick(kLast); }
   std::string noun() { return r_.pick(t_.nouns).one; }
   std::string nouns() { return r_.pick(t_.nouns).many; }
   std::string adj() { return r_.below(2) ? r_.pick(t_.adjectives) : r_.pick(kAdjectives); }
@@ -247,58 +263,62 @@ class Writer {
     const Verb& v = verb();
     switch (r_.below(16)) {
       case 0:
-        return person() + ", a " + role() + " at " + org() + ", said the " + noun() + " had " +
-               v.pp + " " + r_.pick(kAdverbs) + " over the past " + num() + " " +
-               r_.pick(kPeriods) + ".";
+        return S{} << person() << ", a " << role() << " at " << org() << ", said the " << noun()
+                   << " had " << v.pp << " " << r_.pick(kAdverbs) << " over the past " << num()
+                   << " " << r_.pick(kPeriods) << ".";
       case 1:
-        return "According to " + org() + ", " + pct() + " percent of " + nouns() + " in " +
-               place() + " now " + v.base + " a " + adj() + " " + noun() + ".";
+        return S{} << "According to " << org() << ", " << pct() << " percent of " << nouns()
+                   << " in " << place() << " now " << v.base << " a " << adj() << " " << noun()
+                   << ".";
       case 2:
-        return "The " + adj() + " " + noun() + " was first " + v.pp + " in " + year() + " by " +
-               roles() + " in " + place() + ".";
+        return S{} << "The " << adj() << " " << noun() << " was first " << v.pp << " in " << year()
+                   << " by " << roles() << " in " << place() << ".";
       case 3:
-        return cap(roles()) + " argue that the " + noun() + " could " + v.base + " the " + adj() +
-               " " + noun() + " unless " + org() + " " + verb().s + " more " + nouns() + ".";
+        return S{} << cap(roles()) << " argue that the " << noun() << " could " << v.base << " the "
+                   << adj() << " " << noun() << " unless " << org() << " " << verb().s << " more "
+                   << nouns() << ".";
       case 4:
-        return "In " + std::string(r_.pick(kMonths)) + " " + year() + ", " + org() +
-               " announced a plan to " + v.base + " the " + noun() + " across " + num() + " " +
-               nouns() + ".";
+        return S{} << "In " << std::string(r_.pick(kMonths)) << " " << year() << ", " << org()
+                   << " announced a plan to " << v.base << " the " << noun() << " across " << num()
+                   << " " << nouns() << ".";
       case 5:
-        return person() + " believes the " + noun() + " will " + v.base + " " + adj() + " " +
-               nouns() + " within " + num() + " years.";
+        return S{} << person() << " believes the " << noun() << " will " << v.base << " " << adj()
+                   << " " << nouns() << " within " << num() << " years.";
       case 6:
-        return "Local officials in " + place() + " have " + v.pp + " the " + adj() + " " + noun() +
-               ", which costs about " + num() + " million dollars.";
+        return S{} << "Local officials in " << place() << " have " << v.pp << " the " << adj()
+                   << " " << noun() << ", which costs about " << num() << " million dollars.";
       case 7:
-        return "It is not yet clear whether the " + noun() + " can " + v.base + " the " + adj() +
-               " " + noun() + " that many " + roles() + " expect.";
+        return S{} << "It is not yet clear whether the " << noun() << " can " << v.base << " the "
+                   << adj() << " " << noun() << " that many " << roles() << " expect.";
       case 8: {
         int from = int(r_.range(1950, 2015));
         int to = from + int(r_.range(2, 10));
-        return "The report also found that " + nouns() + " " + v.past + " by " + pct() +
-               " percent between " + std::to_string(from) + " and " + std::to_string(to) + ".";
+        return S{} << "The report also found that " << nouns() << " " << v.past << " by " << pct()
+                   << " percent between " << std::to_string(from) << " and " << std::to_string(to)
+                   << ".";
       }
       case 9:
-        return "For many " + roles() + ", the " + noun() + " remains " + adj() + " and hard to " +
-               v.base + ".";
+        return S{} << "For many " << roles() << ", the " << noun() << " remains " << adj()
+                   << " and hard to " << v.base << ".";
       case 10:
-        return std::string("\"We have ") + v.pp + " the " + noun() + " because our " + roles() +
-               " asked for it,\" " + person() + " told reporters on " + r_.pick(kDays) + ".";
+        return S{} << std::string("\"We have ") << v.pp << " the " << noun() << " because our "
+                   << roles() << " asked for it,\" " << person() << " told reporters on "
+                   << r_.pick(kDays) << ".";
       case 11:
-        return "Meanwhile, a second " + noun() + " in " + place() + " has shown " + adj() +
-               " results.";
+        return S{} << "Meanwhile, a second " << noun() << " in " << place() << " has shown "
+                   << adj() << " results.";
       case 12:
-        return "Some " + roles() + " worry that the " + adj() + " " + nouns() + " will " + v.base +
-               " the way people use the " + noun() + ".";
+        return S{} << "Some " << roles() << " worry that the " << adj() << " " << nouns()
+                   << " will " << v.base << " the way people use the " << noun() << ".";
       case 13:
-        return "The " + noun() + " now serves about " + num() + " thousand " + roles() + " every " +
-               (r_.below(2) ? "week" : "month") + ".";
+        return S{} << "The " << noun() << " now serves about " << num() << " thousand " << roles()
+                   << " every " << (r_.below(2) ? "week" : "month") << ".";
       case 14:
-        return "After a long debate, " + org() + " " + v.past + " the " + noun() +
-               " and promised a full review.";
+        return S{} << "After a long debate, " << org() << " " << v.past << " the " << noun()
+                   << " and promised a full review.";
       default:
-        return "Because of this, " + roles() + " in " + place() +
-               " are paying closer attention to " + nouns() + " than before.";
+        return S{} << "Because of this, " << roles() << " in " << place()
+                   << " are paying closer attention to " << nouns() << " than before.";
     }
   }
 
@@ -312,8 +332,8 @@ class Writer {
   }
 
   std::string title() {
-    return cap(adj()) + " " + nouns() + " in " + place() + " " + verb().base + " " + roles() +
-           " again";
+    return S{} << cap(adj()) << " " << nouns() << " in " << place() << " " << verb().base << " "
+               << roles() << " again";
   }
 
   Rng& rng() { return r_; }
@@ -388,14 +408,15 @@ CorpusItem make_dialogue(uint64_t seed, int i) {
   auto ask = [&]() -> std::string {
     switch (w.rng().below(8)) {
       case 0:
-        return "Can you explain how the " + w.noun() + " in " + w.place() + " works?";
+        return S{} << "Can you explain how the " << w.noun() << " in " << w.place() << " works?";
       case 1:
-        return "What do " + w.roles() + " think about the " + w.adj() + " " + w.noun() + "?";
+        return S{} << "What do " << w.roles() << " think about the " << w.adj() << " " << w.noun()
+                   << "?";
       case 2:
-        return "That makes sense. Why did " + w.org() + " " + w.verb().base + " the " + w.noun() +
-               "?";
+        return S{} << "That makes sense. Why did " << w.org() << " " << w.verb().base << " the "
+                   << w.noun() << "?";
       case 3:
-        return "Could you give me a short example involving " + w.nouns() + "?";
+        return S{} << "Could you give me a short example involving " << w.nouns() << "?";
       case 4:
         return "How much does a " + w.adj() + " " + w.noun() + " usually cost?";
       case 5:

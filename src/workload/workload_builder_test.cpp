@@ -45,6 +45,9 @@ TEST(WorkloadBuilder, EveryRequestKeepsItsInvariants) {
     EXPECT_LE(q.request_prompt_tokens + q.max_new_tokens, 8192) << q.id;
     EXPECT_LE(std::abs(q.request_prompt_tokens - q.target_prompt_tokens), 8) << q.id;
     EXPECT_FALSE(q.primary_source.empty());
+    for (const auto& m : q.messages)
+      for (unsigned char ch : m.content)
+        ASSERT_TRUE(ch >= 0x20 || ch == '\n') << q.id << ": control byte " << int(ch);
     const std::string& last = q.messages.back().content;
     if (q.task != "dialogue") {
       EXPECT_EQ(last.rfind("### PRIMARY", 0), 0u) << q.id;
