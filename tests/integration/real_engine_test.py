@@ -329,21 +329,31 @@ def peer(c, a, out, base, model, reqs, counts):
     (d / "custom.jsonl").write_text("".join(json.dumps(x) + "\n" for x in custom))
     results = {}
     for rnd in range(a.peer_rounds):
+        # Each tool starts from an empty prefix cache (dev-mode endpoint), so
+        # neither reuses the other's prefills.
+        c.check(f"peer round {rnd}: prefix cache reset before l4lab bench",
+                http("POST", base + "/reset_prefix_cache")[0] == 200)
         rc, dt = run([a.l4lab, "bench", "--endpoint", base, "--workload", d / "prompts.jsonl",
                       "--out", d / f"l4lab-{rnd}", "--concurrency", "1", "--no-shuffle",
                       "--ignore-eos", "--quiet"], d / f"l4lab-{rnd}.log", 900)
         tr = [t for t in read_jsonl(d / f"l4lab-{rnd}" / "traces.jsonl") if t.get("ok")]
         results.setdefault("l4lab", []).append({
             "rc": rc, "completed": len(tr), "duration_s": round(dt, 1),
+            "total_output_tokens": sum(t.get("usage_completion_tokens") or 0 for t in tr),
             "median_ttft_ms": statistics.median((t["t_first_token_ns"] - t["t_sent_ns"]) / 1e6
                                                 for t in tr) if tr else None,
             "median_e2el_ms": statistics.median((t["t_last_token_ns"] - t["t_sent_ns"]) / 1e6
                                                 for t in tr) if tr else None})
+        c.check(f"peer round {rnd}: prefix cache reset before vllm bench serve",
+                http("POST", base + "/reset_prefix_cache")[0] == 200)
         rc, dt = run([VENV / "bin" / "vllm", "bench", "serve", "--backend", "openai-chat",
                       "--base-url", base, "--endpoint", "/v1/chat/completions",
                       "--model", model, "--tokenizer", MODEL, "--tokenizer-mode", "mistral",
                       "--dataset-name", "custom", "--dataset-path", d / "custom.jsonl",
-                      "--skip-chat-template", "--num-prompts", len(custom),
+                      "--skip-chat-template", "--custom-output-len", "-1",
+                      "--num-prompts", len(custom), "--percentile-metrics",
+                      "ttft,tpot,itl,e2el", "--metric-percentiles", "50,90,99",
+                      "--save-detailed",
                       "--max-concurrency", "1", "--request-rate", "inf", "--ignore-eos",
                       "--temperature", "0", "--disable-shuffle", "--save-result",
                       "--result-dir", d, "--result-filename", f"vllm-bench-{rnd}.json"],
@@ -352,14 +362,17 @@ def peer(c, a, out, base, model, reqs, counts):
         j = json.loads(vb.read_text()) if vb.exists() else {}
         results.setdefault("vllm_bench", []).append({
             "rc": rc, "completed": j.get("completed"), "duration_s": round(dt, 1),
+            "total_output_tokens": j.get("total_output_tokens"),
             "median_ttft_ms": j.get("median_ttft_ms"), "median_e2el_ms": j.get("median_e2el_ms")})
     c.facts["peer"] = results
     (d / "peer.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     lab, vb = results["l4lab"][-1], results["vllm_bench"][-1]
-    c.check("peer: both tools completed every request",
-            lab["completed"] == len(single) and vb["completed"] == len(single),
-            f"l4lab {lab['completed']}, vllm bench {vb['completed']}, of {len(single)}")
+    c.check("peer: both tools completed every request with the same output tokens",
+            lab["completed"] == len(single) and vb["completed"] == len(single)
+            and lab["total_output_tokens"] == vb["total_output_tokens"],
+            f"l4lab {lab['completed']} ({lab['total_output_tokens']} tokens), vllm bench "
+            f"{vb['completed']} ({vb['total_output_tokens']} tokens), of {len(single)}")
     for k in ("median_ttft_ms", "median_e2el_ms"):
         x, y = lab[k], vb[k]
         rel = abs(x - y) / y if x and y else math.inf
@@ -367,7 +380,7 @@ def peer(c, a, out, base, model, reqs, counts):
         # Recorded, not asserted: on a 2-core machine shared with the bench
         # clients the difference is dominated by scheduling noise; the numbers
         # and their explanation go to docs/perf/peer_vllm_bench.md.
-        print(f"peer {k}: l4lab {x:.1f} vllm bench {y:.1f} ({rel * 100:.1f}%)")
+        print(f"peer {k}: l4lab {x} vllm bench {y} ({rel * 100:.1f}%)")
 
 
 def matrix(c, a, out, wl):
@@ -406,10 +419,24 @@ def matrix(c, a, out, wl):
     c.facts[f"applied_{a.factor}"] = ap
     c.check(f"{a.factor}'s factor shown applied from the start-up log", ap.get("value") == "true",
             json.dumps(ap)[:300])
+    for n in ("C1", a.factor):
+        tp = runs / n / "trial-1" / "traces.jsonl"
+        tr = [t for t in read_jsonl(tp) if t.get("phase") != "warmup"] if tp.exists() else []
+        bad = [t["request_id"] for t in tr if not t.get("ok") or t.get("prompt_count_mismatch")
+               or t.get("prompt_tokens_pre_send") != t.get("usage_prompt_tokens")]
+        c.check(f"matrix {n}: every request ok with prompt_tokens_pre_send == usage",
+                tr and not bad, f"{len(tr)} requests, bad {bad[:5]}")
     rc, dt = run([a.l4lab, "report", runs], out / "report.log", 600)
     c.timings["report"] = round(dt, 1)
-    c.check("l4lab report writes report.md", rc == 0 and (runs / "report.md").exists(),
-            f"rc={rc}")
+    report = (runs / "report.md").read_text() if (runs / "report.md").exists() else ""
+    c.check("l4lab report writes report.md", rc == 0 and bool(report), f"rc={rc}")
+    c.check("report shows the engine's histograms beside the lab's percentiles",
+            "histograms beside" in report.lower() and "C1/trial-1 | TTFT p50" in report,
+            "section 'Engine-side histograms beside the lab's percentiles'")
+
+
+class _SkipServe(Exception):
+    pass
 
 
 def main():
@@ -423,7 +450,9 @@ def main():
     ap.add_argument("--factor", default="C3")
     ap.add_argument("--peer-rounds", type=int, default=1)
     ap.add_argument("--skip", action="append", default=[],
-                    help="step to skip: peer | matrix | overflow")
+                    help="step to skip: serve (and all that needs it) | peer | matrix | overflow")
+    ap.add_argument("--endpoint", default="",
+                    help="development: use this running server instead of starting C1")
     a = ap.parse_args()
     out = pathlib.Path(a.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -435,13 +464,19 @@ def main():
                             "make_tiny_mistral.py", MODEL], check=True)
         wl, reqs = build_workload(c, a, out)
         srv = Server(out, a.port)
-        t0 = time.monotonic()
-        ok, why = srv.start(600)
-        c.timings["engine_start"] = round(time.monotonic() - t0, 1)
-        if not c.check("vLLM (CPU) starts and answers /health", ok, why):
-            print(srv.log.read_text()[-3000:])
-            return 1
+        if a.endpoint:
+            srv.base = a.endpoint
+        elif "serve" not in a.skip:
+            t0 = time.monotonic()
+            ok, why = srv.start(900)
+            c.timings["engine_start"] = round(time.monotonic() - t0, 1)
+            if not c.check("vLLM (CPU) starts and answers /health", ok, why):
+                srv.stop()
+                print(srv.log.read_text()[-3000:])
+                return 1
         try:
+            if "serve" in a.skip:
+                raise _SkipServe()
             model = json.loads(http("GET", srv.base + "/v1/models")[1])["data"][0]["id"]
             c.facts["served_model"] = model
             counts = tokenize_all(c, srv.base, model, reqs)
@@ -461,6 +496,8 @@ def main():
                 t0 = time.monotonic()
                 peer(c, a, out, srv.base, model, reqs, counts)
                 c.timings["peer"] = round(time.monotonic() - t0, 1)
+        except _SkipServe:
+            pass
         finally:
             srv.stop()
         if "matrix" not in a.skip:
