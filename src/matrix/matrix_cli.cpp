@@ -59,7 +59,7 @@ int matrix_run(const MatrixRunOpts& o) {
 
 struct MainRunOpts {
   std::string plan = "plans/default-sim.yaml";
-  std::string out = "runs/default";
+  std::string out;
   bool full = false;
 };
 
@@ -94,12 +94,12 @@ int main_run(const MainRunOpts& o) {
     return 2;
   }
   matrix::MatrixOptions mo;
-  mo.runs_dir = o.out;
+  mo.runs_dir = !o.out.empty() ? o.out : o.full ? "runs/full" : "runs/default";
   mo.l4lab_exe = self_exe();
   if (o.full) mo.per_cell_override = 0;
   int code = finish_code(matrix::run_matrix(*plan, mo));
   if (code != 0) return code;
-  return report(o.out);
+  return report(mo.runs_dir);
 }
 
 }  // namespace
@@ -121,7 +121,8 @@ void register_matrix_commands(CLI::App& app) {
   auto* main_cmd = app.add_subcommand(
       "run", "The main job: build the workload if missing, run the default plan, report");
   main_cmd->add_option("--plan", ro->plan, "Plan file")->capture_default_str();
-  main_cmd->add_option("--out", ro->out, "Runs directory")->capture_default_str();
+  main_cmd->add_option("--out", ro->out,
+                       "Runs directory (default runs/default, runs/full with --full)");
   main_cmd->add_flag("--full", ro->full,
                      "Every request of the workload (1800), not the quick subset");
   main_cmd->callback([ro] { exit_code = main_run(*ro); });

@@ -107,7 +107,18 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
                    : describe_workload(plan.workload.path);
   if (!wl.ok()) return wl.error();
   if (wl->count == 0) return Error(plan.workload.path + ": the workload has no requests");
-  L4_TRY_STATUS(write_file_atomic(opts.runs_dir + "/plan.yaml", plan.text));
+  // A runs folder belongs to one plan and one workload: resuming with another
+  // would mix runs that are not comparable.
+  const std::string plan_path = opts.runs_dir + "/plan.yaml";
+  const std::string wl_path = opts.runs_dir + "/workload.sha256";
+  if (auto old = read_file(plan_path); old.ok() && *old != plan.text)
+    return Error(opts.runs_dir + " holds runs of another plan (" + plan_path + " differs from " +
+                 plan.file + "); use another --out");
+  if (auto old = read_file(wl_path); old.ok() && *old != wl->sha256 + "\n")
+    return Error(opts.runs_dir + " holds runs of another workload (sha256 " + old->substr(0, 16) +
+                 "..., now " + wl->sha256.substr(0, 16) + "...: a --full run needs another --out)");
+  L4_TRY_STATUS(write_file_atomic(plan_path, plan.text));
+  L4_TRY_STATUS(write_file_atomic(wl_path, wl->sha256 + "\n"));
 
   MatrixState state;
   L4_TRY_STATUS(state.open(opts.runs_dir + "/matrix_state.jsonl"));

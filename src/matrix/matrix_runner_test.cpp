@@ -220,3 +220,34 @@ TEST(MatrixRunner, SigtermMarksTheRunInterruptedThenResumes) {
 
 }  // namespace
 }  // namespace l4lab::matrix
+
+namespace l4lab::matrix {
+namespace {
+
+TEST(MatrixRunner, ARunsFolderKeepsOnePlanAndOneWorkload) {
+  auto dir = fresh_dir("guard");
+  auto plan = load_plan(write_plan(dir, {"S0"}, 1, "guard-" + std::to_string(getpid()), ""));
+  ASSERT_TRUE(plan.ok());
+  MatrixOptions o;
+  o.runs_dir = (dir / "runs").string();
+  o.l4lab_exe = L4LAB_MATRIX_TOOL;
+  auto first = run_matrix(*plan, o);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_EQ(first->ok, 1);
+  auto again = run_matrix(*plan, o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->skipped, 1);
+  EXPECT_EQ(again->runs, 0);
+  o.per_cell_override = 2;  // another workload (like --full)
+  auto other = run_matrix(*plan, o);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.error().message().find("another workload"), std::string::npos);
+  o.per_cell_override = -1;
+  plan->text += "# changed\n";
+  auto changed = run_matrix(*plan, o);
+  ASSERT_FALSE(changed.ok());
+  EXPECT_NE(changed.error().message().find("another plan"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace l4lab::matrix
