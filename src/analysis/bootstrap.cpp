@@ -140,11 +140,11 @@ void percentiles_from_counts(const RankedMetric& m, std::vector<uint32_t>& count
   std::array<double, kQs.size()> at_lo{}, at_hi{};
   // Walk the cumulative counts once; ranks are non-decreasing in q.
   size_t cum = 0, k_lo = 0, k_hi = 0;
+  // Branch-free on the common path (most bins are hit 0-2 times, so a
+  // "skip empty bins" test would mispredict constantly).
   for (size_t i = 0; i < counts.size(); ++i) {
-    const uint32_t c = counts[i];
-    if (c == 0) continue;
+    cum += counts[i];  // values with sorted index <= i occupy ranks [0, cum)
     counts[i] = 0;
-    cum += c;  // values with sorted index <= i occupy ranks [0, cum)
     while (k_lo < kQs.size() && ranks[k_lo].lo < cum) at_lo[k_lo++] = m.sorted[i];
     while (k_hi < kQs.size() && ranks[k_hi].hi < cum) at_hi[k_hi++] = m.sorted[i];
   }
@@ -172,17 +172,26 @@ BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,
                                                rank_metric(tr, &RequestSample::tpot_ms),
                                                rank_metric(tr, &RequestSample::e2e_ms)};
   constexpr std::array<Stat, 3> kFirstStat = {Stat::ttft_p50, Stat::tpot_p50, Stat::e2e_p50};
-  // Per-request additive quantities, precomputed.
-  struct Add {
-    int64_t out_tokens = 0, total_tokens = 0;
-    bool ok = false, good = false;
+  // Everything one draw needs, packed per request so a draw touches one
+  // cache line: ranks in the three sorted metrics (-1: not defined) and the
+  // additive quantities.
+  struct Draw {
+    std::array<int32_t, 3> rank;
+    int32_t ok_good;  // bit 0: ok, bit 1: meets the SLOs
+    int64_t out_tokens;
+    int64_t total_tokens;
   };
-  std::vector<std::vector<Add>> add(tr.size());
+  std::vector<std::vector<Draw>> draws(tr.size());
   for (size_t t = 0; t < tr.size(); ++t)
-    for (const RequestSample* r : tr[t].requests)
-      add[t].push_back({r->ok ? r->completion_tokens : 0,
-                        r->ok ? r->completion_tokens + r->prompt_tokens() : 0, r->ok,
-                        meets_slos(*r, o)});
+    for (size_t i = 0; i < tr[t].requests.size(); ++i) {
+      const RequestSample* r = tr[t].requests[i];
+      Draw d{};
+      for (size_t m = 0; m < 3; ++m) d.rank[m] = metrics[m].rank[t][i];
+      d.ok_good = (r->ok ? 1 : 0) | (meets_slos(*r, o) ? 2 : 0);
+      d.out_tokens = r->ok ? r->completion_tokens : 0;
+      d.total_tokens = r->ok ? r->completion_tokens + r->prompt_tokens() : 0;
+      draws[t].push_back(d);
+    }
 
   Rng rng(res.stream_seed);
   std::array<std::vector<uint32_t>, 3> counts;
@@ -196,18 +205,18 @@ BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,
     size_t n = 0, ok = 0, good = 0;
     double duration = 0;
     for (size_t t : chosen) {
-      const size_t nt = tr[t].requests.size();
+      const std::vector<Draw>& dt = draws[t];
+      const size_t nt = dt.size();
       duration += tr[t].window_s;
+      n += nt;
       for (size_t j = 0; j < nt; ++j) {
-        const size_t r = rng.below(nt);
-        const Add& a = add[t][r];
-        ++n;
+        const Draw& a = dt[rng.below(nt)];
         out_tokens += a.out_tokens;
         total_tokens += a.total_tokens;
-        ok += a.ok;
-        good += a.good;
+        ok += a.ok_good & 1;
+        good += (a.ok_good >> 1) & 1;
         for (size_t m = 0; m < 3; ++m) {
-          const int32_t k = metrics[m].rank[t][r];
+          const int32_t k = a.rank[m];
           if (k >= 0) {
             ++counts[m][static_cast<size_t>(k)];
             ++total[m];

@@ -35,7 +35,7 @@ TrialInput input(const std::vector<RequestSample>& v) {
 
 // The same resampling written the obvious way: materialise each resample,
 // sort it, take percentiles. The fast count-walk must agree exactly.
-TEST(Bootstrap, MatchesNaiveResamplingExactly) {
+TEST(AnalysisBootstrap, MatchesNaiveResamplingExactly) {
   const auto a = trial_data(57, 100, 1), b = trial_data(43, 120, 2);
   const std::vector<TrialInput> trials = {input(a), input(b)};
   AnalysisOptions o;
@@ -73,7 +73,7 @@ TEST(Bootstrap, MatchesNaiveResamplingExactly) {
   }
 }
 
-TEST(Bootstrap, SeededAndIndependentOfOtherConfigs) {
+TEST(AnalysisBootstrap, SeededAndIndependentOfOtherConfigs) {
   const auto a = trial_data(200, 100, 3);
   AnalysisOptions o;
   o.resamples = 200;
@@ -93,7 +93,7 @@ TEST(Bootstrap, SeededAndIndependentOfOtherConfigs) {
   EXPECT_LT(r1.lo[size_t(Stat::ttft_p50)], r1.hi[size_t(Stat::ttft_p50)]);
 }
 
-TEST(Bootstrap, ConstantDataGivesAZeroWidthInterval) {
+TEST(AnalysisBootstrap, ConstantDataGivesAZeroWidthInterval) {
   std::vector<RequestSample> v;
   for (int i = 0; i < 30; ++i) v.push_back(make_ok("r", int64_t(i) * 1000, 42.0, 5, 1.0));
   AnalysisOptions o;
@@ -104,7 +104,7 @@ TEST(Bootstrap, ConstantDataGivesAZeroWidthInterval) {
   EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::goodput_rps)]));  // no SLO given
 }
 
-TEST(Bootstrap, PercentileIntervalDropsNaN) {
+TEST(AnalysisBootstrap, PercentileIntervalDropsNaN) {
   auto [lo, hi] = percentile_interval({1, 2, kNaN, 3, 4, 5}, 0.5);
   EXPECT_DOUBLE_EQ(lo, 2);  // 25th and 75th percentiles of 1..5
   EXPECT_DOUBLE_EQ(hi, 4);

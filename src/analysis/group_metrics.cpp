@@ -12,39 +12,21 @@ Dist summarize(std::vector<double>& values) {
   Dist d;
   d.n = values.size();
   if (values.empty()) return d;
-  // Only a few order statistics are needed, so select them (nth_element,
-  // O(n) each on a shrinking range) instead of sorting: ITL pools every gap
-  // of every request (~250k values per run at the study's scale). Order
-  // statistics are the same values a full sort would put at those ranks.
+  // Selection, not a full sort: ITL pools every chunk gap (~250k values per
+  // run at the study's scale). {0, 100} give min and max.
   const size_t n = values.size();
-  std::vector<size_t> ranks = {0, n - 1};
-  for (double q : {50.0, 95.0, 99.0}) {
-    const PercentileRank r = percentile_rank(n, q);
-    ranks.push_back(r.lo);
-    ranks.push_back(r.hi);
-  }
-  std::sort(ranks.begin(), ranks.end());
-  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-  auto first = values.begin();
-  for (size_t r : ranks) {
-    std::nth_element(first, values.begin() + static_cast<std::ptrdiff_t>(r), values.end());
-    first = values.begin() + static_cast<std::ptrdiff_t>(r) + 1;
-  }
-  auto at = [&](size_t r) { return values[r]; };
-  auto pct = [&](double q) {
-    const PercentileRank r = percentile_rank(n, q);
-    return lerp_numpy(at(r.lo), at(r.hi), r.g);
-  };
+  static constexpr double kQ[] = {0, 50, 95, 99, 100};
+  const std::vector<double> p = select_percentiles(values, kQ);
   // The mean is summed in the (partially ordered) order left by selection;
   // numpy sums pairwise, so means agree to ~1e-12 relative, not bit for bit.
   double sum = 0;
   for (double v : values) sum += v;
   d.mean = sum / static_cast<double>(n);
-  d.p50 = pct(50);
-  d.p95 = pct(95);
-  d.p99 = pct(99);
-  d.min = at(0);
-  d.max = at(n - 1);
+  d.min = p[0];
+  d.p50 = p[1];
+  d.p95 = p[2];
+  d.p99 = p[3];
+  d.max = p[4];
   return d;
 }
 
@@ -71,10 +53,16 @@ Window measurement_window(std::span<const RequestSample> reqs) {
 }
 
 GroupMetrics compute_group(std::span<const RequestSample* const> reqs, double window_s,
-                           const AnalysisOptions& o) {
+                           const AnalysisOptions& o, bool with_itl) {
   GroupMetrics g;
   g.window_s = window_s;
   std::vector<double> ttft, tpot, itl, e2e, ttft_s, e2e_s;
+  if (with_itl) {
+    size_t gaps = 0;
+    for (const RequestSample* r : reqs)
+      if (r->measured && r->ok) gaps += r->itl_ms.size();
+    itl.reserve(gaps);
+  }
   for (const RequestSample* r : reqs) {
     if (!r->measured) continue;
     ++g.requests;
@@ -95,7 +83,7 @@ GroupMetrics compute_group(std::span<const RequestSample* const> reqs, double wi
     if (!std::isnan(r->e2e_ms)) e2e.push_back(r->e2e_ms);
     if (!std::isnan(r->ttft_sched_ms)) ttft_s.push_back(r->ttft_sched_ms);
     if (!std::isnan(r->e2e_sched_ms)) e2e_s.push_back(r->e2e_sched_ms);
-    itl.insert(itl.end(), r->itl_ms.begin(), r->itl_ms.end());
+    if (with_itl) itl.insert(itl.end(), r->itl_ms.begin(), r->itl_ms.end());
     if (meets_slos(*r, o)) ++g.good;
   }
   g.ttft_ms = summarize(ttft);

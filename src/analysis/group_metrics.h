@@ -53,8 +53,10 @@ struct GroupMetrics {
 bool meets_slos(const RequestSample& r, const AnalysisOptions& o);
 
 // Metrics over the measured requests among `reqs` with a given window (s).
+// with_itl=false skips ITL (task/bucket slices: it pools every chunk gap and
+// no slice table shows it).
 GroupMetrics compute_group(std::span<const RequestSample* const> reqs, double window_s,
-                           const AnalysisOptions& o);
+                           const AnalysisOptions& o, bool with_itl = true);
 
 // The measurement window of a run in ns: [first measured t_sent, last
 // measured t_end]; {0,0} when no measured request has both.

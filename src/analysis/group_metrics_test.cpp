@@ -16,7 +16,7 @@ std::vector<const RequestSample*> ptrs(const std::vector<RequestSample>& v) {
   return p;
 }
 
-TEST(GroupMetrics, ThroughputAndPercentilesFromFirstPrinciples) {
+TEST(AnalysisGroupMetrics, ThroughputAndPercentilesFromFirstPrinciples) {
   // 10 ok requests, request i sent at i seconds, TTFT (i+1)*10 ms, 11 tokens
   // 5 ms apart (E2E = TTFT + 50 ms), prompt 100; one failure.
   std::vector<RequestSample> v;
@@ -53,7 +53,7 @@ TEST(GroupMetrics, ThroughputAndPercentilesFromFirstPrinciples) {
   EXPECT_DOUBLE_EQ(g.prompt_agreement_rate, 1.0);
 }
 
-TEST(GroupMetrics, TpotSloTreatsSingleTokenAsZeroLikeVllm) {
+TEST(AnalysisGroupMetrics, TpotSloTreatsSingleTokenAsZeroLikeVllm) {
   RequestSample one = make_ok("a", 0, 10, 1, 0);
   EXPECT_TRUE(std::isnan(one.tpot_ms));
   AnalysisOptions o;
@@ -63,7 +63,7 @@ TEST(GroupMetrics, TpotSloTreatsSingleTokenAsZeroLikeVllm) {
   EXPECT_FALSE(meets_slos(slow, o));
 }
 
-TEST(GroupMetrics, WarmupRequestsAreExcluded) {
+TEST(AnalysisGroupMetrics, WarmupRequestsAreExcluded) {
   std::vector<RequestSample> v = {make_ok("a", 0, 10, 2, 1), make_ok("b", 0, 10, 2, 1)};
   v[1].measured = false;
   v[1].t_end_ns = 99'000'000'000;

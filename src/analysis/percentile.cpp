@@ -36,6 +36,31 @@ double percentile(std::vector<double> values, double q) {
   return percentile_sorted(values, q);
 }
 
+std::vector<double> select_percentiles(std::vector<double>& values, std::span<const double> qs) {
+  std::vector<double> out(qs.size(), std::numeric_limits<double>::quiet_NaN());
+  const size_t n = values.size();
+  if (n == 0) return out;
+  std::vector<size_t> ranks;
+  for (double q : qs) {
+    const PercentileRank r = percentile_rank(n, q);
+    ranks.push_back(r.lo);
+    ranks.push_back(r.hi);
+  }
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  auto first = values.begin();
+  for (size_t r : ranks) {
+    const auto it = values.begin() + static_cast<std::ptrdiff_t>(r);
+    std::nth_element(first, it, values.end());
+    first = it + 1;
+  }
+  for (size_t k = 0; k < qs.size(); ++k) {
+    const PercentileRank r = percentile_rank(n, qs[k]);
+    out[k] = lerp_numpy(values[r.lo], values[r.hi], r.g);
+  }
+  return out;
+}
+
 size_t samples_beyond(size_t n, double q) {
   if (n == 0) return 0;
   const PercentileRank r = percentile_rank(n, q);

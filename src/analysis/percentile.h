@@ -32,6 +32,11 @@ PercentileRank percentile_rank(size_t n, double q);
 // Sorts a copy and returns percentile q; NaN when empty.
 double percentile(std::vector<double> values, double q);
 
+// Percentiles qs of `values` by selection (nth_element on shrinking ranges,
+// no full sort); reorders `values`. Same results as percentile_sorted on a
+// sorted copy: order statistics do not depend on how they are found.
+std::vector<double> select_percentiles(std::vector<double>& values, std::span<const double> qs);
+
 // How many samples lie strictly beyond the q-th percentile's rank: the
 // evidence a tail percentile rests on.
 size_t samples_beyond(size_t n, double q);

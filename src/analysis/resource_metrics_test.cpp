@@ -5,7 +5,7 @@
 namespace l4lab::analysis {
 namespace {
 
-TEST(Gpu, WindowPeakHeadroomAndTrapezoidEnergy) {
+TEST(AnalysisGpu, WindowPeakHeadroomAndTrapezoidEnergy) {
   std::vector<GpuSample> s;
   // One sample per second from t=0 to t=12 s; power ramps 40 -> 60 W in the
   // window [1 s, 11 s]; memory peaks at 20000 of 23034 MiB; samples outside
@@ -27,7 +27,7 @@ TEST(Gpu, WindowPeakHeadroomAndTrapezoidEnergy) {
   EXPECT_DOUBLE_EQ(g.mean_power_w, 50);
 }
 
-TEST(Gpu, NoSamplesSaysWhy) {
+TEST(AnalysisGpu, NoSamplesSaysWhy) {
   const GpuSummary g = summarize_gpu({}, Window{0, 10}, "no NVIDIA driver");
   EXPECT_EQ(g.samples, 0u);
   EXPECT_EQ(g.missing_reason, "no GPU: no NVIDIA driver");
@@ -46,7 +46,7 @@ EngineScrape scrape(int64_t t, double kv, double pre, std::vector<double> cum, d
   return s;
 }
 
-TEST(Engine, KvPreemptionDeltaAndHistogramPlacement) {
+TEST(AnalysisEngine, KvPreemptionDeltaAndHistogramPlacement) {
   std::vector<EngineScrape> v = {scrape(0, 0.0, 2, {1, 1, 1, 1}, 1),
                                  scrape(5'000'000'000, 0.5, 3, {5, 60, 90, 101}, 101),
                                  scrape(10'000'000'000, 0.9, 7, {11, 81, 101, 101}, 101)};

@@ -17,7 +17,7 @@ const char* kManifest =
  "gpu":null,"gpu_reason":"no driver","outcome":{"status":"oom","reason":"CUDA out of memory",
  "evidence":null,"exit_code":1},"applied":{"value":"true","evidence":"line"}})";
 
-TEST(RunLoader, ManifestFields) {
+TEST(AnalysisRunLoader, ManifestFields) {
   std::vector<std::string> w;
   RunManifest m = parse_run_manifest(kManifest, "m.json", w);
   EXPECT_TRUE(w.empty());
@@ -35,7 +35,7 @@ TEST(RunLoader, ManifestFields) {
   EXPECT_NE(w[0].find("bad.json"), std::string::npos);
 }
 
-TEST(RunLoader, EngineMetricsKeepOnlyUsedSeries) {
+TEST(AnalysisRunLoader, EngineMetricsKeepOnlyUsedSeries) {
   std::vector<std::string> w;
   auto v = parse_engine_metrics(
       R"({"t_ns":5,"phase":"during","samples":[{"name":"vllm:kv_cache_usage_perc","labels":{"model_name":"m"},"value":0.25},)"
@@ -51,7 +51,7 @@ TEST(RunLoader, EngineMetricsKeepOnlyUsedSeries) {
   EXPECT_NE(w[0].find("e.jsonl:2"), std::string::npos);
 }
 
-TEST(RunLoader, StudyWithMissingTracesStillLoadsTheRest) {
+TEST(AnalysisRunLoader, StudyWithMissingTracesStillLoadsTheRest) {
   const std::string root = temp_dir("study");
   write(root + "/C1/trial-1/run_manifest.json",
         R"({"config":{"name":"C1"},"trial":1,"outcome":{"status":"ok"}})");

@@ -8,6 +8,8 @@
 #include <set>
 #include <thread>
 
+#include "analysis/parallel.h"
+
 namespace l4lab::analysis {
 
 double stat_value(const GroupMetrics& g, Stat s) {
@@ -62,7 +64,8 @@ std::map<std::string, GroupMetrics> breakdown(const std::vector<const RequestSam
   for (const RequestSample* r : reqs)
     if (r->measured) groups[r->*key].push_back(r);
   std::map<std::string, GroupMetrics> out;
-  for (auto& [k, v] : groups) out[k.empty() ? "(none)" : k] = compute_group(v, window_s, o);
+  for (auto& [k, v] : groups)
+    out[k.empty() ? "(none)" : k] = compute_group(v, window_s, o, /*with_itl=*/false);
   return out;
 }
 
@@ -174,13 +177,17 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
   st.baseline = o.baseline;
   st.warnings = data.warnings;
   st.runs.resize(data.runs.size());
-  for (size_t i = 0; i < data.runs.size(); ++i) st.runs[i] = summarize_run(data.runs[i], o);
+  parallel_for(data.runs.size(), [&](size_t i) { st.runs[i] = summarize_run(data.runs[i], o); });
 
   // Group runs into configurations, in name order.
   std::map<std::string, std::vector<size_t>> by_cfg;
   for (size_t i = 0; i < data.runs.size(); ++i) by_cfg[data.runs[i].config_name].push_back(i);
-  for (auto& [name, idx] : by_cfg) {
-    ConfigSummary c;
+  std::vector<std::pair<std::string, std::vector<size_t>>> cfgs(by_cfg.begin(), by_cfg.end());
+  st.configs.resize(cfgs.size());
+  parallel_for(cfgs.size(), [&](size_t k) {
+    const std::string& name = cfgs[k].first;
+    const std::vector<size_t>& idx = cfgs[k].second;
+    ConfigSummary& c = st.configs[k];
     c.name = name;
     c.runs = idx;
     c.is_baseline = name == o.baseline;
@@ -266,9 +273,8 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
     slo("ttft", o.slo_ttft_ms, c.pooled.ttft_ms, &RequestSample::ttft_ms);
     slo("tpot", o.slo_tpot_ms, c.pooled.tpot_ms, &RequestSample::tpot_ms);
     slo("e2e", o.slo_e2e_ms, c.pooled.e2e_ms, &RequestSample::e2e_ms);
-    st.any_simulated = st.any_simulated || c.simulated;
-    st.configs.push_back(std::move(c));
-  }
+  });
+  for (const auto& c : st.configs) st.any_simulated = st.any_simulated || c.simulated;
 
   // Bootstrap each configuration on its own stream, in parallel.
   std::vector<std::vector<TrialInput>> inputs(st.configs.size());
@@ -282,17 +288,9 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       t.window_s = r.window.seconds();
       inputs[k].push_back(std::move(t));
     }
-  std::atomic<size_t> next{0};
-  const unsigned n_threads = std::max(
-      1u, std::min<unsigned>(std::thread::hardware_concurrency(),
-                             static_cast<unsigned>(std::max<size_t>(1, st.configs.size()))));
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < n_threads; ++t)
-    pool.emplace_back([&] {
-      for (size_t k = next++; k < st.configs.size(); k = next++)
-        st.configs[k].boot = bootstrap_config(inputs[k], st.configs[k].name, o);
-    });
-  for (auto& th : pool) th.join();
+  parallel_for(st.configs.size(), [&](size_t k) {
+    st.configs[k].boot = bootstrap_config(inputs[k], st.configs[k].name, o);
+  });
 
   // Deltas against the baseline, with comparability checks on the manifests.
   const ConfigSummary* base = nullptr;

@@ -31,7 +31,7 @@ RunData run(const std::string& cfg, int trial, double ttft_shift, const std::str
   return d;
 }
 
-TEST(StudySummary, DeltasVerdictsAndFlags) {
+TEST(AnalysisStudySummary, DeltasVerdictsAndFlags) {
   StudyData data;
   data.runs_dir = "/x";
   for (int t = 1; t <= 3; ++t) {

@@ -14,7 +14,7 @@ const char* kGood =
     R"("usage_completion_tokens":4,"prompt_count_mismatch":false,"http_status":200,)"
     R"("finish_reason":"length","ok":true,"failure_class":null,"failure_detail":null,"error":null})";
 
-TEST(TraceLoader, DerivesLatenciesFromOneLine) {
+TEST(AnalysisTraceLoader, DerivesLatenciesFromOneLine) {
   TraceLoad t = parse_trace_text(std::string(kGood) + "\n", "t.jsonl");
   ASSERT_TRUE(t.warnings.empty()) << t.warnings[0];
   ASSERT_EQ(t.requests.size(), 1u);
@@ -33,7 +33,7 @@ TEST(TraceLoader, DerivesLatenciesFromOneLine) {
   EXPECT_EQ(r.prompt_count_mismatch, std::optional<bool>(false));
 }
 
-TEST(TraceLoader, FailureWithNullTimes) {
+TEST(AnalysisTraceLoader, FailureWithNullTimes) {
   const std::string line =
       R"({"request_id":"a","task":"qa","bucket":"S","phase":"measured","t_scheduled_ns":5,)"
       R"("t_sent_ns":null,"t_first_token_ns":null,"t_end_ns":null,"chunks":[],"ok":false,)"
@@ -46,7 +46,7 @@ TEST(TraceLoader, FailureWithNullTimes) {
   EXPECT_TRUE(std::isnan(t.requests[0].ttft_ms));
 }
 
-TEST(TraceLoader, BadLinesAreSkippedWithFileLineAndReason) {
+TEST(AnalysisTraceLoader, BadLinesAreSkippedWithFileLineAndReason) {
   const std::string content =
       std::string(kGood) + "\n" + R"({"request_id":"x","ok":tr)" + "\n" +  // truncated
       R"({"request_id":"y","task":"qa","bucket":"S","phase":"measured","ok":"yes"})" + "\n" +

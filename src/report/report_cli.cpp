@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 #include "analysis/run_loader.h"
@@ -38,7 +39,17 @@ void run_report(const ReportArgs& a) {
     o.price_per_hour = a.price;
     o.price_source = "given with --price-per-hour";
   }
+  // L4LAB_REPORT_TIMING=1 prints where the time goes (docs/perf/report.md).
+  const bool timing = std::getenv("L4LAB_REPORT_TIMING") != nullptr;
+  auto lap = [&, last = t0](const char* what) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    if (timing)
+      std::cerr << fmt::format("timing: {:<10} {:.3f} s\n", what,
+                               std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
   auto data = analysis::load_study(a.runs_dir);
+  lap("load");
   if (!data.ok()) {
     std::cerr << "l4lab report: " << data.error().message() << "\n";
     exit_code = 2;
@@ -51,7 +62,9 @@ void run_report(const ReportArgs& a) {
     return;
   }
   const analysis::StudySummary s = analysis::summarize_study(*data, o);
+  lap("analyse");
   auto written = report::write_report(*data, s);
+  lap("write");
   if (!written.ok()) {
     std::cerr << "l4lab report: " << written.error().message() << "\n";
     exit_code = 2;

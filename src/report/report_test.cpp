@@ -36,7 +36,7 @@ StudyData study() {
   return d;
 }
 
-TEST(Report, SimulatedIsLabelledEverywhere) {
+TEST(ReportOutputs, SimulatedIsLabelledEverywhere) {
   AnalysisOptions o;
   o.resamples = 100;
   const StudySummary s = summarize_study(study(), o);
@@ -50,7 +50,7 @@ TEST(Report, SimulatedIsLabelledEverywhere) {
   EXPECT_NE(summary_to_csv(s).find("\"C2\",pooled,true"), std::string::npos);
 }
 
-TEST(Report, VllmLayoutKeysAndFailureConventions) {
+TEST(ReportOutputs, VllmLayoutKeysAndFailureConventions) {
   const StudyData d = study();
   AnalysisOptions o;
   o.resamples = 10;
@@ -94,7 +94,7 @@ TEST(Report, VllmLayoutKeysAndFailureConventions) {
   EXPECT_EQ(j["max_concurrent_requests"], 2);
 }
 
-TEST(Report, JsonDiffNamesThePath) {
+TEST(ReportOutputs, JsonDiffNamesThePath) {
   nlohmann::json a = {{"x", {{"y", 1.5}}}, {"z", {1, 2}}};
   nlohmann::json b = {{"x", {{"y", 1.25}}}, {"z", {1, 2}}};
   std::vector<std::string> d;
@@ -105,7 +105,7 @@ TEST(Report, JsonDiffNamesThePath) {
   EXPECT_EQ(n, 3u);
 }
 
-TEST(Report, SvgEscapesAndHandlesEmptyData) {
+TEST(ReportOutputs, SvgEscapesAndHandlesEmptyData) {
   EXPECT_EQ(xml_escape("a<b&\"c\">"), "a&lt;b&amp;&quot;c&quot;&gt;");
   const std::string svg = line_chart(Axes{"t", "x", "y"}, {});
   EXPECT_NE(svg.find("no data"), std::string::npos);

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "analysis/parallel.h"
 #include "common/files.h"
 #include "report/html_report.h"
 #include "report/markdown_report.h"
@@ -26,10 +27,16 @@ Result<std::vector<std::string>> write_report(const analysis::StudyData& data,
   L4_TRY_STATUS(put(dir / "report.md", markdown_report(s)));
   L4_TRY_STATUS(put(dir / "report.html", html_report(data, s)));
   L4_TRY_STATUS(put(dir / "METRICS.md", kMetricsDoc));
+  std::vector<Status> status(data.runs.size());
+  analysis::parallel_for(data.runs.size(), [&](size_t i) {
+    if (!data.runs[i].has_traces) return;
+    status[i] = write_file_atomic((fs::path(data.runs[i].dir) / "results_vllm.json").string(),
+                                  vllm_results_text(data.runs[i], s.runs[i], s.options));
+  });
   for (size_t i = 0; i < data.runs.size(); ++i) {
-    if (!data.runs[i].has_traces) continue;
-    L4_TRY_STATUS(put(fs::path(data.runs[i].dir) / "results_vllm.json",
-                      vllm_results_text(data.runs[i], s.runs[i], s.options)));
+    if (!status[i].ok()) return status[i].error();
+    if (data.runs[i].has_traces)
+      written.push_back((fs::path(data.runs[i].dir) / "results_vllm.json").string());
   }
   return written;
 }

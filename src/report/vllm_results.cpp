@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "analysis/percentile.h"
 #include "report/summary_json.h"
@@ -19,18 +20,19 @@ namespace {
 // in seconds; vLLM writes 0 for an empty list (np.mean(x or 0)).
 void add_metric(json& out, const char* name, std::vector<double> v_s) {
   if (v_s.empty()) v_s.push_back(0);
-  std::sort(v_s.begin(), v_s.end());
   double mean = 0;
   for (double x : v_s) mean += x;
   mean /= static_cast<double>(v_s.size());
   double var = 0;
   for (double x : v_s) var += (x - mean) * (x - mean);
   var /= static_cast<double>(v_s.size());
+  static constexpr double kQ[] = {50, 95, 99};
+  const std::vector<double> p = select_percentiles(v_s, kQ);
   out[fmt::format("mean_{}_ms", name)] = mean * 1000;
-  out[fmt::format("median_{}_ms", name)] = percentile_sorted(v_s, 50) * 1000;
+  out[fmt::format("median_{}_ms", name)] = p[0] * 1000;
   out[fmt::format("std_{}_ms", name)] = std::sqrt(var) * 1000;
-  out[fmt::format("p95_{}_ms", name)] = percentile_sorted(v_s, 95) * 1000;
-  out[fmt::format("p99_{}_ms", name)] = percentile_sorted(v_s, 99) * 1000;
+  out[fmt::format("p95_{}_ms", name)] = p[1] * 1000;
+  out[fmt::format("p99_{}_ms", name)] = p[2] * 1000;
 }
 
 }  // namespace
@@ -38,7 +40,7 @@ void add_metric(json& out, const char* name, std::vector<double> v_s) {
 std::string vllm_results_text(const RunData& run, const RunSummary& s, const AnalysisOptions& o) {
   json out;
   const double dur = s.window.valid() ? s.window.seconds() : 0;
-  std::vector<double> ttfts_ok, tpots, itls_all, e2els;
+  std::vector<double> ttfts_ok, tpots, e2els;
   // JSON arrays built as text: "[a,b,...]" without the brackets yet.
   std::string input_lens, output_lens, ttfts, itls, latencies, start_times, errors, texts;
   auto push = [](std::string& a, const std::string& v) {
@@ -46,6 +48,15 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
     a += v;
   };
   auto dbl = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string("null"); };
+  // The hot path (every ITL): format straight into the array text.
+  auto push_dbl = [](std::string& a, double v) {
+    if (!a.empty()) a += ',';
+    if (std::isfinite(v)) {
+      char tmp[32];
+      a.append(tmp, fmt::format_to(tmp, "{}", v));
+    } else
+      a += "null";
+  };
   struct Span {
     double start, end;
   };
@@ -79,8 +90,7 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
     double t = start + ttft;
     token_times.push_back(t);
     for (double g : r.itl_ms) {
-      push(il, dbl(g / 1000));
-      itls_all.push_back(g / 1000);
+      push_dbl(il, g / 1000);
       t += g / 1000;
       token_times.push_back(t);
     }
@@ -132,7 +142,25 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
   out["max_concurrent_requests"] = peak;
   add_metric(out, "ttft", ttfts_ok);
   add_metric(out, "tpot", tpots);
-  add_metric(out, "itl", itls_all);
+  // ITL: the run's own distribution (already selected), in the same ms; only
+  // the population std needs one more pass.
+  {
+    const Dist& d = s.all.itl_ms;
+    double var = 0;
+    size_t n = 0;
+    for (const RequestSample& r : run.requests)
+      if (r.measured && r.ok)
+        for (double g : r.itl_ms) {
+          var += (g - d.mean) * (g - d.mean);
+          ++n;
+        }
+    const bool any = d.n > 0;
+    out["mean_itl_ms"] = any ? d.mean : 0.0;
+    out["median_itl_ms"] = any ? d.p50 : 0.0;
+    out["std_itl_ms"] = n ? std::sqrt(var / static_cast<double>(n)) : 0.0;
+    out["p95_itl_ms"] = any ? d.p95 : 0.0;
+    out["p99_itl_ms"] = any ? d.p99 : 0.0;
+  }
   add_metric(out, "e2el", e2els);
   out["l4lab"] = {{"run", s.rel_dir},
                   {"simulated", s.simulated},

@@ -150,7 +150,7 @@ def test_verify_accepts_then_rejects_tampering(runs, l4lab, tmp_path):
 def test_bad_input_is_reported_and_the_rest_analysed(l4lab, tmp_path):
     d = tmp_path / "bad"
     synth_runs.main([str(d), "--configs", "3", "--trials", "1", "--requests", "60",
-                     "--max-tokens", "8"])
+                     "--min-tokens", "2", "--max-tokens", "8"])
     # C2: a truncated line in the middle and a torn last line.
     p = d / "C2/trial-1/traces.jsonl"
     lines = p.read_text().splitlines()
