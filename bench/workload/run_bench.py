@@ -51,6 +51,15 @@ def rate(tokens, seconds):
     return {"tokens": tokens, "seconds": seconds, "tokens_per_s": tokens / seconds if seconds else 0.0}
 
 
+def median_rate(fn, repeats):
+    """Runs fn() -> (tokens, seconds) `repeats` times; the median rate, with all rates."""
+    runs = [fn() for _ in range(repeats)]
+    rates = sorted(runs, key=lambda r: r[0] / r[1])
+    med = rate(*rates[len(rates) // 2])
+    med["all_tokens_per_s"] = [t / s for t, s in runs]
+    return med
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--l4lab", required=True)
@@ -72,7 +81,7 @@ def main():
         }
         reqs = [json.loads(line) for line in prompts.read_text(encoding="utf-8").splitlines()]
         texts = [m["content"] for r in reqs for m in r["messages"]]
-        lab = json.loads(subprocess.run([args.tokenize_bench, str(prompts)], check=True,
+        lab = json.loads(subprocess.run([args.tokenize_bench, str(prompts), "", str(args.repeats)], check=True,
                                         capture_output=True, text=True).stdout)
         res["lab"] = lab
 
@@ -82,16 +91,25 @@ def main():
 
         mt = MistralTokenizer.v3()
         sp = mt.instruct_tokenizer.tokenizer
-        t0 = time.perf_counter()
         sp_ids = [sp.encode(t, bos=False, eos=False) for t in texts]
-        res["mistral_common_text_1t"] = rate(sum(map(len, sp_ids)), time.perf_counter() - t0)
+
+        def mc_text():
+            t0 = time.perf_counter()
+            n = sum(len(sp.encode(t, bos=False, eos=False)) for t in texts)
+            return n, time.perf_counter() - t0
+
+        res["mistral_common_text_1t"] = median_rate(mc_text, args.repeats)
         cls = {"system": SystemMessage, "user": UserMessage, "assistant": AssistantMessage}
-        t0 = time.perf_counter()
-        n = 0
-        for r in reqs:
-            req = ChatCompletionRequest(messages=[cls[m["role"]](content=m["content"]) for m in r["messages"]])
-            n += len(mt.encode_chat_completion(req).tokens)
-        res["mistral_common_chat_1t"] = rate(n, time.perf_counter() - t0)
+
+        def mc_chat():
+            t0 = time.perf_counter()
+            n = 0
+            for r in reqs:
+                req = ChatCompletionRequest(messages=[cls[m["role"]](content=m["content"]) for m in r["messages"]])
+                n += len(mt.encode_chat_completion(req).tokens)
+            return n, time.perf_counter() - t0
+
+        res["mistral_common_chat_1t"] = median_rate(mc_chat, args.repeats)
 
         try:
             import shutil
@@ -105,16 +123,23 @@ def main():
             hf = LlamaTokenizer.from_pretrained(str(hf_dir), legacy=True)
             convert_s = time.perf_counter() - t0
             backend = hf.backend_tokenizer
-            os.environ["TOKENIZERS_PARALLELISM"] = "false"
-            t0 = time.perf_counter()
             hf_ids = [backend.encode(t, add_special_tokens=False).ids for t in texts]
-            res["hf_tokenizers_1t"] = rate(sum(map(len, hf_ids)), time.perf_counter() - t0)
+
+            def hf_one():
+                t0 = time.perf_counter()
+                n = sum(len(backend.encode(t, add_special_tokens=False).ids) for t in texts)
+                return n, time.perf_counter() - t0
+
+            def hf_batch():
+                t0 = time.perf_counter()
+                n = sum(len(e.ids) for e in backend.encode_batch(texts, add_special_tokens=False))
+                return n, time.perf_counter() - t0
+
+            res["hf_tokenizers_1t"] = median_rate(hf_one, args.repeats)
             res["hf_tokenizers_1t"]["mismatched_texts_vs_sentencepiece"] = sum(a != b for a, b in zip(hf_ids, sp_ids))
             res["hf_tokenizers_1t"]["conversion_s"] = convert_s
-            t0 = time.perf_counter()
-            batch = backend.encode_batch(texts, add_special_tokens=False)
-            res["hf_tokenizers_batch"] = rate(sum(len(e.ids) for e in batch), time.perf_counter() - t0)
-            res["hf_tokenizers_batch"]["note"] = "encode_batch (Rust threads; TOKENIZERS_PARALLELISM set before first use)"
+            res["hf_tokenizers_batch"] = median_rate(hf_batch, args.repeats)
+            res["hf_tokenizers_batch"]["note"] = "encode_batch (Rust threads)"
         except Exception as e:  # noqa: BLE001 - recorded, not hidden
             res["hf_tokenizers_error"] = f"{type(e).__name__}: {e}"
 
@@ -133,7 +158,8 @@ def main():
     b = res["build_default_1800"]
     print(f"default build (1800 requests): median wall {b['median_wall_s']:.2f} s, median CPU {b['median_cpu_s']:.2f} s "
           f"(walls {b['wall_s']})")
-    print(f"{'texts (' + str(len(texts)) + ')':<40} {'tokens/s':>12} {'x mistral-common':>17}")
+    print(f"{'texts (' + str(len(texts)) + '), median of ' + str(args.repeats):<40} {'tokens/s':>12} "
+          f"{'x mistral-common':>17}")
     for name, r in rows:
         print(f"{name:<40} {r['tokens_per_s']:>12,.0f} {r['tokens_per_s'] / base:>16.2f}x")
     chat_rows = [("lab chat template, cached cold, 1 thread", lab["lab_chat_template_cold_1t"]),

@@ -2,8 +2,10 @@
 // prompts.jsonl (every message content, and every whole conversation through
 // the chat template). Prints one JSON object; bench/workload/run_bench.py runs
 // it beside mistral-common and HF tokenizers on the same texts.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -52,7 +54,7 @@ Pass encode_texts(const Tokenizer& t, const std::vector<std::string>& texts, int
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s PROMPTS_JSONL [TOKENIZER_SPEC]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s PROMPTS_JSONL [TOKENIZER_SPEC [REPEATS]]\n", argv[0]);
     return 2;
   }
   auto reqs = read_workload(argv[1]);
@@ -68,30 +70,50 @@ int main(int argc, char** argv) {
   nlohmann::json out;
   out["texts"] = texts.size();
   out["conversations"] = reqs->size();
+  const int reps = argc > 3 ? std::max(1, std::atoi(argv[3])) : 3;
+  out["repeats"] = reps;
   auto plain = load_tokenizer(spec, {.cache = false});
   if (!plain) {
     std::fprintf(stderr, "%s\n", plain.error().message().c_str());
     return 2;
   }
-  out["sentencepiece_1t"] = encode_texts(**plain, texts, 1).json();
+  // Each measurement is repeated; the median rate is reported (the machine
+  // may be shared), with every rate beside it.
+  auto median_of = [&](auto&& one) {
+    std::vector<Pass> ps;
+    for (int i = 0; i < reps; ++i) ps.push_back(one());
+    std::vector<Pass> sorted = ps;
+    std::sort(sorted.begin(), sorted.end(), [](const Pass& a, const Pass& b) {
+      return a.tokens / a.seconds < b.tokens / b.seconds;
+    });
+    nlohmann::json j = sorted[sorted.size() / 2].json();
+    j["all_tokens_per_s"] = nlohmann::json::array();
+    for (const auto& p : ps) j["all_tokens_per_s"].push_back(p.tokens / p.seconds);
+    return j;
+  };
+  out["sentencepiece_1t"] = median_of([&] { return encode_texts(**plain, texts, 1); });
+  out["lab_cached_cold_1t"] = median_of([&] {
+    auto cached = load_tokenizer(spec);
+    return encode_texts(**cached, texts, 1);
+  });
   {
     auto cached = load_tokenizer(spec);
-    out["lab_cached_cold_1t"] = encode_texts(**cached, texts, 1).json();
-    out["lab_cached_warm_1t"] = encode_texts(**cached, texts, 1).json();
+    encode_texts(**cached, texts, 1);
+    out["lab_cached_warm_1t"] = median_of([&] { return encode_texts(**cached, texts, 1); });
   }
-  {
+  out["lab_cached_cold_2t"] = median_of([&] {
     auto cached = load_tokenizer(spec);
-    out["lab_cached_cold_2t"] = encode_texts(**cached, texts, 2).json();
-  }
-  {
+    return encode_texts(**cached, texts, 2);
+  });
+  out["lab_chat_template_cold_1t"] = median_of([&] {
     auto cached = load_tokenizer(spec);
     auto tmpl = MistralV3ChatTemplate::create(**cached);
     Pass p;
     double t0 = now_s();
     for (const auto& r : *reqs) p.tokens += long(tmpl->encode(r.messages)->size());
     p.seconds = now_s() - t0;
-    out["lab_chat_template_cold_1t"] = p.json();
-  }
+    return p;
+  });
   std::printf("%s\n", out.dump().c_str());
   return 0;
 }
