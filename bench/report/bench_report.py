@@ -7,6 +7,7 @@ with the machine load printed here (the machine is shared)."""
 import argparse
 import os
 import pathlib
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,13 +37,17 @@ def main():
     times = []
     for i in range(a.repeat):
         load = os.getloadavg()[0]
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         r = subprocess.run([a.bin, "report", str(d), "--quiet"], capture_output=True, text=True)
         dt = time.perf_counter() - t
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
         if r.returncode != 0:
             sys.exit(r.stderr)
         times.append(dt)
-        print(f"run {i + 1}: {dt:.3f} s (1-min load average before: {load:.2f})")
+        print(f"run {i + 1}: wall {dt:.3f} s, cpu (user+sys, both threads) {cpu:.3f} s "
+              f"(1-min load average before: {load:.2f})")
     print(f"min {min(times):.3f} s, median {statistics.median(times):.3f} s, "
           f"max {max(times):.3f} s over {len(times)} runs; cores: {os.cpu_count()}")
 

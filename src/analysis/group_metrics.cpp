@@ -13,20 +13,21 @@ Dist summarize(std::vector<double>& values) {
   d.n = values.size();
   if (values.empty()) return d;
   // Selection, not a full sort: ITL pools every chunk gap (~250k values per
-  // run at the study's scale). {0, 100} give min and max.
+  // run at the study's scale).
   const size_t n = values.size();
-  static constexpr double kQ[] = {0, 50, 95, 99, 100};
+  const auto [mn, mx] = std::minmax_element(values.begin(), values.end());
+  d.min = *mn;
+  d.max = *mx;
+  static constexpr double kQ[] = {50, 95, 99};
   const std::vector<double> p = select_percentiles(values, kQ);
   // The mean is summed in the (partially ordered) order left by selection;
   // numpy sums pairwise, so means agree to ~1e-12 relative, not bit for bit.
   double sum = 0;
   for (double v : values) sum += v;
   d.mean = sum / static_cast<double>(n);
-  d.min = p[0];
-  d.p50 = p[1];
-  d.p95 = p[2];
-  d.p99 = p[3];
-  d.max = p[4];
+  d.p50 = p[0];
+  d.p95 = p[1];
+  d.p99 = p[2];
   return d;
 }
 

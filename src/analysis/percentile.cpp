@@ -49,10 +49,17 @@ std::vector<double> select_percentiles(std::vector<double>& values, std::span<co
   std::sort(ranks.begin(), ranks.end());
   ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
   auto first = values.begin();
+  size_t prev = n;  // no rank placed yet
   for (size_t r : ranks) {
     const auto it = values.begin() + static_cast<std::ptrdiff_t>(r);
-    std::nth_element(first, it, values.end());
+    if (prev != n && r == prev + 1) {
+      // The next order statistic is the smallest of the unplaced rest.
+      std::iter_swap(it, std::min_element(it, values.end()));
+    } else {
+      std::nth_element(first, it, values.end());
+    }
     first = it + 1;
+    prev = r;
   }
   for (size_t k = 0; k < qs.size(); ++k) {
     const PercentileRank r = percentile_rank(n, qs[k]);

@@ -49,6 +49,17 @@ TEST(AnalysisRunLoader, EngineMetricsKeepOnlyUsedSeries) {
   EXPECT_EQ(v[0].samples[1].le, "+Inf");
   ASSERT_EQ(w.size(), 1u);
   EXPECT_NE(w[0].find("e.jsonl:2"), std::string::npos);
+  // The telemetry writer (nlohmann) sorts keys: labels before name, t_ns last.
+  auto sorted = parse_engine_metrics(
+      R"({"phase":"during","samples":[{"labels":{"le":"0.5"},"name":"vllm:time_to_first_token_seconds_bucket","value":3},)"
+      R"({"labels":{"le":"0.5"},"name":"vllm:other_bucket","value":9}],"t_ns":7})"
+      "\n",
+      "e.jsonl", w);
+  ASSERT_EQ(sorted.size(), 1u);
+  EXPECT_EQ(sorted[0].t_ns, 7);
+  ASSERT_EQ(sorted[0].samples.size(), 1u);
+  EXPECT_EQ(sorted[0].samples[0].le, "0.5");
+  EXPECT_EQ(sorted[0].samples[0].value, 3);
 }
 
 TEST(AnalysisRunLoader, StudyWithMissingTracesStillLoadsTheRest) {

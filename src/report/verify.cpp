@@ -51,13 +51,16 @@ void check_hash(const std::string& what, const std::string& run, const std::stri
                 const std::string& expected, VerifyResult& v) {
   if (expected.empty()) {
     v.notes.push_back(fmt::format("{}: manifest has no {} sha256", run, what));
+    ++v.hashes_unchecked;
     return;
   }
   if (file.empty() || !fs::exists(file)) {
     v.notes.push_back(fmt::format("{}: {} file '{}' not found here; its sha256 was not checked",
                                   run, what, file));
+    ++v.hashes_unchecked;
     return;
   }
+  ++v.hashes_checked;
   auto got = sha256_file(file);
   if (!got.ok()) {
     v.problems.push_back(got.error().message());

@@ -16,6 +16,8 @@ struct VerifyResult {
   std::vector<std::string> problems;  // disagreements (cause exit 1)
   std::vector<std::string> notes;     // flags and checks that could not run
   size_t numbers_checked = 0;
+  size_t hashes_checked = 0;    // files found and hashed
+  size_t hashes_unchecked = 0;  // no file here or no hash in the manifest
 };
 
 VerifyResult verify_runs_dir(const std::string& runs_dir);

@@ -1,5 +1,6 @@
 #include "report/vllm_results.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -48,15 +49,6 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
     a += v;
   };
   auto dbl = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string("null"); };
-  // The hot path (every ITL): format straight into the array text.
-  auto push_dbl = [](std::string& a, double v) {
-    if (!a.empty()) a += ',';
-    if (std::isfinite(v)) {
-      char tmp[32];
-      a.append(tmp, fmt::format_to(tmp, "{}", v));
-    } else
-      a += "null";
-  };
   struct Span {
     double start, end;
   };
@@ -86,15 +78,19 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
     push(ttfts, dbl(ttft));
     push(latencies, dbl(e2e));
     push(errors, "\"\"");
-    std::string il;
     double t = start + ttft;
     token_times.push_back(t);
+    if (!itls.empty()) itls += ',';
+    itls += '[';
+    const size_t open_at = itls.size();
     for (double g : r.itl_ms) {
-      push_dbl(il, g / 1000);
+      if (itls.size() > open_at) itls += ',';
+      char tmp[32];
+      itls.append(tmp, fmt::format_to(tmp, FMT_COMPILE("{}"), g / 1000));
       t += g / 1000;
       token_times.push_back(t);
     }
-    push(itls, "[" + il + "]");
+    itls += ']';
     ttfts_ok.push_back(ttft);
     e2els.push_back(e2e);
     if (!std::isnan(r.tpot_ms)) tpots.push_back(r.tpot_ms / 1000);
