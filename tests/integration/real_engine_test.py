@@ -327,25 +327,32 @@ def peer(c, a, out, base, model, reqs, counts):
             f"{sum(same)}/{len(same)} requests")
     (d / "prompts.jsonl").write_text("".join(json.dumps(x) + "\n" for x in single))
     (d / "custom.jsonl").write_text("".join(json.dumps(x) + "\n" for x in custom))
-    results = {}
-    for rnd in range(a.peer_rounds):
-        # Each tool starts from an empty prefix cache (dev-mode endpoint), so
-        # neither reuses the other's prefills.
-        c.check(f"peer round {rnd}: prefix cache reset before l4lab bench",
-                http("POST", base + "/reset_prefix_cache")[0] == 200)
+    results = {"l4lab": [], "vllm_bench": []}
+
+    def engine_means(before, after):
+        out = {}
+        for key, name in (("ttft", "vllm:time_to_first_token_seconds"),
+                          ("e2e", "vllm:e2e_request_latency_seconds")):
+            n = after.get((name + "_count", None), 0) - before.get((name + "_count", None), 0)
+            sm = after.get((name + "_sum", None), 0) - before.get((name + "_sum", None), 0)
+            out[f"engine_mean_{key}_ms"] = sm / n * 1000 if n else None
+        return out
+
+    def run_l4lab(rnd):
         rc, dt = run([a.l4lab, "bench", "--endpoint", base, "--workload", d / "prompts.jsonl",
                       "--out", d / f"l4lab-{rnd}", "--concurrency", "1", "--no-shuffle",
                       "--ignore-eos", "--quiet"], d / f"l4lab-{rnd}.log", 900)
         tr = [t for t in read_jsonl(d / f"l4lab-{rnd}" / "traces.jsonl") if t.get("ok")]
-        results.setdefault("l4lab", []).append({
-            "rc": rc, "completed": len(tr), "duration_s": round(dt, 1),
-            "total_output_tokens": sum(t.get("usage_completion_tokens") or 0 for t in tr),
-            "median_ttft_ms": statistics.median((t["t_first_token_ns"] - t["t_sent_ns"]) / 1e6
-                                                for t in tr) if tr else None,
-            "median_e2el_ms": statistics.median((t["t_last_token_ns"] - t["t_sent_ns"]) / 1e6
-                                                for t in tr) if tr else None})
-        c.check(f"peer round {rnd}: prefix cache reset before vllm bench serve",
-                http("POST", base + "/reset_prefix_cache")[0] == 200)
+        ttft = [(t["t_first_token_ns"] - t["t_sent_ns"]) / 1e6 for t in tr]
+        e2e = [(t["t_last_token_ns"] - t["t_sent_ns"]) / 1e6 for t in tr]
+        return {"rc": rc, "completed": len(tr), "duration_s": round(dt, 1),
+                "total_output_tokens": sum(t.get("usage_completion_tokens") or 0 for t in tr),
+                "median_ttft_ms": statistics.median(ttft) if tr else None,
+                "mean_ttft_ms": statistics.fmean(ttft) if tr else None,
+                "median_e2el_ms": statistics.median(e2e) if tr else None,
+                "mean_e2el_ms": statistics.fmean(e2e) if tr else None}
+
+    def run_vllm_bench(rnd):
         rc, dt = run([VENV / "bin" / "vllm", "bench", "serve", "--backend", "openai-chat",
                       "--base-url", base, "--endpoint", "/v1/chat/completions",
                       "--model", model, "--tokenizer", MODEL, "--tokenizer-mode", "mistral",
@@ -353,21 +360,39 @@ def peer(c, a, out, base, model, reqs, counts):
                       "--skip-chat-template", "--custom-output-len", "-1",
                       "--num-prompts", len(custom), "--percentile-metrics",
                       "ttft,tpot,itl,e2el", "--metric-percentiles", "50,90,99",
-                      "--save-detailed",
+                      "--save-detailed", "--num-warmups", "0",
                       "--max-concurrency", "1", "--request-rate", "inf", "--ignore-eos",
                       "--temperature", "0", "--disable-shuffle", "--save-result",
                       "--result-dir", d, "--result-filename", f"vllm-bench-{rnd}.json"],
                      d / f"vllm-bench-{rnd}.log", 900)
         vb = d / f"vllm-bench-{rnd}.json"
         j = json.loads(vb.read_text()) if vb.exists() else {}
-        results.setdefault("vllm_bench", []).append({
-            "rc": rc, "completed": j.get("completed"), "duration_s": round(dt, 1),
-            "total_output_tokens": j.get("total_output_tokens"),
-            "median_ttft_ms": j.get("median_ttft_ms"), "median_e2el_ms": j.get("median_e2el_ms")})
+        return {"rc": rc, "completed": j.get("completed"), "duration_s": round(dt, 1),
+                "total_output_tokens": j.get("total_output_tokens"),
+                "median_ttft_ms": j.get("median_ttft_ms"), "mean_ttft_ms": j.get("mean_ttft_ms"),
+                "median_e2el_ms": j.get("median_e2el_ms"), "mean_e2el_ms": j.get("mean_e2el_ms")}
+
+    tools = [("l4lab", run_l4lab), ("vllm_bench", run_vllm_bench)]
+    for rnd in range(a.peer_rounds):
+        # Alternate which tool goes first; each starts from an empty prefix
+        # cache (dev-mode endpoint) so neither reuses the other's prefills. The
+        # engine's own TTFT/E2E sums over each tool's run tell server-side
+        # slowness (machine noise) apart from client-side measurement.
+        for name, fn in (tools if rnd % 2 == 0 else tools[::-1]):
+            c.check(f"peer round {rnd}: prefix cache reset before {name}",
+                    http("POST", base + "/reset_prefix_cache")[0] == 200)
+            before = scrape(base)
+            r = fn(rnd)
+            r.update(engine_means(before, scrape(base)))
+            r["round"] = rnd
+            results[name].append(r)
     c.facts["peer"] = results
     (d / "peer.json").write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     lab, vb = results["l4lab"][-1], results["vllm_bench"][-1]
+    for k in ("median_ttft_ms", "median_e2el_ms"):
+        lab[k + "_all_rounds"] = statistics.median(r[k] for r in results["l4lab"] if r[k])
+        vb[k + "_all_rounds"] = statistics.median(r[k] for r in results["vllm_bench"] if r[k])
     c.check("peer: both tools completed every request with the same output tokens",
             lab["completed"] == len(single) and vb["completed"] == len(single)
             and lab["total_output_tokens"] == vb["total_output_tokens"],
@@ -448,7 +473,7 @@ def main():
     ap.add_argument("--max-new", type=int, default=16)
     ap.add_argument("--matrix-per-cell", type=int, default=1)
     ap.add_argument("--factor", default="C3")
-    ap.add_argument("--peer-rounds", type=int, default=1)
+    ap.add_argument("--peer-rounds", type=int, default=2)
     ap.add_argument("--skip", action="append", default=[],
                     help="step to skip: serve (and all that needs it) | peer | matrix | overflow")
     ap.add_argument("--endpoint", default="",
