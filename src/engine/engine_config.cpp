@@ -61,6 +61,7 @@ Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std
            "engine.kind must be vllm, serve-sim or generic, got '" + c.engine.kind + "'");
   if (YAML::Node p = root["probe"]) {
     c.engine.probe = f.argv_list(p, "argv");
+    c.probe_timeout_s = f.number(p, "timeout_s", c.probe_timeout_s);
   }
   if (c.engine.probe.empty()) c.engine.probe = default_probe(c.engine);
 

@@ -51,6 +51,7 @@ struct EngineConfig {
   EngineSpec engine;
   std::vector<std::string> requires_flags;  // probed, in addition to every --flag in args
   AppliedCheck applied_check;
+  double probe_timeout_s = 300;
   std::string unsupported_note;  // why a flag may be missing (shown with the probe's evidence)
   std::string notes;
   std::map<std::string, std::string> vars;  // defaults for {name} placeholders

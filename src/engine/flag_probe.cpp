@@ -50,7 +50,7 @@ ProbeResult judge_probe(const std::vector<std::string>& flags, const std::string
   return r;
 }
 
-ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx) {
+ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx, ProbeCache* cache) {
   const auto argv = probe_argv(c, ctx);
   const std::string desc = "`" + join(argv, " ") + "`";
   ProbeResult r;
@@ -59,26 +59,34 @@ ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx) {
     r.evidence = "config has no probe.argv and no default for kind " + c.engine.kind;
     return r;
   }
-  std::map<std::string, std::string> env = c.engine.env;
-  auto cap = run_capture(argv, 60, env);
-  if (!cap.ok()) {
-    r.reason = "the engine's probe could not run: " + cap.error().message();
-    r.evidence = desc + ": " + cap.error().message();
-    return r;
+  const std::string key = join(argv, "\x1f");
+  ProbeRun run;
+  if (cache && cache->count(key)) {
+    run = cache->at(key);
+  } else {
+    auto cap = run_capture(argv, c.probe_timeout_s, c.engine.env);
+    if (!cap.ok()) {
+      run.error = "the engine's probe could not run: " + cap.error().message();
+    } else if (cap->timed_out) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%g", c.probe_timeout_s);
+      run.error = std::string("the engine's probe did not finish within ") + buf + " s";
+    } else if (cap->output.empty()) {
+      run.error = "the engine's probe printed nothing (" + cap->status.describe() + ")";
+    } else {
+      run.output = std::move(cap->output);
+      run.status = cap->status.describe();
+    }
+    if (cache) (*cache)[key] = run;
   }
-  if (cap->timed_out) {
-    r.reason = "the engine's probe did not finish within 60 s";
-    r.evidence = desc + " timed out";
+  if (!run.error.empty()) {
+    r.reason = run.error;
+    r.evidence = desc + ": " + run.error;
     return r;
   }
   // Many CLIs print help with exit 0; a non-zero exit with output is still
   // judged by its text (argparse prints usage to stderr on some errors).
-  if (cap->output.empty()) {
-    r.reason = "the engine's probe printed nothing";
-    r.evidence = desc + ": " + cap->status.describe() + ", no output";
-    return r;
-  }
-  return judge_probe(flags_to_probe(c), cap->output, desc + " (" + cap->status.describe() + ")",
+  return judge_probe(flags_to_probe(c), run.output, desc + " (" + run.status + ")",
                      c.unsupported_note);
 }
 

@@ -2,6 +2,7 @@
 // flag the configuration uses? The engine's help text is the evidence.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,18 @@ bool help_lists_flag(const std::string& help, const std::string& flag);
 ProbeResult judge_probe(const std::vector<std::string>& flags, const std::string& help,
                         const std::string& probe_desc, const std::string& unsupported_note);
 
-// Runs the config's probe argv (60 s limit) and judges every flag.
-ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx);
+// The probe command's captured run, shared by configurations with the same
+// probe argv (vLLM's `--help=all` imports the whole engine: seconds to minutes).
+struct ProbeRun {
+  std::string error;  // could not run / timed out / no output
+  std::string output;
+  std::string status;  // exit description
+};
+using ProbeCache = std::map<std::string, ProbeRun>;
+
+// Runs the config's probe argv (probe.timeout_s, default 300 s) once per
+// distinct argv (with a cache) and judges every flag.
+ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx,
+                         ProbeCache* cache = nullptr);
 
 }  // namespace l4lab::engine

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "engine/child_process.h"
+#include "engine/flag_probe.h"
 #include "engine/process_registry.h"
 #include "matrix/matrix_runner.h"
 #include "matrix/summary_table.h"
@@ -55,6 +56,36 @@ int matrix_run(const MatrixRunOpts& o) {
   mo.l4lab_exe = self_exe();
   mo.per_cell_override = o.per_cell;
   return finish_code(matrix::run_matrix(*plan, mo));
+}
+
+// Parses the plan and every configuration and runs each probe: what
+// `matrix run` would start and what it would mark unsupported, without
+// starting an engine.
+int matrix_check(const std::string& plan_path) {
+  auto plan = matrix::load_plan(plan_path);
+  if (!plan.ok()) {
+    std::cerr << "matrix check: " << plan.error().message() << "\n";
+    return 2;
+  }
+  int bad = 0;
+  engine::ProbeCache cache;
+  for (const auto& path : plan->configs) {
+    auto c = engine::load_engine_config(path);
+    if (!c.ok()) {
+      std::cout << path << ": INVALID: " << c.error().message() << "\n";
+      ++bad;
+      continue;
+    }
+    engine::ArgvContext ctx{self_exe(), "", c->engine.port, plan->vars};
+    auto argv = engine::engine_argv(*c, ctx);
+    std::string cmd;
+    for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
+    auto p = engine::probe_engine(*c, ctx, &cache);
+    const char* verdict = !p.ran ? "PROBE FAILED" : p.missing.empty() ? "runs" : "unsupported";
+    std::cout << c->name << " (" << path << "): " << verdict << "\n  argv: " << cmd << "\n  "
+              << (p.reason.empty() ? p.evidence : p.reason + "\n  " + p.evidence) << "\n";
+  }
+  return bad ? 2 : 0;
 }
 
 struct MainRunOpts {
@@ -116,6 +147,12 @@ void register_matrix_commands(CLI::App& app) {
   run->add_option("--per-cell", mo->per_cell,
                   "Requests per task x bucket cell (overrides the plan; 0 = all)");
   run->callback([mo] { exit_code = matrix_run(*mo); });
+
+  auto check_plan = std::make_shared<std::string>();
+  auto* check = m->add_subcommand(
+      "check", "Parse a plan and its configurations and run each probe; start nothing");
+  check->add_option("plan", *check_plan, "Plan file")->required()->check(CLI::ExistingFile);
+  check->callback([check_plan] { exit_code = matrix_check(*check_plan); });
 
   auto ro = std::make_shared<MainRunOpts>();
   auto* main_cmd = app.add_subcommand(

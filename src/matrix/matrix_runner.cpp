@@ -44,11 +44,11 @@ void stop_leftover_engine(const std::string& run_dir) {
   if (engine::group_alive(pgid)) kill(-pgid, SIGKILL);
 }
 
-std::string engine_version(const engine::EngineConfig& c, const std::string& self) {
+std::string engine_version(const engine::EngineConfig& c, const engine::ArgvContext& ctx) {
   if (c.engine.kind == "serve-sim") return std::string("l4lab ") + lab_version() + " serve-sim";
   if (c.engine.kind != "vllm") return "";
-  auto r = engine::run_capture({c.engine.command[0], "--version"}, 60, c.engine.env);
-  (void)self;
+  auto r = engine::run_capture({engine::substitute(c.engine.command[0], c, ctx), "--version"},
+                               c.probe_timeout_s, c.engine.env);
   if (!r.ok() || !r->status.success()) return "";
   std::string v = r->output;
   while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
@@ -125,6 +125,7 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
   const auto host = telemetry::read_host_info();
   const auto cloud = telemetry::read_cloud_info(0.3);
   std::map<std::string, engine::ProbeResult> probes;
+  engine::ProbeCache probe_runs;
   std::map<std::string, std::string> versions;
 
   MatrixSummary sum;
@@ -157,8 +158,8 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
     if (!probes.count(cfg.file)) {
       std::cerr << "[" << index << "/" << order.size() << "] " << cfg.name
                 << ": probing the engine\n";
-      probes[cfg.file] = engine::probe_engine(cfg, actx);
-      versions[cfg.file] = engine_version(cfg, opts.l4lab_exe);
+      probes[cfg.file] = engine::probe_engine(cfg, actx, &probe_runs);
+      versions[cfg.file] = engine_version(cfg, actx);
     }
     std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": "
               << cfg.factor.substr(0, 80) << "\n";
