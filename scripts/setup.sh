@@ -30,7 +30,7 @@ if [ ! -x "$VENV/bin/python" ]; then
   PY=$(command -v python3)
   "$PY" -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c "import mistral_common, numpy, pytest" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import mistral_common, numpy, pytest, sentencepiece" 2>/dev/null; then
   echo "setup: installing Python test oracles into .venv"
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/tests/python/requirements.txt"
 fi
