@@ -240,7 +240,8 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
                             h.activation_reserve_gib * gib;
   d.kv_capacity_tokens = p.costs.kv_capacity_tokens
                              ? *p.costs.kv_capacity_tokens
-                             : long(std::max(0.0, free_bytes / d.kv_bytes_per_token));
+                             : long(std::max(0.0, free_bytes / d.kv_bytes_per_token)) /
+                                   std::max(1, e.block_size) * std::max(1, e.block_size);
   // Offloaded weights cross PCIe every step (vLLM's --cpu-offload-gb).
   d.decode_base_ms = p.costs.decode_base_ms ? *p.costs.decode_base_ms
                                             : 1e3 * d.weight_bytes_on_gpu / bw +

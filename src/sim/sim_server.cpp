@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
@@ -307,12 +308,8 @@ struct SimServer::Impl {
         fmt::format("{}-{:016x}", endpoint == Endpoint::kChat ? "chatcmpl" : "cmpl",
                     mix64(opt.seed, index, 0x1d));
     s->fmt.emplace(endpoint, rid, created_s, model_id);
-    s->arrival_model_ns = model_now();
+    s->arrival_model_ns = int64_t(double(arrival_mono_ns() - t0_ns) * opt.time_scale);
     if (s->conn) {
-      if (bufferevent* bev = evhttp_connection_get_bufferevent(s->conn)) {
-        const int one = 1;
-        setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-      }
       evhttp_connection_set_closecb(s->conn, &Impl::on_conn_closed, this);
       by_conn[s->conn] = index;
     }
@@ -320,6 +317,7 @@ struct SimServer::Impl {
       add_common_headers(req, "text/event-stream; charset=utf-8");
       evhttp_add_header(evhttp_request_get_output_headers(req), "cache-control", "no-cache");
       evhttp_send_reply_start(req, 200, "OK");
+      flush_headers(*s);
       metrics.on_http(200);
     }
     engine->submit({index, prompt_tokens, s->output_tokens, s->seed}, s->arrival_model_ns);
@@ -354,9 +352,26 @@ struct SimServer::Impl {
     streams.erase(s.id);  // destroys s
   }
 
-  // Writes SSE bytes as one HTTP chunk, straight to the socket when libevent
-  // has nothing queued for it (one syscall, no buffer copies).
-  void send_chunk(Stream& s, const std::string& data) {
+  // Sends the status line and headers evhttp just queued with one send(),
+  // instead of a write-event round trip through the loop (3 syscalls).
+  void flush_headers(Stream& s) {
+    if (!s.conn) return;
+    bufferevent* bev = evhttp_connection_get_bufferevent(s.conn);
+    evbuffer* output = bufferevent_get_output(bev);
+    const size_t len = evbuffer_get_length(output);
+    if (len == 0) return;
+    const unsigned char* data = evbuffer_pullup(output, ssize_t(len));
+    const ssize_t n = send(bufferevent_getfd(bev), data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) evbuffer_drain(output, size_t(n));
+    // evhttp has no completion callback pending after reply_start, so its
+    // write event may go: re-enabled below whenever bytes are left queued.
+    if (evbuffer_get_length(output) == 0) bufferevent_disable(bev, EV_WRITE);
+  }
+
+  // Writes SSE bytes as one HTTP chunk (plus the terminating chunk when
+  // `last`), straight to the socket with one sendmsg when libevent has nothing
+  // queued for it; what the socket does not take is queued on the bufferevent.
+  void send_chunk(Stream& s, const std::string& data, bool last = false) {
     if (!s.req->chunked || !s.conn) {
       evbuffer* b = evbuffer_new();
       evbuffer_add(b, data.data(), data.size());
@@ -366,9 +381,10 @@ struct SimServer::Impl {
     }
     char head[20];
     const int hn = std::snprintf(head, sizeof head, "%zx\r\n", data.size());
+    static const char kEnd[] = "\r\n0\r\n\r\n";
     iovec iov[3] = {{head, size_t(hn)},
                     {const_cast<char*>(data.data()), data.size()},
-                    {const_cast<char*>("\r\n"), 2}};
+                    {const_cast<char*>(kEnd), last ? sizeof kEnd - 1 : 2}};
     bufferevent* bev = evhttp_connection_get_bufferevent(s.conn);
     evbuffer* output = bufferevent_get_output(bev);
     size_t done = 0;
@@ -381,6 +397,7 @@ struct SimServer::Impl {
       // On a hard error libevent sees the dead socket on its read side and
       // reports the close (on_conn_closed); the rest is queued meanwhile.
     }
+    bool queued = false;
     for (const auto& v : iov) {
       if (done >= v.iov_len) {
         done -= v.iov_len;
@@ -388,7 +405,11 @@ struct SimServer::Impl {
       }
       bufferevent_write(bev, static_cast<char*>(v.iov_base) + done, v.iov_len - done);
       done = 0;
+      queued = true;
     }
+    if (queued) bufferevent_enable(bev, EV_WRITE);
+    // The terminating chunk is written: evhttp must not add its own.
+    if (last) s.req->chunked = 0;
   }
 
   void cut_connection(Stream& s) {
@@ -506,7 +527,7 @@ struct SimServer::Impl {
       if (s.include_usage && !s.faults.missing_usage) s.fmt->usage_chunk(out, u);
       ChunkFormatter::done(out);
     }
-    send_chunk(s, out);
+    send_chunk(s, out, done);
     if (cut) return cut_connection(s);
     if (done) {
       evhttp_send_reply_end(s.req);
@@ -529,12 +550,35 @@ struct SimServer::Impl {
   }
 
   // ---- the engine clock --------------------------------------------------
-  static void on_tick(evutil_socket_t, short, void* arg) {
-    auto* self = static_cast<Impl*>(arg);
-    self->emits.clear();
-    self->engine->advance(self->model_now(), self->emits);
-    for (const auto& e : self->emits) self->on_emit(e);
-    self->schedule_tick();
+  static void on_tick(evutil_socket_t, short, void* arg) { static_cast<Impl*>(arg)->run_due(); }
+
+  // Handles everything due, and keeps going while more falls due during the
+  // work itself: under load one timer wake-up then serves many streams
+  // instead of paying an epoll_wait + timerfd_settime per chunk. Bounded so
+  // new requests and closes are still read.
+  void run_due() {
+    const int64_t deadline = mono_ns() + 2'000'000;
+    for (int round = 0; round < 256; ++round) {
+      emits.clear();
+      engine->advance(model_now(), emits);
+      for (const auto& e : emits) on_emit(e);
+      const int64_t next = engine->next_event_ns();
+      const int64_t now = mono_ns();
+      if (next == kNever || wall_for(next) > now || now > deadline) break;
+    }
+    schedule_tick();
+  }
+
+  // When the request's bytes were seen: libevent caches the time right after
+  // epoll_wait returns, before any callback of that iteration runs, so
+  // requests read together are not charged for each other's parsing.
+  int64_t arrival_mono_ns() {
+    const int64_t now = mono_ns();
+    timeval tv{};
+    if (event_base_gettimeofday_cached(base, &tv) != 0) return now;
+    const int64_t cached_wall = int64_t(tv.tv_sec) * 1'000'000'000 + int64_t(tv.tv_usec) * 1000;
+    const int64_t t = cached_wall - (wall_ns() - now);
+    return std::clamp(t, now - 50'000'000, now);
   }
 
   void schedule_tick() {
@@ -621,6 +665,12 @@ Result<std::unique_ptr<SimServer>> SimServer::create(SimServerOptions options) {
   if (!m->listener)
     return Error(fmt::format("serve-sim: cannot listen on {}:{}: {}", m->opt.host, m->opt.port,
                              std::strerror(errno)));
+  {
+    // Accepted sockets inherit TCP_NODELAY from the listener on Linux: no
+    // Nagle delay on small SSE chunks, and no setsockopt per request.
+    const int one = 1;
+    setsockopt(evconnlistener_get_fd(m->listener), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
   if (!evhttp_bind_listener(m->http, m->listener))
     return Error("serve-sim: evhttp_bind_listener failed");
   sockaddr_in bound{};
