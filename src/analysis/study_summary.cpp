@@ -202,6 +202,10 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       if (c.factor.empty()) c.factor = d.manifest.config_factor;
       c.simulated = c.simulated || d.manifest.simulated;
       if (!d.manifest.workload_sha256.empty()) workloads.insert(d.manifest.workload_sha256);
+      if (d.manifest.applied_value == "false")
+        c.not_applied.push_back(fmt::format(
+            "trial-{}: the engine did not apply the configuration's flag{}", r.trial,
+            d.manifest.applied_evidence.empty() ? "" : " (" + d.manifest.applied_evidence + ")"));
       if (r.all.ok == 0) {
         std::string why = r.status;
         if (!r.reason.empty()) why += " (" + r.reason + ")";

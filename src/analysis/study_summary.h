@@ -74,6 +74,9 @@ struct ConfigSummary {
   std::vector<size_t> runs;          // indices into StudySummary::runs
   bool has_data = false;             // at least one ok measured request
   std::vector<std::string> not_run;  // "trial-2: oom (reason)" for trials without data
+  // Trials whose manifest says the configuration's flag was not applied
+  // (applied.value == "false"): their numbers measure something else.
+  std::vector<std::string> not_applied;
   GroupMetrics pooled;
   std::map<std::string, GroupMetrics> by_task, by_bucket;
   double vram_peak_mib = kNaN, headroom_mib = kNaN, mean_power_w = kNaN;

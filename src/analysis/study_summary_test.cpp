@@ -40,6 +40,8 @@ TEST(AnalysisStudySummary, DeltasVerdictsAndFlags) {
     data.runs.push_back(run("C3", t, 200, "w"));  // TTFT +200 ms
   }
   data.runs.push_back(run("C4", 1, 0, "other"));  // different workload
+  data.runs.back().manifest.applied_value = "false";
+  data.runs.back().manifest.applied_evidence = "flag absent from non-default args";
   RunData oom;
   oom.config_name = "C5";
   oom.trial = 1;
@@ -71,6 +73,8 @@ TEST(AnalysisStudySummary, DeltasVerdictsAndFlags) {
   EXPECT_GE(d3.hi, 200);
   EXPECT_EQ(delta("C3", Stat::goodput_rps).verdict, "worse");
   EXPECT_EQ(delta("C4", Stat::ttft_p95).verdict, "not comparable");
+  ASSERT_EQ(s.configs[3].not_applied.size(), 1u);
+  EXPECT_NE(s.configs[3].not_applied[0].find("flag absent"), std::string::npos);
   const ConfigSummary& c5 = s.configs[4];
   EXPECT_FALSE(c5.has_data);
   ASSERT_EQ(c5.not_run.size(), 1u);

@@ -202,9 +202,14 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
                             : "<ul>" + broken + "</ul>";
   std::string missing;
   for (const auto& c : s.configs)
+  {
     for (const auto& n : c.not_run)
       missing += "<li><b>" + xml_escape(cfg_label(c)) + "</b> " + xml_escape(n) + "</li>";
-  if (!missing.empty()) o += "<h3>Not run, failed or without data</h3><ul>" + missing + "</ul>";
+    for (const auto& n : c.not_applied)
+      missing += "<li><b>" + xml_escape(cfg_label(c)) + "</b> " + xml_escape(n) + "</li>";
+  }
+  if (!missing.empty())
+    o += "<h3>Not run, failed, not applied or without data</h3><ul>" + missing + "</ul>";
   o += "<h2>Deltas against the baseline</h2>";
   for (Stat st : kHeadlineStats) o += delta_chart(s, st);
   o += "<h2>Latency distributions</h2>";

@@ -99,11 +99,15 @@ void headline(std::string& out, const StudySummary& s) {
   }
   bool any_missing = false;
   for (const auto& c : s.configs)
-    if (!c.not_run.empty()) any_missing = true;
+    if (!c.not_run.empty() || !c.not_applied.empty()) any_missing = true;
   if (any_missing) {
-    out += "### Not run, failed or without data\n\n";
-    for (const auto& c : s.configs)
+    out += "### Not run, failed, not applied or without data\n\n";
+    for (const auto& c : s.configs) {
       for (const auto& n : c.not_run) out += fmt::format("- **{}** {}\n", cfg_label(c), n);
+      for (const auto& n : c.not_applied)
+        out += fmt::format("- **{}** {} — its numbers do not measure the intended factor\n",
+                           cfg_label(c), n);
+    }
     out += "\n";
   }
 }

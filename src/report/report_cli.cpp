@@ -1,6 +1,8 @@
 // `l4lab report RUNS_DIR` and `l4lab verify RUNS_DIR`.
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -41,12 +43,20 @@ void run_report(const ReportArgs& a) {
   }
   // L4LAB_REPORT_TIMING=1 prints where the time goes (docs/perf/report.md).
   const bool timing = std::getenv("L4LAB_REPORT_TIMING") != nullptr;
-  auto lap = [&, last = t0](const char* what) mutable {
+  auto cpu_s = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+  };
+  auto lap = [&, last = t0, last_cpu = cpu_s()](const char* what) mutable {
     const auto now = std::chrono::steady_clock::now();
+    const double cpu = cpu_s();
     if (timing)
-      std::cerr << fmt::format("timing: {:<10} {:.3f} s\n", what,
-                               std::chrono::duration<double>(now - last).count());
+      std::cerr << fmt::format("timing: {:<8} wall {:.3f} s, cpu (all threads) {:.3f} s\n", what,
+                               std::chrono::duration<double>(now - last).count(), cpu - last_cpu);
     last = now;
+    last_cpu = cpu;
   };
   auto data = analysis::load_study(a.runs_dir);
   lap("load");

@@ -166,6 +166,7 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
           {"has_data", c.has_data},
           {"runs", runs},
           {"not_run", c.not_run},
+          {"not_applied", c.not_applied},
           {"flags", c.flags},
           {"pooled", group_json(c.pooled)},
           {"by_task", groups_json(c.by_task)},
