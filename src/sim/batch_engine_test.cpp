@@ -39,7 +39,7 @@ SimProfile small_profile() {
   return p;
 }
 
-TEST(BatchEngine, DerivedCostsFollowTheL4Roofline) {
+TEST(SimBatchEngine, DerivedCostsFollowTheL4Roofline) {
   SimProfile p;
   auto d = derive_costs(p);
   ASSERT_TRUE(d.ok());
@@ -58,7 +58,7 @@ TEST(BatchEngine, DerivedCostsFollowTheL4Roofline) {
   EXPECT_LT(q->compute_ms_per_token, d->compute_ms_per_token);
 }
 
-TEST(BatchEngine, EveryRequestGetsExactlyItsTokens) {
+TEST(SimBatchEngine, EveryRequestGetsExactlyItsTokens) {
   SimProfile p = small_profile();
   BatchEngine e(p, *derive_costs(p));
   for (uint64_t i = 0; i < 20; ++i) e.submit({i, 100 + int(i), 5 + int(i % 7), i}, 0);
@@ -69,7 +69,7 @@ TEST(BatchEngine, EveryRequestGetsExactlyItsTokens) {
   EXPECT_EQ(e.stats().running, 0);
 }
 
-TEST(BatchEngine, LoadBeyondKvCapacityWaitsAndTtftGrows) {
+TEST(SimBatchEngine, LoadBeyondKvCapacityWaitsAndTtftGrows) {
   SimProfile p = small_profile();
   p.engine.preemption = false;  // reserve prompt + output: 400 tokens -> 2 fit in 1024
   BatchEngine e(p, *derive_costs(p));
@@ -80,7 +80,7 @@ TEST(BatchEngine, LoadBeyondKvCapacityWaitsAndTtftGrows) {
   EXPECT_GT(r.first_token[5], r.finished[0]);  // the last one started only after others left
 }
 
-TEST(BatchEngine, PreemptsWhenDecodeOutgrowsTheCache) {
+TEST(SimBatchEngine, PreemptsWhenDecodeOutgrowsTheCache) {
   SimProfile p = small_profile();
   p.engine.max_num_batched_tokens = 1024;
   BatchEngine e(p, *derive_costs(p));
@@ -91,7 +91,7 @@ TEST(BatchEngine, PreemptsWhenDecodeOutgrowsTheCache) {
   for (uint64_t i = 0; i < 4; ++i) EXPECT_EQ(r.tokens[i], 200);
 }
 
-TEST(BatchEngine, ChunkedPrefillLetsDecodesRunDuringALongPrompt) {
+TEST(SimBatchEngine, ChunkedPrefillLetsDecodesRunDuringALongPrompt) {
   auto itl_during_long_prompt = [](bool chunked) {
     SimProfile p;
     p.engine.enable_chunked_prefill = chunked;
@@ -119,7 +119,7 @@ TEST(BatchEngine, ChunkedPrefillLetsDecodesRunDuringALongPrompt) {
   EXPECT_LT(itl_during_long_prompt(true), itl_during_long_prompt(false));
 }
 
-TEST(BatchEngine, NgramSpeculationEmitsSeveralTokensPerStep) {
+TEST(SimBatchEngine, NgramSpeculationEmitsSeveralTokensPerStep) {
   SimProfile p;
   p.engine.speculative_config = R"({"method":"ngram","num_speculative_tokens":5})";
   p.ngram_mean_accepted_tokens = 2.0;
@@ -133,7 +133,7 @@ TEST(BatchEngine, NgramSpeculationEmitsSeveralTokensPerStep) {
   EXPECT_LT(st.steps, 120u);  // ~1 prefill + 100 decode steps, not 300
 }
 
-TEST(BatchEngine, SameSeedSameTimeline) {
+TEST(SimBatchEngine, SameSeedSameTimeline) {
   auto once = [] {
     SimProfile p = small_profile();
     BatchEngine e(p, *derive_costs(p));
@@ -143,7 +143,7 @@ TEST(BatchEngine, SameSeedSameTimeline) {
   EXPECT_EQ(once(), once());
 }
 
-TEST(BatchEngine, EagerModeAddsStepOverhead) {
+TEST(SimBatchEngine, EagerModeAddsStepOverhead) {
   SimProfile p;
   auto base = derive_costs(p);
   p.engine.enforce_eager = true;

@@ -13,7 +13,7 @@ nlohmann::json data_json(const std::string& sse) {
   return nlohmann::json::parse(sse.substr(6, sse.size() - 8));
 }
 
-TEST(ChunkFormatter, ChatChunksHaveVllmShape) {
+TEST(SimChunkFormatter, ChatChunksHaveVllmShape) {
   ChunkFormatter f(Endpoint::kChat, "chatcmpl-1", 1700000000, "serve-sim/\"x\"");
   std::string s;
   f.role_chunk(s, nullptr);
@@ -36,7 +36,7 @@ TEST(ChunkFormatter, ChatChunksHaveVllmShape) {
   EXPECT_EQ(usage["usage"]["completion_tokens"], 2);
 }
 
-TEST(ChunkFormatter, CompletionBodies) {
+TEST(SimChunkFormatter, CompletionBodies) {
   ChunkFormatter f(Endpoint::kCompletion, "cmpl-1", 1, "m");
   std::string s;
   f.content_chunk(s, " hi", nullptr, nullptr);

@@ -7,7 +7,7 @@ namespace {
 
 constexpr int64_t kMs = 1'000'000;
 
-TEST(ExactEngine, EmitsOnAnAbsoluteSchedule) {
+TEST(SimExactEngine, EmitsOnAnAbsoluteSchedule) {
   ExactEngine e(50 * kMs, 10 * kMs);
   e.submit({1, 100, 3, 7}, 0);
   EXPECT_EQ(e.next_event_ns(), 50 * kMs);
@@ -27,7 +27,7 @@ TEST(ExactEngine, EmitsOnAnAbsoluteSchedule) {
   EXPECT_EQ(e.next_event_ns(), kNever);
 }
 
-TEST(ExactEngine, AbortedRequestsEmitNothing) {
+TEST(SimExactEngine, AbortedRequestsEmitNothing) {
   ExactEngine e(5 * kMs, 1 * kMs);
   e.submit({1, 10, 5, 0}, 0);
   e.submit({2, 10, 5, 0}, 0);

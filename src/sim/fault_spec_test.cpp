@@ -5,7 +5,7 @@
 namespace l4lab::sim {
 namespace {
 
-TEST(FaultSpec, ParsesEveryDocumentedName) {
+TEST(SimFaultSpec, ParsesEveryDocumentedName) {
   for (const char* name : {"status:429", "status:500", "status:503", "reset_mid_stream",
                            "close_mid_stream", "stall_first_token:250", "stall_between_chunks:100",
                            "malformed_sse", "malformed_json", "missing_usage", "zero_completion"}) {
@@ -15,7 +15,7 @@ TEST(FaultSpec, ParsesEveryDocumentedName) {
   }
 }
 
-TEST(FaultSpec, RejectsUnknownOrMalformed) {
+TEST(SimFaultSpec, RejectsUnknownOrMalformed) {
   EXPECT_FALSE(parse_fault("explode").ok());
   EXPECT_FALSE(parse_fault("status").ok());
   EXPECT_FALSE(parse_fault("status:200").ok());
@@ -23,7 +23,7 @@ TEST(FaultSpec, RejectsUnknownOrMalformed) {
   EXPECT_FALSE(parse_fault("missing_usage:3").ok());
 }
 
-TEST(FaultSpec, ListFromHeader) {
+TEST(SimFaultSpec, ListFromHeader) {
   auto s = parse_fault_list("missing_usage, stall_first_token:20");
   ASSERT_TRUE(s.ok());
   EXPECT_TRUE(s->missing_usage);
@@ -31,7 +31,7 @@ TEST(FaultSpec, ListFromHeader) {
   EXPECT_FALSE(s->reset_mid_stream);
 }
 
-TEST(FaultSpec, DrawIsSeededAndNearItsRate) {
+TEST(SimFaultSpec, DrawIsSeededAndNearItsRate) {
   std::vector<FaultRule> rules = {{{FaultKind::kStatus, 503}, 0.1}};
   int hits = 0;
   for (uint64_t i = 0; i < 10000; ++i) {

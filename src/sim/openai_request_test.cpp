@@ -5,7 +5,7 @@
 namespace l4lab::sim {
 namespace {
 
-TEST(OpenAiRequest, ChatWithStreamOptions) {
+TEST(SimOpenAiRequest, ChatWithStreamOptions) {
   auto r = parse_generate_request(
       R"({"model":"m","messages":[{"role":"system","content":"s"},{"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}],
           "max_completion_tokens":7,"stream":true,"stream_options":{"include_usage":true,"continuous_usage_stats":true},
@@ -19,7 +19,7 @@ TEST(OpenAiRequest, ChatWithStreamOptions) {
   EXPECT_EQ(*r->seed, 3u);
 }
 
-TEST(OpenAiRequest, CompletionPromptForms) {
+TEST(SimOpenAiRequest, CompletionPromptForms) {
   auto a = parse_generate_request(R"({"prompt":"hi","max_tokens":2})", Endpoint::kCompletion);
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->prompt, "hi");
@@ -30,14 +30,14 @@ TEST(OpenAiRequest, CompletionPromptForms) {
   EXPECT_FALSE(parse_generate_request(R"({"prompt":["a","b"]})", Endpoint::kCompletion).ok());
 }
 
-TEST(OpenAiRequest, BadBodiesAreErrors) {
+TEST(SimOpenAiRequest, BadBodiesAreErrors) {
   EXPECT_FALSE(parse_generate_request("{", Endpoint::kChat).ok());
   EXPECT_FALSE(parse_generate_request("[]", Endpoint::kChat).ok());
   EXPECT_FALSE(parse_generate_request(R"({"messages":[],"max_tokens":0})", Endpoint::kChat).ok());
   EXPECT_FALSE(parse_generate_request(R"({"messages":"x"})", Endpoint::kChat).ok());
 }
 
-TEST(OpenAiRequest, ContextLengthMessageIsVllms) {
+TEST(SimOpenAiRequest, ContextLengthMessageIsVllms) {
   EXPECT_EQ(context_length_message(8192, 8000, 500),
             "This model's maximum context length is 8192 tokens. However, you requested 8500 "
             "tokens (8000 in the messages, 500 in the completion). Please reduce the length of "

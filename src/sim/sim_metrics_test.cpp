@@ -5,7 +5,7 @@
 namespace l4lab::sim {
 namespace {
 
-TEST(Histogram, BucketsAreUpperInclusive) {
+TEST(SimHistogram, BucketsAreUpperInclusive) {
   Histogram h({0.1, 1.0});
   h.observe(0.1);
   h.observe(0.5);
@@ -15,7 +15,7 @@ TEST(Histogram, BucketsAreUpperInclusive) {
   EXPECT_DOUBLE_EQ(h.sum(), 5.6);
 }
 
-TEST(SimMetrics, RenderSaysSimulatedAndUsesVllmNames) {
+TEST(SimMetricsRender, RenderSaysSimulatedAndUsesVllmNames) {
   SimMetrics m;
   m.on_ttft(0.05);
   EngineStats st;

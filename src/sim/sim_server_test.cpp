@@ -325,7 +325,7 @@ TEST_F(SimServerTest, MetricsParseAndCount) {
   EXPECT_EQ(after.find("vllm:request_success_total", {{"finished_reason", "length"}})->value, 1);
 }
 
-TEST(PrometheusTestParser, RejectsMalformedText) {
+TEST(SimPrometheusTestParser, RejectsMalformedText) {
   EXPECT_FALSE(testing::parse_prometheus_text("x 1\n").ok());  // no TYPE
   EXPECT_FALSE(testing::parse_prometheus_text("# TYPE x gauge\nx{a=b} 1\n").ok());
   EXPECT_FALSE(testing::parse_prometheus_text("# TYPE x gauge\nx one\n").ok());
