@@ -325,6 +325,38 @@ TEST_F(SimServerTest, MetricsParseAndCount) {
   EXPECT_EQ(after.find("vllm:request_success_total", {{"finished_reason", "length"}})->value, 1);
 }
 
+TEST_F(SimServerTest, ClientThatGoesAwayIsAbortedInTheModel) {
+  start(exact(1, 20));
+  const json body = {{"messages", {{{"role", "user"}, {"content", "hi"}}}},
+                     {"max_tokens", 1000},
+                     {"ignore_eos", true},
+                     {"stream", true}};
+  CURL* c = curl_easy_init();
+  std::string sink;
+  curl_slist* h = curl_slist_append(nullptr, "content-type: application/json");
+  const std::string payload = body.dump();
+  curl_easy_setopt(c, CURLOPT_URL, (base_ + "/v1/chat/completions").c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.c_str());
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_cb);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 200L);  // gives up long before 1000 x 20 ms
+  EXPECT_EQ(curl_easy_perform(c), CURLE_OPERATION_TIMEDOUT);
+  curl_slist_free_all(h);
+  curl_easy_cleanup(c);
+  EXPECT_NE(sink.find("\"content\""), std::string::npos);
+  double running = 1, aborted = 0;
+  for (int i = 0; i < 100 && (running != 0 || aborted != 1); ++i) {
+    auto m = metrics();
+    running = m.find("vllm:num_requests_running")->value;
+    aborted = m.find("vllm:request_success_total", {{"finished_reason", "abort"}})->value;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(running, 0);
+  EXPECT_EQ(aborted, 1);
+  EXPECT_EQ(request(base_ + "/health").status, 200);
+}
+
 TEST(SimPrometheusTestParser, RejectsMalformedText) {
   EXPECT_FALSE(testing::parse_prometheus_text("x 1\n").ok());  // no TYPE
   EXPECT_FALSE(testing::parse_prometheus_text("# TYPE x gauge\nx{a=b} 1\n").ok());
