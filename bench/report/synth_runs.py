@@ -40,7 +40,7 @@ def write_run(d, cfg, k, trial, n, seed, args, workload_sha):
     t0 = 10_000_000_000 * (trial + 1)
     slots = [t0] * conc
     ttft_ms = rng.lognormal(np.log(180 * ttft_mult), 0.5, n)
-    tokens = rng.integers(args.min_tokens, args.max_tokens + 1, n)
+    tokens = rng.integers(min(args.min_tokens, args.max_tokens), args.max_tokens + 1, n)
     prompt = rng.integers(100, 8000, n)
     fail = rng.random(n) < args.failure_rate
     lines = []

@@ -201,8 +201,7 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
        : broken.empty()     ? "<p>None at p95.</p>"
                             : "<ul>" + broken + "</ul>";
   std::string missing;
-  for (const auto& c : s.configs)
-  {
+  for (const auto& c : s.configs) {
     for (const auto& n : c.not_run)
       missing += "<li><b>" + xml_escape(cfg_label(c)) + "</b> " + xml_escape(n) + "</li>";
     for (const auto& n : c.not_applied)

@@ -1,6 +1,5 @@
 // `l4lab report RUNS_DIR` and `l4lab verify RUNS_DIR`.
 #include <fmt/format.h>
-
 #include <sys/resource.h>
 
 #include <chrono>
@@ -139,9 +138,9 @@ void register_report_commands(CLI::App& app) {
       std::cout << fmt::format("DISAGREE: ... and {} more\n", v.problems.size() - 50);
     if (v.exit_code == 0)
       std::cout << fmt::format(
-          "verify: OK: {} values recomputed from raw traces and samples "
-          "agree exactly; manifest hashes checked\n",
-          v.numbers_checked);
+          "verify: OK: {} values recomputed from raw traces and samples agree exactly; {} "
+          "manifest hash(es) match their files, {} could not be checked (see notes)\n",
+          v.numbers_checked, v.hashes_checked, v.hashes_unchecked);
     else
       std::cout << fmt::format("verify: FAILED ({} disagreement(s), {} values compared)\n",
                                v.problems.size(), v.numbers_checked);

@@ -193,3 +193,28 @@ def test_empty_runs_dir_is_a_clear_error(l4lab, tmp_path):
     r = subprocess.run([str(l4lab), "report", str(tmp_path)], capture_output=True, text=True)
     assert r.returncode == 2
     assert "no run folders" in r.stderr
+
+
+def test_verify_checks_manifest_hashes(l4lab, tmp_path):
+    import hashlib
+    d = tmp_path / "hashes"
+    synth_runs.main([str(d), "--configs", "2", "--trials", "1", "--requests", "20",
+                     "--max-tokens", "6"])
+    wl = tmp_path / "prompts.jsonl"
+    wl.write_text('{"id":"qa-S-0000"}\n')
+    for cfg in ("C1", "C2"):
+        p = d / cfg / "trial-1" / "run_manifest.json"
+        m = json.loads(p.read_text())
+        m["workload"]["path"] = str(wl)
+        m["workload"]["sha256"] = hashlib.sha256(wl.read_bytes()).hexdigest()
+        p.write_text(json.dumps(m))
+    r = subprocess.run([str(l4lab), "report", str(d), "--resamples", "20"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    r = subprocess.run([str(l4lab), "verify", str(d)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout
+    assert "2 manifest hash(es) match" in r.stdout
+    wl.write_text('{"id":"qa-S-0001"}\n')  # the workload changed after the runs
+    r = subprocess.run([str(l4lab), "verify", str(d)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "C1/trial-1: workload" in r.stdout and "but the manifest says" in r.stdout
