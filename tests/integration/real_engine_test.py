@@ -384,6 +384,10 @@ def peer(c, a, out, base, model, reqs, counts):
             before = scrape(base)
             r = fn(rnd)
             r.update(engine_means(before, scrape(base)))
+            for k, e in (("ttft", "ttft"), ("e2el", "e2e")):
+                if r.get(f"mean_{k}_ms") is not None and r.get(f"engine_mean_{e}_ms") is not None:
+                    r[f"client_minus_engine_mean_{e}_ms"] = r[f"mean_{k}_ms"] - \
+                        r[f"engine_mean_{e}_ms"]
             r["round"] = rnd
             results[name].append(r)
     c.facts["peer"] = results
