@@ -163,6 +163,9 @@ std::string headline_table(const StudySummary& s) {
                          : "",
           xml_escape(v));
     }
+    if (rank == 0)
+      o += "<tr><td colspan=\"6\">no configuration other than the baseline has successful "
+           "requests</td></tr>";
     o += "</table>";
   }
   return o;

@@ -77,6 +77,8 @@ void headline(std::string& out, const StudySummary& s) {
                            c->factor.empty() ? "–" : c->factor, fnum(c->point[i]),
                            fci(c->boot.lo[i], c->boot.hi[i]), delta_cell(d), d ? d->verdict : "–");
       }
+      if (rank == 0)
+        out += "| – | no configuration other than the baseline has successful requests | | | | |\n";
       out += "\n";
     }
   }

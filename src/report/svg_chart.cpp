@@ -129,9 +129,13 @@ std::string legend(const std::vector<std::pair<std::string, std::string>>& items
 }
 
 std::string empty_chart(const std::string& title, const std::string& why) {
-  return open_svg(title) +
-         fmt::format("<text x=\"{}\" y=\"{}\" font-size=\"13\" fill=\"#666\">{}</text></svg>", kL,
-                     kH / 2, xml_escape(why));
+  // A short strip instead of an empty plot area.
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {0} 56\" width=\"{0}\" "
+      "height=\"56\" role=\"img\" aria-label=\"{1}\"><rect width=\"{0}\" height=\"56\" "
+      "fill=\"#fff\"/><text x=\"{2}\" y=\"20\" font-size=\"14\" font-weight=\"bold\">{1}</text>"
+      "<text x=\"{2}\" y=\"44\" font-size=\"13\" fill=\"#666\">{3}</text></svg>",
+      kW, xml_escape(title), kL, xml_escape(why));
 }
 
 }  // namespace
