@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 #include "analysis/group_metrics.h"
@@ -138,16 +139,29 @@ void percentiles_from_counts(const RankedMetric& m, std::vector<uint32_t>& count
   std::array<PercentileRank, kQs.size()> ranks;
   for (size_t k = 0; k < kQs.size(); ++k) ranks[k] = percentile_rank(total, kQs[k]);
   std::array<double, kQs.size()> at_lo{}, at_hi{};
-  // Walk the cumulative counts once; ranks are non-decreasing in q.
+  // Walk the cumulative counts once; ranks are non-decreasing in q. Whole
+  // blocks that hold no wanted rank are skipped by their (vectorised) sum, so
+  // only the few blocks holding p50/p95/p99 are walked bin by bin.
+  constexpr size_t kBlock = 64;
   size_t cum = 0, k_lo = 0, k_hi = 0;
-  // Branch-free on the common path (most bins are hit 0-2 times, so a
-  // "skip empty bins" test would mispredict constantly).
-  for (size_t i = 0; i < counts.size(); ++i) {
-    cum += counts[i];  // values with sorted index <= i occupy ranks [0, cum)
-    counts[i] = 0;
-    while (k_lo < kQs.size() && ranks[k_lo].lo < cum) at_lo[k_lo++] = m.sorted[i];
-    while (k_hi < kQs.size() && ranks[k_hi].hi < cum) at_hi[k_hi++] = m.sorted[i];
+  const size_t n = counts.size();
+  for (size_t b = 0; b < n && (k_lo < kQs.size() || k_hi < kQs.size()); b += kBlock) {
+    const size_t e = std::min(n, b + kBlock);
+    uint32_t block = 0;
+    for (size_t i = b; i < e; ++i) block += counts[i];
+    const size_t next = std::min(k_lo < kQs.size() ? ranks[k_lo].lo : SIZE_MAX,
+                                 k_hi < kQs.size() ? ranks[k_hi].hi : SIZE_MAX);
+    if (cum + block <= next) {  // no wanted rank in [cum, cum + block)
+      cum += block;
+      continue;
+    }
+    for (size_t i = b; i < e; ++i) {
+      cum += counts[i];  // values with sorted index <= i occupy ranks [0, cum)
+      while (k_lo < kQs.size() && ranks[k_lo].lo < cum) at_lo[k_lo++] = m.sorted[i];
+      while (k_hi < kQs.size() && ranks[k_hi].hi < cum) at_hi[k_hi++] = m.sorted[i];
+    }
   }
+  std::fill(counts.begin(), counts.end(), 0);
   for (size_t k = 0; k < kQs.size(); ++k) out[k] = lerp_numpy(at_lo[k], at_hi[k], ranks[k].g);
 }
 
