@@ -38,3 +38,34 @@ TEST(FlagProbe, JudgesMissingFlagsWithEvidence) {
 
 }  // namespace
 }  // namespace l4lab::engine
+
+#include <filesystem>
+
+#include "common/files.h"
+
+namespace l4lab::engine {
+namespace {
+
+// The shipped vLLM configurations against the flag lines of a real
+// `vllm serve --help=all` (testdata/vllm_serve_help_flags.txt, vLLM 0.32.0
+// CPU build): the seed's C4 and C6 flags are gone, everything else is there.
+TEST(FlagProbe, ShippedVllmConfigsAgainstARealVllmHelp) {
+  const std::string dir = L4LAB_SOURCE_DIR;
+  auto help = read_file(dir + "/src/engine/testdata/vllm_serve_help_flags.txt");
+  ASSERT_TRUE(help.ok());
+  for (const auto& e : std::filesystem::directory_iterator(dir + "/configs/vllm")) {
+    auto c = load_engine_config(e.path().string());
+    ASSERT_TRUE(c.ok()) << c.error().message();
+    auto r = judge_probe(flags_to_probe(*c), *help, "help", c->unsupported_note);
+    if (c->name == "C4") {
+      EXPECT_EQ(r.missing, std::vector<std::string>{"--tokenizer-pool-size"});
+    } else if (c->name == "C6") {
+      EXPECT_EQ(r.missing, std::vector<std::string>{"--swap-space"});
+    } else {
+      EXPECT_TRUE(r.missing.empty()) << c->name << ": " << r.reason;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace l4lab::engine

@@ -158,7 +158,12 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
     if (!probes.count(cfg.file)) {
       std::cerr << "[" << index << "/" << order.size() << "] " << cfg.name
                 << ": probing the engine\n";
-      probes[cfg.file] = engine::probe_engine(cfg, actx, &probe_runs);
+      auto pr = engine::probe_engine(cfg, actx, &probe_runs);
+      if (engine::interrupted()) {
+        probe_runs.clear();  // a probe cut short by the signal is not evidence
+      } else {
+        probes[cfg.file] = pr;
+      }
       versions[cfg.file] = engine_version(cfg, actx);
     }
     std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": "
@@ -172,7 +177,8 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
     ctx.workload = *wl;
     ctx.host = host;
     ctx.cloud = cloud;
-    ctx.probe = &probes[cfg.file];
+    engine::ProbeResult cut_short;
+    ctx.probe = probes.count(cfg.file) ? &probes[cfg.file] : &cut_short;
     ctx.engine_version = versions[cfg.file];
     engine::Applied applied;
     const Outcome o = execute_run(ctx, &applied);

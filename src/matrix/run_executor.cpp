@@ -85,6 +85,11 @@ Outcome execute_run(const RunContext& ctx, engine::Applied* applied_out) {
   w.in().engine_argv = engine::engine_argv(cfg, actx);
   w.write();  // outcome "interrupted" until this run ends
 
+  // A probe cut short by SIGINT/SIGTERM says nothing about the engine.
+  if (engine::interrupted())
+    return w.finish({"interrupted",
+                     "l4lab received signal " + std::to_string(engine::interrupt_signal()), "",
+                     std::nullopt});
   if (!ctx.probe->ran)
     return w.finish({"start_failed", ctx.probe->reason, ctx.probe->evidence, std::nullopt});
   if (!ctx.probe->missing.empty())
