@@ -1,6 +1,8 @@
 // Synthetic requests for the analysis tests (no JSON involved).
 #pragma once
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
