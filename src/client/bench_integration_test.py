@@ -202,7 +202,7 @@ class BenchIntegration(unittest.TestCase):
             self.assertEqual(p.wait(timeout=30), 1)
         tr = read_traces(run)
         cancelled = [t for t in tr if t["failure_class"] == "cancelled"]
-        self.assertEqual(len(cancelled), 5)
+        self.assertTrue(1 <= len(cancelled) <= 5, len(cancelled))  # the first wave, in flight
         self.assertTrue(all(t["failure_detail"] == "interrupted" for t in cancelled))
         b = load_json(os.path.join(run, "bench.json"))
         self.assertEqual(b["outcome"]["status"], "interrupted")
