@@ -28,6 +28,7 @@ import math
 import os
 import pathlib
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -484,7 +485,15 @@ def main():
                     help="development: use this running server instead of starting C1")
     a = ap.parse_args()
     out = pathlib.Path(a.out).resolve()
+    # Start clean: a previous run's traces or matrix state would be resumed
+    # (and pass on stale data). Only folders this test made are removed.
+    if (out / ".real_engine_test").exists():
+        shutil.rmtree(out)
+    elif out.exists() and any(out.iterdir()):
+        print(f"error: {out} exists and was not made by this test; choose another --out")
+        return 2
     out.mkdir(parents=True, exist_ok=True)
+    (out / ".real_engine_test").write_text("made by tests/integration/real_engine_test.py\n")
     c = Checks(out)
     t_all = time.monotonic()
     try:
@@ -538,7 +547,7 @@ def main():
         c.timings["total"] = round(time.monotonic() - t_all, 1)
         c.write()
     bad = c.failed()
-    print(f"{len(c.items) - len(bad)} passed, {len(bad)} failed (checks), "
+    print(f"real-engine checks: {len(c.items) - len(bad)} ok, {len(bad)} not ok, "
           f"{c.timings['total']} s; details in {out / 'summary.json'}")
     return 1 if bad else 0
 
