@@ -1,7 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, builds, runs CTest (C++
-# unit and integration tests, Python oracle tests registered in CTest).
+# The whole test suite: installs what is missing, builds, installs the real
+# engine (vLLM's CPU build + a tiny Mistral-architecture model; reused when
+# present), then runs CTest: C++ unit and integration tests, the Python oracle
+# tests (mistral-common, numpy, headless Chromium) and the real-engine test.
+#   L4LAB_SKIP_REAL_ENGINE=1 scripts/test.sh   # skip the engine install; its test then reports "skipped"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+start=$(date +%s)
 scripts/setup.sh
+if [ "${L4LAB_SKIP_REAL_ENGINE:-0}" != 1 ]; then
+  scripts/setup_engine.sh
+fi
+echo "test.sh: set-up and build took $(( $(date +%s) - start )) s"
 ctest --test-dir build --output-on-failure -j2 "$@"
+echo "test.sh: total $(( $(date +%s) - start )) s"
