@@ -424,14 +424,29 @@ struct SimServer::Impl {
       shutdown(fd, SHUT_WR);
       return;
     }
+    int reset_fd = -1;
     if (s.faults.reset_mid_stream) {
-      linger lg{1, 0};  // close() now sends RST
+      linger lg{1, 0};  // the last close() of this socket sends RST
       setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+      // evhttp_connection_free() calls shutdown(SHUT_WR) before close(),
+      // which would send a FIN first and let the client see a clean close.
+      // Keep the real socket on a duplicate, put a spare socket under evhttp's
+      // fd number for it to shut down, and close the real one ourselves.
+      reset_fd = dup(fd);
+      const int spare = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      if (reset_fd >= 0 && spare >= 0 && dup2(spare, fd) >= 0) {
+        close(spare);
+      } else {
+        if (spare >= 0) close(spare);
+        if (reset_fd >= 0) close(reset_fd);
+        reset_fd = -1;
+      }
     }
     evhttp_connection* conn = s.conn;
     evhttp_connection_set_closecb(conn, nullptr, nullptr);
     finish(s);
     evhttp_connection_free(conn);  // frees the request too
+    if (reset_fd >= 0) close(reset_fd);  // RST
   }
 
   void on_emit(const TokenEmit& e) {
