@@ -445,7 +445,7 @@ struct SimServer::Impl {
     evhttp_connection* conn = s.conn;
     evhttp_connection_set_closecb(conn, nullptr, nullptr);
     finish(s);
-    evhttp_connection_free(conn);  // frees the request too
+    evhttp_connection_free(conn);        // frees the request too
     if (reset_fd >= 0) close(reset_fd);  // RST
   }
 
