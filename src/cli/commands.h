@@ -10,10 +10,10 @@ namespace l4lab::cli {
 
 extern int exit_code;
 
-void register_workload_commands(CLI::App& app);   // workload/workload_cli.cpp
-void register_sim_commands(CLI::App& app);        // sim/sim_cli.cpp
-void register_bench_commands(CLI::App& app);      // client/bench_cli.cpp
-void register_matrix_commands(CLI::App& app);     // matrix/matrix_cli.cpp (matrix, run)
-void register_report_commands(CLI::App& app);     // report/report_cli.cpp (report, verify)
+void register_workload_commands(CLI::App& app);  // workload/workload_cli.cpp
+void register_sim_commands(CLI::App& app);       // sim/sim_cli.cpp
+void register_bench_commands(CLI::App& app);     // client/bench_cli.cpp
+void register_matrix_commands(CLI::App& app);    // matrix/matrix_cli.cpp (matrix, run)
+void register_report_commands(CLI::App& app);    // report/report_cli.cpp (report, verify)
 
 }  // namespace l4lab::cli

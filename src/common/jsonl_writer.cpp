@@ -19,7 +19,7 @@ Status JsonlWriter::open(const std::string& path, bool append) {
   if (fd_ < 0) return Error(path + ": cannot open for writing: " + std::strerror(errno));
   if (append) {
     // Drop a torn last line (no trailing newline) left by a killed writer.
-    struct stat st{};
+    struct stat st {};
     if (fstat(fd_, &st) == 0 && st.st_size > 0) {
       int rfd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (rfd >= 0) {

@@ -25,7 +25,7 @@ class Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -58,8 +58,8 @@ class [[nodiscard]] Status {
 }  // namespace l4lab
 
 // Propagate an error from a Result/Status expression.
-#define L4_TRY_STATUS(expr)                           \
-  do {                                                \
-    auto _st = (expr);                                \
+#define L4_TRY_STATUS(expr)                            \
+  do {                                                 \
+    auto _st = (expr);                                 \
     if (!_st.ok()) return ::l4lab::Error(_st.error()); \
   } while (0)

@@ -21,7 +21,8 @@ TEST(CachedTokenizer, SameIdsAsPlainSentencePiece) {
       "Hello, how are you?",
       "  two leading and  double  spaces  ",
       "tabs\tand\nnewlines\n\n a b\n c",
-      "Ünïcödé façade naïve — “quotes” … emoji 😀 👨‍👩‍👧‍👦 中文测试 "
+      "Ünïcödé façade naïve — “quotes” … emoji 😀 👨‍👩‍👧‍👦 "
+      "中文测试 "
       "日本語 "
       "a "
       "中 "
