@@ -22,13 +22,9 @@ std::vector<std::string> default_probe(const EngineSpec& e) {
 }  // namespace
 
 Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std::string& file) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    return Error(file + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
-  }
-  if (!root.IsMap()) return Error(file + ": expected a mapping at the top level");
+  auto loaded = load_yaml_mapping(yaml_text, file);
+  if (!loaded.ok()) return loaded.error();
+  const YAML::Node root = *loaded;
   YamlFields f(file);
   EngineConfig c;
   c.file = file;

@@ -2,6 +2,17 @@
 
 namespace l4lab::engine {
 
+Result<YAML::Node> load_yaml_mapping(const std::string& yaml_text, const std::string& file) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return Error(file + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
+  }
+  if (!root.IsMap()) return Error(file + ": expected a mapping at the top level");
+  return root;
+}
+
 std::string YamlFields::where(const YAML::Node& n) const {
   if (n && n.Mark().line >= 0) return file_ + ":" + std::to_string(n.Mark().line + 1);
   return file_;

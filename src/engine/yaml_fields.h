@@ -13,6 +13,10 @@
 
 namespace l4lab::engine {
 
+// Parses a YAML document whose top level must be a mapping; errors name
+// file:line.
+Result<YAML::Node> load_yaml_mapping(const std::string& yaml_text, const std::string& file);
+
 class YamlFields {
  public:
   explicit YamlFields(std::string file) : file_(std::move(file)) {}

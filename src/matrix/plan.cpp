@@ -8,13 +8,9 @@
 namespace l4lab::matrix {
 
 Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    return Error(file + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
-  }
-  if (!root.IsMap()) return Error(file + ": expected a mapping at the top level");
+  auto loaded = engine::load_yaml_mapping(yaml_text, file);
+  if (!loaded.ok()) return loaded.error();
+  const YAML::Node root = *loaded;
   engine::YamlFields f(file);
   Plan p;
   p.file = file;
