@@ -3,6 +3,7 @@
 #include "client/bench_runner.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -39,7 +40,13 @@ struct RunOut {
 
 RunOut run(const std::string& url, const std::vector<PreparedRequest>& reqs, const Schedule& sched,
            RunnerOptions ro) {
-  auto dir = std::filesystem::temp_directory_path() / "l4lab_bench_runner_test";
+  // One folder per test and process: CTest runs these cases in parallel.
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = std::string(info->test_suite_name()) + "." + info->name();
+  for (char& ch : name)
+    if (ch == '/') ch = '_';
+  auto dir = std::filesystem::temp_directory_path() /
+             ("l4lab_bench_runner_test_" + name + "_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "traces.jsonl").string();
   RunOut r;
@@ -211,7 +218,15 @@ TEST(BenchRunner, BudgetCancelsInFlightStreams) {
   RunnerOptions ro;
   ro.max_failures = 0;
   RunOut r;
-  auto dir = std::filesystem::temp_directory_path() / "l4lab_bench_runner_test";
+  // One folder per test and process: CTest runs these cases in parallel.
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  auto dir = std::filesystem::temp_directory_path() /
+             ("l4lab_bench_runner_test_" + std::string(info->test_suite_name()) + "_" +
+              info->name() + "_" + std::to_string(getpid()));
+  for (char& ch : const_cast<std::string&>(dir.native()))
+    if (ch == '/' &&
+        &ch > dir.native().data() + std::filesystem::temp_directory_path().native().size())
+      ch = '_';
   std::filesystem::create_directories(dir);
   auto path = (dir / "budget.jsonl").string();
   TraceWriter w;
