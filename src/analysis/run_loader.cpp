@@ -283,8 +283,14 @@ RunData load_run(const std::string& dir, const std::string& rel_dir) {
       r.warnings.push_back(t.error().message());
     }
   } else {
-    r.warnings.push_back(
-        fmt::format("{}: missing (no requests to report for this run)", name("traces.jsonl")));
+    // A run the matrix never started (the probe refused it, or the engine never
+    // came up) has no traces by design: its outcome says why, so the absence
+    // is not an input problem. Any other run without traces is one.
+    const auto& st = r.manifest.outcome_status;
+    const bool never_started = st == "unsupported" || st == "start_failed" || st == "start_timeout";
+    if (!never_started)
+      r.warnings.push_back(
+          fmt::format("{}: missing (no requests to report for this run)", name("traces.jsonl")));
   }
   if (fs::exists(path("gpu_samples.jsonl"))) {
     auto t = read_file(path("gpu_samples.jsonl"));
