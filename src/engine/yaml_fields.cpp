@@ -64,15 +64,19 @@ double YamlFields::number(const YAML::Node& parent, const std::string& key, doub
   }
 }
 
-std::vector<std::string> YamlFields::str_list(const YAML::Node& parent, const std::string& key) {
-  std::vector<std::string> out;
+YAML::Node YamlFields::list_at(const YAML::Node& parent, const std::string& key) {
   YAML::Node n = parent[key];
-  if (!n || n.IsNull()) return out;
+  if (!n || n.IsNull()) return YAML::Node();
   if (!n.IsSequence()) {
     fail(n, "field '" + key + "' must be a list");
-    return out;
+    return YAML::Node();
   }
-  for (const auto& item : n) {
+  return n;
+}
+
+std::vector<std::string> YamlFields::str_list(const YAML::Node& parent, const std::string& key) {
+  std::vector<std::string> out;
+  for (const auto& item : list_at(parent, key)) {
     if (!item.IsScalar()) {
       fail(item, "field '" + key + "' must hold only strings");
       continue;
@@ -84,13 +88,7 @@ std::vector<std::string> YamlFields::str_list(const YAML::Node& parent, const st
 
 std::vector<std::string> YamlFields::argv_list(const YAML::Node& parent, const std::string& key) {
   std::vector<std::string> out;
-  YAML::Node n = parent[key];
-  if (!n || n.IsNull()) return out;
-  if (!n.IsSequence()) {
-    fail(n, "field '" + key + "' must be a list");
-    return out;
-  }
-  for (const auto& item : n) {
+  for (const auto& item : list_at(parent, key)) {
     if (item.IsScalar()) {
       out.push_back(item.Scalar());
     } else if (item.IsSequence()) {

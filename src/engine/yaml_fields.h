@@ -35,6 +35,9 @@ class YamlFields {
   Error error() const;
 
  private:
+  // parent[key] when it is a list; an empty node when absent (or not a list,
+  // which is recorded as an error).
+  YAML::Node list_at(const YAML::Node& parent, const std::string& key);
   std::string where(const YAML::Node& n) const;
   std::string file_;
   std::vector<std::string> errors_;
