@@ -53,13 +53,15 @@ if [[ $WHAT == throughput || $WHAT == all ]]; then
   taskset -c 4-15 $D/bin/sse_blaster --port 18601 --threads 12 --itl-us 10000 --tokens 256 > "$OUT/blaster.log" 2>&1 &
   BL=$!
   wait_port 18601
-  for C in 1000 4000 8000; do
-    python3 "$HERE/make_workload.py" "$OUT/tp.jsonl" --count $((C * 3)) --max-new-tokens 256
+  for C in ${TP_STREAMS:-1000 4000 8000}; do
+    python3 "$HERE/make_workload.py" "$OUT/tp.jsonl" --count $((C * ${TP_ROUNDS:-3})) --max-new-tokens 256
     rm -rf "$OUT/tp-$C"
     python3 "$HERE/rusage.py" "$OUT/tp-$C.time" \
       taskset -c 1 $BENCH bench --endpoint http://127.0.0.1:18601 --workload "$OUT/tp.jsonl" --out "$OUT/tp-$C" \
       --concurrency $C --model blaster --quiet
     echo "concurrency $C: $(cat "$OUT/tp-$C.time") $(summ "$OUT/tp-$C")" | tee -a "$OUT/throughput.txt"
+    echo "concurrency $C steady: $(python3 "$HERE/steady_state.py" "$OUT/tp-$C" "$OUT/tp-$C.time.samples")" |
+      tee -a "$OUT/throughput.txt"
     rm -f "$OUT/tp-$C/traces.jsonl" "$OUT/tp.jsonl"
   done
   kill $BL; wait $BL 2>/dev/null
