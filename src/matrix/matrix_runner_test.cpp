@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "common/files.h"
 #include "engine/child_process.h"
@@ -105,6 +106,28 @@ TEST(MatrixRunner, EachStandInFailureGetsItsOutcomeAndTheMatrixGoesOn) {
   ASSERT_TRUE(metrics.ok());
   EXPECT_NE(metrics->find("\"phase\":\"before\""), std::string::npos);
   EXPECT_NE(metrics->find("\"phase\":\"after\""), std::string::npos);
+  // The "before" scrape follows the lab's warm-up request (the stand-in adds 10
+  // prompt tokens per chat request), so after - before counts exactly the
+  // bench's requests, as the engine's histogram deltas must.
+  auto prompt_tokens = [&](const std::string& phase) {
+    std::istringstream in(*metrics);
+    std::string line;
+    double v = -1;
+    while (std::getline(in, line)) {
+      auto j = nlohmann::json::parse(line);
+      if (j["phase"] != phase) continue;
+      for (const auto& smp : j["samples"])
+        if (smp["name"] == "vllm:prompt_tokens_total") v = smp["value"].get<double>();
+    }
+    return v;
+  };
+  auto traces = read_file((runs / "S0/trial-1/traces.jsonl").string());
+  ASSERT_TRUE(traces.ok());
+  const auto n_traces = std::count(traces->begin(), traces->end(), '\n');
+  EXPECT_EQ(n_traces, 9);
+  EXPECT_EQ(prompt_tokens("before"), 10.0) << "the warm-up request must precede the scrape";
+  EXPECT_EQ(prompt_tokens("after") - prompt_tokens("before"), 10.0 * double(n_traces));
+  EXPECT_EQ(s0["lab_run"]["metrics_before"], "after_warmup");
 
   auto sa = manifest(runs, "Sa/trial-1");  // (a) rejects a flag: the probe says so, not run
   EXPECT_EQ(sa["outcome"]["status"], "unsupported");

@@ -165,11 +165,6 @@ Outcome execute_run(const RunContext& ctx, engine::Applied* applied_out) {
                          : std::nullopt});
   }
 
-  telemetry::MetricsScraper metrics;
-  (void)metrics.open(eng.base_url() + "/metrics", dir + "/engine_metrics.jsonl");
-  if (auto b = metrics.snapshot("before"); !b.ok())
-    w.extra()["metrics_before_error"] = b.error().message();
-
   const std::string model = ready.served_model.empty() ? cfg.engine.model : ready.served_model;
   if (plan.warmup_requests > 0) {
     auto wu = eng.warm_up(model, plan.warmup_requests);
@@ -182,6 +177,15 @@ Outcome execute_run(const RunContext& ctx, engine::Applied* applied_out) {
     w.extra()["reset_prefix_cache"] =
         r.ok() ? "HTTP " + std::to_string(r->status) : r.error().message();
   }
+  // The "before" scrape comes after the lab's warm-up and the prefix-cache
+  // reset, so the engine's histogram deltas (after - before) count only what
+  // the bench sent (docs/METRICS.md#engine-histograms); lab_run.metrics_before
+  // says so, letting the report tell these runs from older ones.
+  telemetry::MetricsScraper metrics;
+  (void)metrics.open(eng.base_url() + "/metrics", dir + "/engine_metrics.jsonl");
+  if (auto b = metrics.snapshot("before"); !b.ok())
+    w.extra()["metrics_before_error"] = b.error().message();
+  w.extra()["metrics_before"] = "after_warmup";
 
   // The bench: a child process in its own group, like the engine.
   std::vector<std::string> bench_argv;
