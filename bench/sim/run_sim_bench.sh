@@ -18,6 +18,7 @@ CLIENT_THREADS=${CLIENT_THREADS:-1}
 BUSY_POLL=${BUSY_POLL:-0}  # 1: client threads spin instead of sleeping (needs a core each)
 CASES=${CASES:-"accuracy speed10 speed16"}
 PORT=${PORT:-18600}
+WORKERS=${WORKERS:-1}  # serve-sim --workers (exact mode); give SERVER_CPU as many cores, e.g. 0-2
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)" || true
 
@@ -30,7 +31,7 @@ run_case() {  # name ttft_ms itl_ms streams max_tokens requests_per_stream stagg
   local tokargs=()
   [[ -n "$TOK" ]] && tokargs=(--tokenizer "$TOK")
   taskset -c "$SERVER_CPU" "$L4LAB" serve-sim --port "$PORT" --exact-ttft-ms "$ttft" \
-    --exact-itl-ms "$itl" "${tokargs[@]}" >"$OUT/server-$name.log" 2>&1 &
+    --exact-itl-ms "$itl" --workers "$WORKERS" "${tokargs[@]}" >"$OUT/server-$name.log" 2>&1 &
   local pid=$!
   for _ in $(seq 1 200); do grep -q "ready on" "$OUT/server-$name.log" && break; sleep 0.05; done
   local hz; hz=$(getconf CLK_TCK)
@@ -51,6 +52,7 @@ c0, c1, hz, t0, t1, u0, u1 = map(float, sys.argv[3:10])
 cpu, wall = (c1 - c0) / hz, t1 - t0
 j = json.load(open(path))
 j["case"] = name
+j["server_workers"] = int(__import__("os").environ.get("WORKERS", "1"))
 j["server_cpu_s"] = cpu
 j["server_cpu_share_of_one_core"] = cpu / wall
 j["server_user_cpu_s"] = (u1 - u0) / hz

@@ -25,6 +25,7 @@ struct SimFlags {
   std::string kv_cache_dtype, speculative_config, quantization;
   double gpu_memory_utilization = 0, cpu_offload_gb = 0;
   double exact_ttft_ms = -1, exact_itl_ms = -1;
+  int workers = 1;
 };
 
 int run_serve_sim(const SimFlags& f, const CLI::App& cmd) {
@@ -93,6 +94,7 @@ int run_serve_sim(const SimFlags& f, const CLI::App& cmd) {
   o.time_scale = f.time_scale;
   o.served_model_name = f.served_model_name;
   o.handle_signals = true;
+  o.workers = f.workers;
   auto server = sim::SimServer::create(o);
   if (!server) {
     std::cerr << "serve-sim: " << server.error().message() << "\n";
@@ -168,6 +170,10 @@ void register_sim_commands(CLI::App& app) {
   cmd->add_option("--exact-ttft-ms", f->exact_ttft_ms,
                   "Exact mode: fixed time to first token (overrides the profile's mode)");
   cmd->add_option("--exact-itl-ms", f->exact_itl_ms, "Exact mode: fixed inter-token gap");
+  cmd->add_option("--workers", f->workers,
+                  "Exact mode: event loops on as many threads, sharing the port (one core "
+                  "sends ~150k chunks/s on loopback; docs/perf/sim.md)")
+      ->capture_default_str();
   cmd->callback([f, cmd] { exit_code = run_serve_sim(*f, *cmd); });
 }
 

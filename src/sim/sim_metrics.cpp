@@ -69,6 +69,44 @@ void Histogram::observe(double v) {
   sum_ += v;
 }
 
+void Histogram::merge(const Histogram& o) {
+  for (size_t i = 0; i < counts_.size() && i < o.counts_.size(); ++i) counts_[i] += o.counts_[i];
+  count_ += o.count_;
+  sum_ += o.sum_;
+}
+
+EngineStats sum_stats(const std::vector<EngineStats>& parts) {
+  EngineStats t;
+  for (const auto& p : parts) {
+    t.running += p.running;
+    t.waiting += p.waiting;
+    t.kv_usage += p.kv_usage / double(parts.size());
+    t.kv_capacity_tokens += p.kv_capacity_tokens;
+    t.preemptions += p.preemptions;
+    t.spec_drafts += p.spec_drafts;
+    t.spec_draft_tokens += p.spec_draft_tokens;
+    t.spec_accepted_tokens += p.spec_accepted_tokens;
+    t.steps += p.steps;
+  }
+  return t;
+}
+
+void SimMetrics::merge(const SimMetrics& o) {
+  prompt_tokens_ += o.prompt_tokens_;
+  generation_tokens_ += o.generation_tokens_;
+  aborted_ += o.aborted_;
+  for (const auto& [k, v] : o.success_) success_[k] += v;
+  for (const auto& [k, v] : o.http_) http_[k] += v;
+  ttft_.merge(o.ttft_);
+  itl_.merge(o.itl_);
+  e2e_.merge(o.e2e_);
+  queue_.merge(o.queue_);
+  prefill_.merge(o.prefill_);
+  decode_.merge(o.decode_);
+  prompt_len_.merge(o.prompt_len_);
+  gen_len_.merge(o.gen_len_);
+}
+
 SimMetrics::SimMetrics()
     : ttft_(kTtftBuckets),
       itl_(kItlBuckets),

@@ -15,6 +15,8 @@ class Histogram {
  public:
   explicit Histogram(std::vector<double> upper_bounds);
   void observe(double v);
+  // Adds another histogram's observations (same bounds) to this one.
+  void merge(const Histogram& o);
   const std::vector<double>& bounds() const { return bounds_; }
   const std::vector<uint64_t>& counts() const { return counts_; }  // per bucket, not cumulative
   uint64_t count() const { return count_; }
@@ -31,6 +33,10 @@ struct RequestTimesS {  // seconds of model time, for one finished request
   double ttft = 0, e2e = 0, queue = 0, prefill = 0, decode = 0;
 };
 
+// The engine state of several workers as one engine: counts summed, KV usage
+// averaged (exact mode models no KV cache; it is 0 there).
+EngineStats sum_stats(const std::vector<EngineStats>& parts);
+
 class SimMetrics {
  public:
   SimMetrics();
@@ -42,6 +48,8 @@ class SimMetrics {
                    int generation_tokens);
   void on_http(int status) { ++http_[status]; }
   void on_aborted() { ++aborted_; }
+  // Adds another worker's counts to these (serve-sim --workers: /metrics sums them).
+  void merge(const SimMetrics& o);
 
   // model_name labels every vLLM series; time_scale is reported as a gauge.
   std::string render(const EngineStats& st, const std::string& model_name, double time_scale) const;

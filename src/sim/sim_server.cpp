@@ -16,12 +16,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 
 #include "common/clock.h"
@@ -87,8 +90,21 @@ std::string body_of(evhttp_request* req) {
 
 }  // namespace
 
+// What the workers of one server share (--workers N): the request counter
+// (request ids, seeds and drawn faults stay unique) and each other, for /metrics.
+struct SimServer::Workers {
+  std::atomic<uint64_t> next_index{0};
+  std::vector<SimServer::Impl*> all;
+};
+
+// One worker: an event loop on one thread with its own listener on the shared
+// port (SO_REUSEPORT when there are several), engine model, metrics and
+// tokenizer. `mu` guards its state: its own loop holds it in every callback;
+// another worker takes it only to read the metrics for /metrics.
 struct SimServer::Impl {
   SimServerOptions opt;
+  SimServer::Workers* workers = nullptr;
+  std::recursive_mutex mu;
   DerivedCosts costs;
   std::unique_ptr<Tokenizer> tok;
   std::optional<MistralV3ChatTemplate> tmpl;
@@ -107,11 +123,11 @@ struct SimServer::Impl {
   int port = 0;
   int64_t t0_ns = 0;
   int64_t created_s = 0;
-  uint64_t next_index = 0;
   std::unordered_map<uint64_t, std::unique_ptr<Stream>> streams;
   std::unordered_map<evhttp_connection*, uint64_t> by_conn;
   std::vector<TokenEmit> emits;
   std::string out, text;
+  uint64_t generate_requests = 0;  // this worker's, for l4lab_sim_worker_requests_total
 
   ~Impl() {
     streams.clear();
@@ -152,14 +168,39 @@ struct SimServer::Impl {
   // ---- routing -----------------------------------------------------------
   static void on_request(evhttp_request* req, void* arg) {
     auto* self = static_cast<Impl*>(arg);
+    // /metrics reads every worker (each under its own lock, one at a time),
+    // before this worker takes its own: no worker ever holds two locks.
+    std::string metrics_page;
+    if (evhttp_request_get_command(req) == EVHTTP_REQ_GET && path_of(req) == "/metrics")
+      metrics_page = self->render_all();
+    std::lock_guard lock(self->mu);
     try {
-      self->route(req);
+      self->route(req, metrics_page);
     } catch (const std::exception& e) {
       self->reply_error(req, 500, std::string("serve-sim internal error: ") + e.what());
     }
   }
 
-  void route(evhttp_request* req) {
+  std::string render_all() {
+    SimMetrics total;
+    std::vector<EngineStats> stats;
+    std::vector<uint64_t> served;
+    for (Impl* w : workers->all) {
+      std::lock_guard lock(w->mu);
+      total.merge(w->metrics);
+      stats.push_back(w->engine->stats());
+      served.push_back(w->generate_requests);
+    }
+    std::string page = total.render(sum_stats(stats), model_id, opt.time_scale);
+    page +=
+        "# HELP l4lab_sim_worker_requests_total Generation requests each serve-sim worker "
+        "accepted (--workers; simulated)\n# TYPE l4lab_sim_worker_requests_total counter\n";
+    for (size_t i = 0; i < served.size(); ++i)
+      page += fmt::format("l4lab_sim_worker_requests_total{{worker=\"{}\"}} {}\n", i, served[i]);
+    return page;
+  }
+
+  void route(evhttp_request* req, const std::string& metrics_page) {
     const std::string path = path_of(req);
     const auto cmd = evhttp_request_get_command(req);
     const bool get = cmd == EVHTTP_REQ_GET, post = cmd == EVHTTP_REQ_POST;
@@ -172,9 +213,7 @@ struct SimServer::Impl {
     } else if (path == "/v1/models") {
       if (method_ok(get)) models(req);
     } else if (path == "/metrics") {
-      if (method_ok(get))
-        reply(req, 200, metrics.render(engine->stats(), model_id, opt.time_scale),
-              "text/plain; version=0.0.4; charset=utf-8");
+      if (method_ok(get)) reply(req, 200, metrics_page, "text/plain; version=0.0.4; charset=utf-8");
     } else if (path == "/tokenize") {
       if (method_ok(post)) tokenize(req);
     } else if (path == "/detokenize") {
@@ -252,7 +291,8 @@ struct SimServer::Impl {
     auto parsed = parse_generate_request(body_of(req), endpoint);
     if (!parsed) return reply_error(req, 400, parsed.error().message());
     GenerateRequest& r = *parsed;
-    const uint64_t index = next_index++;
+    const uint64_t index = workers->next_index.fetch_add(1);
+    ++generate_requests;
     FaultSet faults = draw_faults(opt.profile.faults, opt.seed, index);
     if (const char* h =
             evhttp_find_header(evhttp_request_get_input_headers(req), "x-l4lab-fault")) {
@@ -327,6 +367,7 @@ struct SimServer::Impl {
 
   static void on_conn_closed(evhttp_connection* conn, void* arg) {
     auto* self = static_cast<Impl*>(arg);
+    std::lock_guard lock(self->mu);
     auto it = self->by_conn.find(conn);
     if (it == self->by_conn.end()) return;
     const uint64_t id = it->second;
@@ -507,6 +548,7 @@ struct SimServer::Impl {
     // The timer dies with its stream, so s is alive here.
     Stream& s = *static_cast<Stream*>(arg);
     Impl* self = static_cast<Impl*>(s.owner);
+    std::lock_guard lock(self->mu);
     s.hold_until_ns = 0;
     self->deliver(s);
   }
@@ -565,7 +607,11 @@ struct SimServer::Impl {
   }
 
   // ---- the engine clock --------------------------------------------------
-  static void on_tick(evutil_socket_t, short, void* arg) { static_cast<Impl*>(arg)->run_due(); }
+  static void on_tick(evutil_socket_t, short, void* arg) {
+    auto* self = static_cast<Impl*>(arg);
+    std::lock_guard lock(self->mu);
+    self->run_due();
+  }
 
   // Handles everything due, and keeps going while more falls due during the
   // work itself: under load one timer wake-up then serves many streams
@@ -617,30 +663,42 @@ struct SimServer::Impl {
   }
 };
 
-SimServer::SimServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SimServer::SimServer(std::unique_ptr<Workers> set, std::vector<std::unique_ptr<Impl>> workers)
+    : set_(std::move(set)), workers_(std::move(workers)) {}
 SimServer::~SimServer() = default;
-int SimServer::port() const { return impl_->port; }
-const std::string& SimServer::model_id() const { return impl_->model_id; }
+int SimServer::port() const { return workers_[0]->port; }
+const std::string& SimServer::model_id() const { return workers_[0]->model_id; }
 
 void SimServer::stop() {
   const char c = 's';
-  [[maybe_unused]] auto n = write(impl_->stop_pipe[1], &c, 1);
+  [[maybe_unused]] auto n = write(workers_[0]->stop_pipe[1], &c, 1);
 }
 
 Status SimServer::run() {
-  Impl& m = *impl_;
-  if (event_base_dispatch(m.base) < 0) return Error("serve-sim: the event loop failed");
+  std::vector<std::thread> others;
+  for (size_t i = 1; i < workers_.size(); ++i)
+    others.emplace_back([w = workers_[i].get()] { event_base_dispatch(w->base); });
+  const int rc = event_base_dispatch(workers_[0]->base);
+  // Worker 0 ends the server (stop() or a signal): the others follow.
+  for (size_t i = 1; i < workers_.size(); ++i) {
+    const char c = 's';
+    [[maybe_unused]] auto n = write(workers_[i]->stop_pipe[1], &c, 1);
+  }
+  for (auto& t : others) t.join();
+  if (rc < 0) return Error("serve-sim: the event loop failed");
   return Status::Ok();
 }
 
-Result<std::unique_ptr<SimServer>> SimServer::create(SimServerOptions options) {
-  L4_TRY_STATUS(validate_profile(options.profile));
-  if (!(options.time_scale > 0)) return Error("--time-scale must be > 0");
-  auto costs = derive_costs(options.profile);
-  if (!costs) return costs.error();
-  auto m = std::make_unique<Impl>();
-  m->opt = std::move(options);
-  m->costs = *costs;
+namespace {
+
+// One worker: its own tokenizer, engine model, event loop and listener.
+Result<std::unique_ptr<SimServer::Impl>> make_worker(const SimServerOptions& options,
+                                                     const DerivedCosts& costs, int port,
+                                                     bool reuse_port, bool handle_signals) {
+  auto m = std::make_unique<SimServer::Impl>();
+  m->opt = options;
+  m->opt.port = port;
+  m->costs = costs;
   auto tok = load_tokenizer(m->opt.tokenizer_spec);
   if (!tok) return tok.error().context("serve-sim --tokenizer '" + m->opt.tokenizer_spec + "'");
   m->tok = std::move(*tok);
@@ -656,10 +714,11 @@ Result<std::unique_ptr<SimServer>> SimServer::create(SimServerOptions options) {
     m->model_id = "serve-sim/" + m->opt.profile.name;
     if (m->opt.time_scale != 1.0) m->model_id += fmt::format("@time-scale={}", m->opt.time_scale);
   }
-  raise_nofile_limit();
   event_config* cfg = event_config_new();
   event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
   event_config_set_flag(cfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+  // Each base belongs to one thread (stop() only writes to a pipe).
+  event_config_set_flag(cfg, EVENT_BASE_FLAG_NOLOCK);
   m->base = event_base_new_with_config(cfg);
   event_config_free(cfg);
   if (!m->base) return Error("serve-sim: cannot create the libevent loop");
@@ -667,18 +726,19 @@ Result<std::unique_ptr<SimServer>> SimServer::create(SimServerOptions options) {
   evhttp_set_allowed_methods(m->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD);
   evhttp_set_timeout(m->http, 24 * 3600);  // clients own their timeouts
   evhttp_set_max_body_size(m->http, 64 << 20);
-  evhttp_set_gencb(m->http, &Impl::on_request, m.get());
+  evhttp_set_gencb(m->http, &SimServer::Impl::on_request, m.get());
 
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_port = htons(uint16_t(m->opt.port));
+  addr.sin_port = htons(uint16_t(port));
   if (inet_pton(AF_INET, m->opt.host.c_str(), &addr.sin_addr) != 1)
     return Error("serve-sim --host '" + m->opt.host + "': not an IPv4 address");
-  m->listener = evconnlistener_new_bind(
-      m->base, nullptr, nullptr, LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE, m->opt.listen_backlog,
-      reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  unsigned flags = LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE;
+  if (reuse_port) flags |= LEV_OPT_REUSEABLE_PORT;
+  m->listener = evconnlistener_new_bind(m->base, nullptr, nullptr, flags, m->opt.listen_backlog,
+                                        reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   if (!m->listener)
-    return Error(fmt::format("serve-sim: cannot listen on {}:{}: {}", m->opt.host, m->opt.port,
+    return Error(fmt::format("serve-sim: cannot listen on {}:{}: {}", m->opt.host, port,
                              std::strerror(errno)));
   {
     // Accepted sockets inherit TCP_NODELAY from the listener on Linux: no
@@ -693,19 +753,52 @@ Result<std::unique_ptr<SimServer>> SimServer::create(SimServerOptions options) {
   getsockname(evconnlistener_get_fd(m->listener), reinterpret_cast<sockaddr*>(&bound), &len);
   m->port = ntohs(bound.sin_port);
 
-  m->tick = evtimer_new(m->base, &Impl::on_tick, m.get());
+  m->tick = evtimer_new(m->base, &SimServer::Impl::on_tick, m.get());
   if (pipe(m->stop_pipe) != 0) return Error("serve-sim: pipe() failed");
-  m->stop_ev = event_new(m->base, m->stop_pipe[0], EV_READ | EV_PERSIST, &Impl::on_stop, m.get());
+  m->stop_ev =
+      event_new(m->base, m->stop_pipe[0], EV_READ | EV_PERSIST, &SimServer::Impl::on_stop, m.get());
   event_add(m->stop_ev, nullptr);
-  if (m->opt.handle_signals) {
-    m->sig_int = evsignal_new(m->base, SIGINT, &Impl::on_signal, m.get());
-    m->sig_term = evsignal_new(m->base, SIGTERM, &Impl::on_signal, m.get());
+  if (handle_signals) {
+    m->sig_int = evsignal_new(m->base, SIGINT, &SimServer::Impl::on_signal, m.get());
+    m->sig_term = evsignal_new(m->base, SIGTERM, &SimServer::Impl::on_signal, m.get());
     event_add(m->sig_int, nullptr);
     event_add(m->sig_term, nullptr);
   }
-  m->t0_ns = mono_ns();
-  m->created_s = wall_ns() / 1'000'000'000;
-  return std::unique_ptr<SimServer>(new SimServer(std::move(m)));
+  return m;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SimServer>> SimServer::create(SimServerOptions options) {
+  L4_TRY_STATUS(validate_profile(options.profile));
+  if (!(options.time_scale > 0)) return Error("--time-scale must be > 0");
+  if (options.workers < 1) return Error("serve-sim --workers must be >= 1");
+  if (options.workers > 1 && options.profile.mode != SimMode::kExact)
+    return Error(
+        "serve-sim --workers > 1 needs exact mode (--exact-ttft-ms/--exact-itl-ms or mode: exact): "
+        "the modelled engine is one GPU with one KV cache and one batch, which several loops "
+        "would each model separately");
+  auto costs = derive_costs(options.profile);
+  if (!costs) return costs.error();
+  raise_nofile_limit();
+  auto set = std::make_unique<Workers>();
+  std::vector<std::unique_ptr<Impl>> workers;
+  const bool reuse_port = options.workers > 1;
+  int port = options.port;
+  for (int i = 0; i < options.workers; ++i) {
+    auto w = make_worker(options, *costs, port, reuse_port, i == 0 && options.handle_signals);
+    if (!w) return w.error().context(fmt::format("serve-sim worker {}", i));
+    port = (*w)->port;  // an ephemeral port is chosen once, by worker 0
+    (*w)->workers = set.get();
+    set->all.push_back(w->get());
+    workers.push_back(std::move(*w));
+  }
+  const int64_t t0 = mono_ns(), created = wall_ns() / 1'000'000'000;
+  for (auto& w : workers) {
+    w->t0_ns = t0;
+    w->created_s = created;
+  }
+  return std::unique_ptr<SimServer>(new SimServer(std::move(set), std::move(workers)));
 }
 
 }  // namespace l4lab::sim

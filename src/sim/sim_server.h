@@ -1,4 +1,5 @@
-// serve-sim's HTTP front end: one libevent loop on one thread serves the
+// serve-sim's HTTP front end: one libevent loop on one thread (or, in exact
+// mode, --workers N loops on N threads sharing the port) serves the
 // OpenAI-compatible API and steps the engine model from a single precise
 // timer (no thread per request). Walk of one streamed request:
 //   evhttp callback -> parse (openai_request) -> prompt ids (lab tokenizer +
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "sim/sim_profile.h"
@@ -28,6 +30,9 @@ struct SimServerOptions {
   std::string served_model_name;  // "" = serve-sim/<profile name>
   int listen_backlog = 4096;
   bool handle_signals = false;  // SIGINT/SIGTERM end run()
+  // Exact mode only: N event loops on N threads share the port (SO_REUSEPORT,
+  // the kernel spreads connections over them); /metrics sums every worker.
+  int workers = 1;
 };
 
 class SimServer {
@@ -43,10 +48,12 @@ class SimServer {
   void stop();
 
   struct Impl;
+  struct Workers;
 
  private:
-  explicit SimServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  SimServer(std::unique_ptr<Workers> set, std::vector<std::unique_ptr<Impl>> workers);
+  std::unique_ptr<Workers> set_;                // destroyed after the workers
+  std::vector<std::unique_ptr<Impl>> workers_;  // [0] runs on run()'s thread
 };
 
 }  // namespace l4lab::sim

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "sim/prometheus_text_test_parser.h"
@@ -323,6 +324,62 @@ TEST_F(SimServerTest, MetricsParseAndCount) {
   EXPECT_EQ(after.find("vllm:time_to_first_token_seconds_count")->value, 1);
   EXPECT_EQ(after.find("vllm:e2e_request_latency_seconds_count")->value, 1);
   EXPECT_EQ(after.find("vllm:request_success_total", {{"finished_reason", "length"}})->value, 1);
+}
+
+TEST_F(SimServerTest, WorkersShareThePortAndMetricsCountEveryWorker) {
+  auto o = exact(2, 1);
+  o.workers = 3;
+  start(o);
+  constexpr int kRequests = 24;
+  std::vector<Http> replies(kRequests);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kRequests; ++i)  // each request on its own connection
+    clients.emplace_back([&, i] {
+      replies[size_t(i)] = chat({{"max_tokens", 5},
+                                 {"ignore_eos", true},
+                                 {"stream", true},
+                                 {"stream_options", {{"include_usage", true}}}});
+    });
+  for (auto& c : clients) c.join();
+  std::set<std::string> ids;
+  for (const auto& r : replies) {
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto sse = parse_sse(r.body);
+    ASSERT_TRUE(sse.framing_ok) << r.body;
+    ASSERT_GE(sse.data.size(), 3u);
+    EXPECT_EQ(sse.data.back(), "[DONE]");
+    auto usage = json::parse(sse.data[sse.data.size() - 2]);
+    EXPECT_EQ(usage["usage"]["completion_tokens"], 5);
+    ids.insert(json::parse(sse.data.front())["id"].get<std::string>());
+  }
+  EXPECT_EQ(ids.size(), size_t(kRequests)) << "request ids must stay unique across workers";
+  auto m = metrics();
+  EXPECT_EQ(m.find("vllm:generation_tokens_total")->value, 5 * kRequests);
+  EXPECT_EQ(m.find("vllm:time_to_first_token_seconds_count")->value, kRequests);
+  EXPECT_EQ(m.find("vllm:request_success_total", {{"finished_reason", "length"}})->value,
+            kRequests);
+  double sum = 0;
+  int busy = 0;
+  for (const char* w : {"0", "1", "2"}) {
+    auto* v = m.find("l4lab_sim_worker_requests_total", {{"worker", w}});
+    ASSERT_NE(v, nullptr) << w;
+    sum += v->value;
+    busy += v->value > 0;
+  }
+  EXPECT_EQ(sum, kRequests);
+  // SO_REUSEPORT hashes each connection to a worker: all 24 on one of 3 has
+  // probability 3^-23.
+  EXPECT_GE(busy, 2);
+}
+
+TEST(SimServerWorkers, MoreThanOneNeedsExactMode) {
+  SimServerOptions o;  // the modelled default profile
+  o.workers = 2;
+  auto s = SimServer::create(o);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message().find("exact mode"), std::string::npos) << s.error().message();
+  o.workers = 0;
+  EXPECT_FALSE(SimServer::create(o).ok());
 }
 
 TEST_F(SimServerTest, ClientThatGoesAwayIsAbortedInTheModel) {
