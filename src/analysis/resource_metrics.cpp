@@ -1,5 +1,7 @@
 #include "analysis/resource_metrics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -159,9 +161,85 @@ EngineSummary summarize_engine(std::span<const EngineScrape> scrapes, Window w) 
   // Histograms: the first scrape (phase "before" when present) against the
   // last, so the delta covers the run.
   const ScrapeView first = view(*order.front()), last = view(*order.back());
+  e.first_phase = order.front()->phase;
+  e.last_phase = order.back()->phase;
   e.ttft = delta_hist(first, last, "vllm:time_to_first_token_seconds");
   e.e2e = delta_hist(first, last, "vllm:e2e_request_latency_seconds");
   return e;
+}
+
+double RequestAccount::expected_lo() const {
+  return static_cast<double>(lab_ok + warmup_ok + cooldown_ok) +
+         (matrix_warmup_failed ? 0.0 : matrix_warmup);
+}
+double RequestAccount::expected_hi() const {
+  return expected_lo() + static_cast<double>(measured_failed + warmup_failed + cooldown_failed) +
+         (matrix_warmup_failed ? matrix_warmup : 0.0);
+}
+
+RequestAccount account_requests(std::span<const RequestSample> reqs, const RunManifest& m) {
+  RequestAccount a;
+  for (const auto& r : reqs) {
+    if (r.measured)
+      r.ok ? ++a.lab_ok : ++a.measured_failed;
+    else if (r.phase == "warmup")
+      r.ok ? ++a.warmup_ok : ++a.warmup_failed;
+    else
+      r.ok ? ++a.cooldown_ok : ++a.cooldown_failed;
+  }
+  if (m.has_lab_run && !m.metrics_before_after_warmup) {
+    a.matrix_warmup = m.lab_warmup_requests;
+    a.matrix_warmup_failed = m.lab_warmup_error;
+  }
+  return a;
+}
+
+HistCoverage cover_histogram(const EngineHistogram& h, const EngineSummary& e,
+                             const RequestAccount& a) {
+  HistCoverage c;
+  c.expected_lo = a.expected_lo();
+  c.expected_hi = a.expected_hi();
+  if (h.buckets.empty()) {
+    c.note = "the engine exposed no such histogram";
+    return c;
+  }
+  c.present = true;
+  c.engine_count = h.count;
+  c.whole_run = e.first_phase == "before" && e.last_phase == "after";
+  std::string parts = fmt::format("{} measured ok (the lab's percentiles)", a.lab_ok);
+  if (a.warmup_ok) parts += fmt::format(" + {} bench warm-up", a.warmup_ok);
+  if (a.cooldown_ok) parts += fmt::format(" + {} cool-down", a.cooldown_ok);
+  if (a.matrix_warmup && !a.matrix_warmup_failed)
+    parts += fmt::format(" + {} matrix warm-up (this run's \"before\" scrape preceded it)",
+                         a.matrix_warmup);
+  const double maybe = c.expected_hi - c.expected_lo;
+  c.adds_up = c.whole_run && h.count >= c.expected_lo && h.count <= c.expected_hi;
+  if (c.adds_up) {
+    c.note = fmt::format("engine counted {:g} = {}", h.count, parts);
+    if (maybe > 0)
+      c.note += fmt::format(
+          " + {:g} of {:g} failed request(s) (a failed request may or may not "
+          "reach the engine's histograms)",
+          h.count - c.expected_lo, maybe);
+    return c;
+  }
+  const std::string range = maybe > 0 ? fmt::format("{:g} to {:g}", c.expected_lo, c.expected_hi)
+                                      : fmt::format("{:g}", c.expected_lo);
+  c.note =
+      fmt::format("does not add up: engine counted {:g}, the traces account for {} ({}{})", h.count,
+                  range, parts, maybe > 0 ? fmt::format(" + up to {:g} failed", maybe) : "");
+  if (!c.whole_run)
+    c.note += fmt::format(
+        "; the scrapes do not cover the whole run (first \"{}\", last \"{}\"; expected "
+        "\"before\" and \"after\")",
+        e.first_phase.empty() ? "?" : e.first_phase, e.last_phase.empty() ? "?" : e.last_phase);
+  else if (h.count > c.expected_hi)
+    c.note +=
+        "; the engine served requests the traces do not show (another client, or requests "
+        "before the \"before\" scrape finished late)";
+  else
+    c.note += "; the engine counted fewer requests than succeeded";
+  return c;
 }
 
 }  // namespace l4lab::analysis

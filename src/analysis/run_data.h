@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "analysis/analysis_options.h"
+
 namespace l4lab::analysis {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -19,7 +21,8 @@ struct RequestSample {
   std::string request_id;
   std::string task;
   std::string bucket;
-  bool measured = true;  // phase == "measured"
+  bool measured = true;            // phase == "measured"
+  std::string phase = "measured";  // warmup | measured | cooldown, as traced
   bool ok = false;
   std::string failure_class;  // "" when ok
   std::string failure_detail;
@@ -69,9 +72,19 @@ struct RunManifest {
   std::string applied_value;  // true | false | unknown | ""
   std::string applied_evidence;
   std::optional<double> gpu_mem_total_mib;
-  std::string gpu_name;
+  std::string gpu_name;  // gpu.name; "" when gpu is null (no GPU)
+  int gpu_count = 0;     // gpu.count; 0 when not recorded
   std::string gpu_reason;
-  std::string machine_type;
+  std::string machine_type;  // cloud.machine_type, "" when not recorded
+  // lab_run (written by the matrix): its warm-up requests, whether they
+  // failed, and whether the /metrics "before" scrape came after them
+  // (lab_run.metrics_before == "after_warmup"; older runs scraped first).
+  bool has_lab_run = false;
+  int lab_warmup_requests = 0;
+  bool lab_warmup_error = false;
+  bool metrics_before_after_warmup = false;
+  // `price`: the plan's price for the machine it was meant for, if it gave one.
+  std::optional<MachinePrice> plan_price;
   std::string started_at;
   std::string ended_at;
 };

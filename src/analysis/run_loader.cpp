@@ -115,8 +115,27 @@ RunManifest parse_run_manifest(std::string_view text, const std::string& name,
   m.applied_evidence = str_at(j, {"applied", "evidence"});
   m.gpu_mem_total_mib = num_at(j, {"gpu", "mem_total_mib"});
   m.gpu_name = str_at(j, {"gpu", "name"});
+  m.gpu_count = static_cast<int>(num_at(j, {"gpu", "count"}).value_or(0));
+  if (j.contains("lab_run") && j["lab_run"].is_object()) {
+    m.has_lab_run = true;
+    m.lab_warmup_requests =
+        static_cast<int>(num_at(j, {"lab_run", "warmup", "requests"}).value_or(0));
+    m.lab_warmup_error = !str_at(j, {"lab_run", "warmup", "error"}).empty();
+    m.metrics_before_after_warmup = str_at(j, {"lab_run", "metrics_before"}) == "after_warmup";
+  }
   m.gpu_reason = str_at(j, {"gpu_reason"});
   m.machine_type = str_at(j, {"cloud", "machine_type"});
+  if (j.contains("price") && j["price"].is_object()) {
+    auto usd = num_at(j, {"price", "usd_per_hour"});
+    if (usd && !str_at(j, {"price", "gpu_name"}).empty())
+      m.plan_price =
+          MachinePrice{*usd, str_at(j, {"price", "gpu_name"}),
+                       static_cast<int>(num_at(j, {"price", "gpu_count"}).value_or(1)),
+                       str_at(j, {"price", "machine_type"}), str_at(j, {"price", "source"})};
+    else
+      warnings.push_back(fmt::format(
+          "{}: 'price' needs 'usd_per_hour' and 'gpu_name'; the plan's price is ignored", name));
+  }
   m.started_at = str_at(j, {"started_at"});
   m.ended_at = str_at(j, {"ended_at"});
   if (m.config_name.empty())

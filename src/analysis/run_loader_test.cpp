@@ -30,9 +30,43 @@ TEST(AnalysisRunLoader, ManifestFields) {
   EXPECT_EQ(m.engine_version, "0.11");
   EXPECT_EQ(m.gpu_reason, "no driver");
   EXPECT_FALSE(m.gpu_mem_total_mib.has_value());
+  EXPECT_EQ(m.gpu_name, "");
+  EXPECT_FALSE(m.has_lab_run);
   parse_run_manifest("{not json", "bad.json", w);
   ASSERT_EQ(w.size(), 1u);
   EXPECT_NE(w[0].find("bad.json"), std::string::npos);
+}
+
+TEST(AnalysisRunLoader, ManifestMachineAndLabRun) {
+  std::vector<std::string> w;
+  const RunManifest m = parse_run_manifest(
+      R"({"config":{"name":"C1"},"gpu":{"name":"NVIDIA L4","count":1,"mem_total_mib":23034},
+ "cloud":{"provider":"gcp","machine_type":"g2-standard-8"},
+ "lab_run":{"warmup":{"requests":2,"error":null},"metrics_before":"after_warmup"}})",
+      "m.json", w);
+  EXPECT_TRUE(w.empty());
+  EXPECT_EQ(m.gpu_name, "NVIDIA L4");
+  EXPECT_EQ(m.gpu_count, 1);
+  EXPECT_EQ(m.machine_type, "g2-standard-8");
+  EXPECT_TRUE(m.has_lab_run);
+  EXPECT_EQ(m.lab_warmup_requests, 2);
+  EXPECT_FALSE(m.lab_warmup_error);
+  EXPECT_TRUE(m.metrics_before_after_warmup);
+  EXPECT_FALSE(m.plan_price.has_value());
+  const RunManifest old = parse_run_manifest(
+      R"({"config":{"name":"C1"},"gpu":null,"lab_run":{"warmup":{"requests":1,"error":"refused"}}})",
+      "old.json", w);
+  EXPECT_TRUE(old.has_lab_run);
+  EXPECT_TRUE(old.lab_warmup_error);
+  EXPECT_FALSE(old.metrics_before_after_warmup);
+  const RunManifest priced = parse_run_manifest(
+      R"({"config":{"name":"C1"},"price":{"usd_per_hour":0.71,"gpu_name":"NVIDIA L4","gpu_count":1,
+ "machine_type":"g2-standard-4","source":"q"}})",
+      "p.json", w);
+  ASSERT_TRUE(priced.plan_price.has_value());
+  EXPECT_DOUBLE_EQ(priced.plan_price->usd_per_hour, 0.71);
+  EXPECT_EQ(priced.plan_price->machine_type, "g2-standard-4");
+  EXPECT_TRUE(w.empty());
 }
 
 TEST(AnalysisRunLoader, EngineMetricsKeepOnlyUsedSeries) {

@@ -1,6 +1,7 @@
 #include "analysis/study_summary.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <atomic>
@@ -95,9 +96,11 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
   s.by_bucket = breakdown(reqs, &RequestSample::bucket, win, o);
   s.gpu = summarize_gpu(d.gpu, s.window, d.manifest.gpu_reason);
   s.engine = summarize_engine(d.engine, s.window);
+  s.price = price_run(d.manifest, o);
   if (s.all.output_tokens > 0 && win > 0) {
-    s.cost_per_mtok =
-        o.price_per_hour * (win / 3600.0) / static_cast<double>(s.all.output_tokens) * 1e6;
+    if (s.price.priced())
+      s.cost_per_mtok =
+          s.price.usd_per_hour * (win / 3600.0) / static_cast<double>(s.all.output_tokens) * 1e6;
     if (!std::isnan(s.gpu.energy_j))
       s.energy_per_output_token_j = s.gpu.energy_j / static_cast<double>(s.all.output_tokens);
   }
@@ -108,6 +111,13 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
     s.ttft_engine[k] = place_in_histogram(s.engine.ttft, qs[k], ttft[k] / 1000.0);
     s.e2e_engine[k] = place_in_histogram(s.engine.e2e, qs[k], e2e[k] / 1000.0);
   }
+  s.account = account_requests(d.requests, d.manifest);
+  s.ttft_coverage = cover_histogram(s.engine.ttft, s.engine, s.account);
+  s.e2e_coverage = cover_histogram(s.engine.e2e, s.engine, s.account);
+  for (const auto* c : {&s.ttft_coverage, &s.e2e_coverage})
+    if (c->present && !c->adds_up)
+      s.warnings.push_back(fmt::format("{}: engine {} histogram count {}", d.rel_dir,
+                                       c == &s.ttft_coverage ? "TTFT" : "E2E", c->note));
   return s;
 }
 
@@ -192,7 +202,9 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
     c.runs = idx;
     c.is_baseline = name == o.baseline;
     std::vector<const RequestSample*> pooled;
-    double window = 0, energy = 0, energy_s = 0;
+    double window = 0, energy = 0, energy_s = 0, dollars = 0;
+    std::vector<std::string> unpriced;
+    std::set<std::string> bases;
     int64_t energy_tokens = 0;
     std::set<std::string> workloads;
     for (size_t i : idx) {
@@ -220,6 +232,12 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       if (r.window.valid()) {
         for (const auto& q : d.requests) pooled.push_back(&q);
         window += r.window.seconds();
+        if (r.price.priced()) {
+          dollars += r.price.usd_per_hour * r.window.seconds() / 3600.0;
+          bases.insert(r.price.basis);
+        } else {
+          unpriced.push_back(fmt::format("trial-{}: {}", r.trial, r.price.reason));
+        }
       }
       auto mx = [](double& acc, double v) {
         if (!std::isnan(v)) acc = std::isnan(acc) ? v : std::max(acc, v);
@@ -247,9 +265,25 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
     if (energy_s > 0) c.mean_power_w = energy / energy_s;
     if (energy_tokens > 0)
       c.energy_per_output_token_j = energy / static_cast<double>(energy_tokens);
-    if (c.pooled.output_tokens > 0 && window > 0)
-      c.cost_per_mtok =
-          o.price_per_hour * (window / 3600.0) / static_cast<double>(c.pooled.output_tokens) * 1e6;
+    // Cost only when every trial that ran is priced: a pooled figure over
+    // partly unpriced trials would charge some machine time at no price.
+    if (!unpriced.empty()) {
+      std::set<std::string> reasons;
+      size_t ran = 0;
+      for (size_t i : idx) {
+        if (!st.runs[i].window.valid()) continue;
+        ++ran;
+        if (!st.runs[i].price.priced()) reasons.insert(st.runs[i].price.reason);
+      }
+      c.cost_reason = reasons.size() == 1 && unpriced.size() == ran
+                          ? *reasons.begin()
+                          : fmt::format("{}", fmt::join(unpriced, "; "));
+    } else if (c.pooled.output_tokens > 0 && window > 0) {
+      c.cost_per_mtok = dollars / static_cast<double>(c.pooled.output_tokens) * 1e6;
+      c.cost_basis = fmt::format("{}", fmt::join(bases, "; "));
+    } else {
+      c.cost_reason = "no successful output tokens to divide by";
+    }
     for (size_t s = 0; s < kStatCount; ++s) {
       c.point[s] = stat_value(c.pooled, static_cast<Stat>(s));
       std::vector<double> per;

@@ -13,6 +13,7 @@
 #include "analysis/analysis_options.h"
 #include "analysis/bootstrap.h"
 #include "analysis/group_metrics.h"
+#include "analysis/machine_price.h"
 #include "analysis/resource_metrics.h"
 #include "analysis/run_loader.h"
 
@@ -38,9 +39,14 @@ struct RunSummary {
   std::map<std::string, GroupMetrics> by_task, by_bucket;
   GpuSummary gpu;
   EngineSummary engine;
-  double cost_per_mtok = kNaN;
+  RunPrice price;               // the price charged, or why none (docs/METRICS.md#cost)
+  double cost_per_mtok = kNaN;  // NaN when not priced
   double energy_per_output_token_j = kNaN;
   std::array<HistPlacement, 3> ttft_engine{}, e2e_engine{};  // p50, p95, p99
+  // Which requests the engine's histograms count against the lab's
+  // (docs/METRICS.md#engine-histograms).
+  RequestAccount account;
+  HistCoverage ttft_coverage, e2e_coverage;
   std::vector<std::string> warnings;
 };
 
@@ -83,7 +89,9 @@ struct ConfigSummary {
   double energy_per_output_token_j = kNaN;
   double kv_usage_max = kNaN;
   double preemptions = kNaN;
-  double cost_per_mtok = kNaN;
+  double cost_per_mtok = kNaN;  // NaN unless every trial with data is priced
+  std::string cost_basis;       // the prices charged, when priced
+  std::string cost_reason;      // why not priced
   std::array<double, kStatCount> point{};
   BootstrapResult boot;
   std::array<Spread, kStatCount> spread;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "analysis/test_util.h"
 
 namespace l4lab::analysis {
@@ -88,6 +90,47 @@ TEST(AnalysisStudySummary, DeltasVerdictsAndFlags) {
   ASSERT_EQ(s.configs[2].slos.size(), 1u);
   EXPECT_TRUE(s.configs[2].slos[0].broken);
   EXPECT_FALSE(s.configs[0].slos[0].broken);
+}
+
+TEST(AnalysisStudySummary, CostOnlyForPricedMachines) {
+  StudyData data;
+  data.runs_dir = "/x";
+  auto on = [](RunData d, const std::string& gpu) {
+    d.manifest.gpu_name = gpu;
+    d.manifest.gpu_count = gpu.empty() ? 0 : 1;
+    return d;
+  };
+  data.runs.push_back(on(run("C1", 1, 0, "w", 50), "NVIDIA L4"));
+  data.runs.push_back(on(run("C1", 2, 0, "w", 50), "NVIDIA L4"));
+  data.runs.push_back(on(run("C2", 1, 0, "w", 50), ""));  // a CPU run
+  data.runs.push_back(on(run("C3", 1, 0, "w", 50), "NVIDIA L4"));
+  data.runs.push_back(on(run("C3", 2, 0, "w", 50), "NVIDIA H200"));
+  AnalysisOptions o;
+  o.resamples = 10;
+  const StudySummary s = summarize_study(data, o);
+  const RunSummary& r1 = s.runs[0];
+  ASSERT_TRUE(r1.price.priced());
+  EXPECT_DOUBLE_EQ(r1.cost_per_mtok, 0.85 * (r1.window.seconds() / 3600.0) /
+                                         static_cast<double>(r1.all.output_tokens) * 1e6);
+  EXPECT_TRUE(std::isfinite(s.configs[0].cost_per_mtok));
+  EXPECT_NE(s.configs[0].cost_basis.find("NVIDIA L4"), std::string::npos);
+
+  EXPECT_TRUE(std::isnan(s.runs[2].cost_per_mtok));
+  EXPECT_TRUE(std::isnan(s.configs[1].cost_per_mtok));
+  EXPECT_NE(s.configs[1].cost_reason.find("no price for this machine: no GPU"), std::string::npos)
+      << s.configs[1].cost_reason;
+
+  // One trial on another machine: the pooled cost is not given, and the
+  // reason names that trial.
+  EXPECT_TRUE(std::isfinite(s.runs[3].cost_per_mtok));
+  EXPECT_TRUE(std::isnan(s.configs[2].cost_per_mtok));
+  EXPECT_NE(s.configs[2].cost_reason.find("trial-2: no price for this machine: 1x NVIDIA H200"),
+            std::string::npos)
+      << s.configs[2].cost_reason;
+
+  o.price_per_hour = 2.0;  // --price-per-hour: every run
+  const StudySummary all = summarize_study(data, o);
+  for (const auto& c : all.configs) EXPECT_TRUE(std::isfinite(c.cost_per_mtok)) << c.name;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ RequestSample to_sample(const TraceRecord& rec, std::vector<int64_t>& chunk_t) {
   s.task = rec.task;
   s.bucket = rec.bucket;
   s.measured = rec.phase == Phase::measured;
+  s.phase = std::string(phase_name(rec.phase));
   s.ok = rec.ok;
   s.failure_class = std::string(failure_class_name(rec.failure_class));
   s.failure_detail = rec.failure_detail.value_or("");

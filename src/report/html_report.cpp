@@ -224,6 +224,39 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
   o += tput_latency(s, Stat::e2e_p99);
   o += "<h2>Failures</h2>" + failures_chart(s);
   o += "<h2>Resources over time</h2>" + over_time(s, false) + over_time(s, true);
+  o += "<h2><a href=\"METRICS.md#cost\">Cost</a></h2>";
+  if (s.options.price_per_hour)
+    o += fmt::format(
+        "<p>Every run is charged ${:g}/hour, given with --price-per-hour, whatever machine it "
+        "ran on (simulated runs included).</p>",
+        *s.options.price_per_hour);
+  else
+    o += "<p>A run is charged only the price of the machine its manifest records; other "
+         "machines and simulated runs get n/a.</p>";
+  o += "<table><tr><th>configuration</th><th>$ / M output tokens</th><th>price charged, or why "
+       "none</th></tr>";
+  for (const auto& c : s.configs)
+    o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", xml_escape(cfg_label(c)),
+                     std::isfinite(c.cost_per_mtok) ? fnum(c.cost_per_mtok, 2) : "n/a",
+                     xml_escape(c.cost_reason.empty() ? c.cost_basis : c.cost_reason));
+  o += "</table>";
+  std::string off;
+  size_t with_hist = 0;
+  for (const auto& r : s.runs) {
+    if (!r.ttft_coverage.present && !r.e2e_coverage.present) continue;
+    ++with_hist;
+    for (const auto* c : {&r.ttft_coverage, &r.e2e_coverage})
+      if (c->present && !c->adds_up)
+        off += "<li>" + xml_escape(run_label(r) + ": " + c->note) + "</li>";
+  }
+  if (with_hist > 0)
+    o += fmt::format(
+        "<h2><a href=\"METRICS.md#engine-histograms\">Engine histograms</a></h2><p>The "
+        "engine's histograms also count the bench's warm-up and cool-down requests (report.md "
+        "lists the counts per run). {}</p>{}",
+        off.empty() ? fmt::format("In all {} run(s) with histograms the counts add up.", with_hist)
+                    : "Counts that do not add up:",
+        off.empty() ? "" : "<ul class=\"warn\">" + off + "</ul>");
   size_t n_warn = s.warnings.size();
   for (const auto& r : s.runs) n_warn += r.warnings.size();
   for (const auto& c : s.configs) n_warn += c.flags.size();

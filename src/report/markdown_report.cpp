@@ -114,6 +114,31 @@ void headline(std::string& out, const StudySummary& s) {
   }
 }
 
+// Which price each configuration was charged, or why it has none
+// (docs/METRICS.md#cost).
+void cost_notes(std::string& out, const StudySummary& s) {
+  out += "\n**Cost** ([definition](METRICS.md#cost)): ";
+  if (s.options.price_per_hour) {
+    out += fmt::format(
+        "every run is charged ${:g}/hour, given with `--price-per-hour`, whatever machine it "
+        "ran on (simulated runs included, whose throughput comes from a model).\n\n",
+        *s.options.price_per_hour);
+  } else {
+    std::string known;
+    for (const auto& p : s.options.machine_prices)
+      known += (known.empty() ? "" : "; ") + describe_price(p) + " (" + p.source + ")";
+    out += fmt::format(
+        "a run is charged only the price of the machine its run_manifest.json records. Known: "
+        "{}. Other machines, and simulated runs, get n/a; `--price-per-hour X` charges X to "
+        "every run.\n\n",
+        known.empty() ? "none" : known);
+  }
+  for (const auto& c : s.configs)
+    out += fmt::format("- **{}**: {}\n", cfg_label(c),
+                       c.cost_reason.empty() ? c.cost_basis : "n/a — " + c.cost_reason);
+  out += "\n";
+}
+
 void config_table(std::string& out, const StudySummary& s) {
   out +=
       "## Configurations (trials pooled)\n\n"
@@ -155,9 +180,9 @@ void config_table(std::string& out, const StudySummary& s) {
     out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", cfg_label(c),
                        fnum(c.vram_peak_mib, 0), fnum(c.headroom_mib, 0), fnum(c.mean_power_w, 1),
                        fnum(c.energy_per_output_token_j, 3), fpct(c.kv_usage_max),
-                       fnum(c.preemptions, 0), fnum(c.cost_per_mtok, 2));
-  out += fmt::format("\nCost uses ${:.4g}/hour ({}).\n\n", s.options.price_per_hour,
-                     s.options.price_source);
+                       fnum(c.preemptions, 0),
+                       std::isfinite(c.cost_per_mtok) ? fnum(c.cost_per_mtok, 2) : "n/a");
+  cost_notes(out, s);
 }
 
 void deltas_table(std::string& out, const StudySummary& s) {
@@ -247,13 +272,66 @@ void failures_table(std::string& out, const StudySummary& s) {
   out += "\n";
 }
 
+std::string count_cell(const HistCoverage& c) {
+  return c.present ? fmt::format("{:g}", c.engine_count) : "–";
+}
+
+// Which requests the engine's histograms count against the lab's percentiles,
+// from the traces of every phase (docs/METRICS.md#engine-histograms).
+void engine_requests_table(std::string& out, const StudySummary& s) {
+  out +=
+      "### Which requests each side counts\n\n"
+      "The lab's percentiles use the measured requests that succeeded. The engine's histogram "
+      "deltas (last scrape minus first) count every request the engine served in between: the "
+      "bench's warm-up and cool-down requests too, and failed requests that got far enough to "
+      "be counted. The columns after the engine's counts come from traces.jsonl; the counts "
+      "add up when the engine's lies between the successful requests of every phase and that "
+      "plus the failed ones.\n\n"
+      "| run | engine TTFT count | engine E2E count | lab: measured ok | + bench warm-up ok | "
+      "+ cool-down ok | + matrix warm-up | failed (may count) | adds up |\n"
+      "|---|---|---|---|---|---|---|---|---|\n";
+  std::vector<std::string> notes;
+  bool any = false;
+  for (const auto& r : s.runs) {
+    const HistCoverage &t = r.ttft_coverage, &e = r.e2e_coverage;
+    if (!t.present && !e.present) continue;
+    any = true;
+    const RequestAccount& a = r.account;
+    const bool ok = (!t.present || t.adds_up) && (!e.present || e.adds_up);
+    const size_t failed = a.measured_failed + a.warmup_failed + a.cooldown_failed +
+                          (a.matrix_warmup_failed ? static_cast<size_t>(a.matrix_warmup) : 0);
+    std::string matrix = "0";
+    if (a.matrix_warmup > 0)
+      matrix = fmt::format("{}{}", a.matrix_warmup, a.matrix_warmup_failed ? " (failed)" : "");
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", run_label(r),
+                       count_cell(t), count_cell(e), a.lab_ok, a.warmup_ok, a.cooldown_ok, matrix,
+                       failed, ok ? "yes" : "**no** (below)");
+    if (a.matrix_warmup > 0)
+      notes.push_back(fmt::format(
+          "{}: the engine's counts include {} matrix warm-up request(s): this run's \"before\" "
+          "scrape preceded them (recorded before lab_run.metrics_before existed)",
+          run_label(r), a.matrix_warmup));
+    if (t.present && !t.adds_up) notes.push_back(run_label(r) + " TTFT: " + t.note);
+    if (e.present && !e.adds_up) notes.push_back(run_label(r) + " E2E: " + e.note);
+  }
+  if (!any) out += "| – | no engine histograms in engine_metrics.jsonl | | | | | | | |\n";
+  out += "\n";
+  for (const auto& n : notes) out += "- " + n + "\n";
+  if (!notes.empty()) out += "\n";
+}
+
 void engine_table(std::string& out, const StudySummary& s) {
   out +=
       "## Engine-side histograms beside the lab's percentiles\n\n"
-      "The engine's Prometheus histograms have coarse buckets and start their clock at the "
-      "server ([why they differ](METRICS.md#engine-histograms)); each row gives the bucket "
-      "(lo, hi] s that holds the lab's value, the share of the engine's requests at or "
-      "below each bound, and the bucket holding the engine's own quantile.\n\n"
+      "The engine's Prometheus histograms have coarse buckets, start their clock at the server "
+      "and count other requests than the lab's percentiles ([why they differ]"
+      "(METRICS.md#engine-histograms)).\n\n";
+  engine_requests_table(out, s);
+  out +=
+      "### Where the lab's percentiles fall in the engine's histograms\n\n"
+      "Each row gives the bucket (lo, hi] s that holds the lab's value, the share of the "
+      "engine's requests (its count above) at or below each bound, and the bucket holding the "
+      "engine's own quantile.\n\n"
       "| run | metric | lab value s | bucket holding it | engine share ≤ lo / ≤ hi | "
       "engine's quantile bucket |\n|---|---|---|---|---|---|\n";
   bool any = false;

@@ -36,10 +36,7 @@ void run_report(const ReportArgs& a) {
   if (a.slo_ttft >= 0) o.slo_ttft_ms = a.slo_ttft;
   if (a.slo_tpot >= 0) o.slo_tpot_ms = a.slo_tpot;
   if (a.slo_e2e >= 0) o.slo_e2e_ms = a.slo_e2e;
-  if (a.price >= 0) {
-    o.price_per_hour = a.price;
-    o.price_source = "given with --price-per-hour";
-  }
+  if (a.price >= 0) o.price_per_hour = a.price;
   // L4LAB_REPORT_TIMING=1 prints where the time goes (docs/perf/report.md).
   const bool timing = std::getenv("L4LAB_REPORT_TIMING") != nullptr;
   auto cpu_s = [] {
@@ -106,8 +103,9 @@ void add_options(CLI::App* cmd, ReportArgs& a) {
   cmd->add_option("--slo-tpot-ms", a.slo_tpot, "TPOT SLO in ms");
   cmd->add_option("--slo-e2e-ms", a.slo_e2e, "end-to-end latency SLO in ms");
   cmd->add_option("--price-per-hour", a.price,
-                  "USD per hour of the serving machine (default: GCP g2-standard-8 on demand, "
-                  "see docs/METRICS.md#cost)");
+                  "USD per hour charged to every run, whatever machine it ran on (simulated "
+                  "runs included). Without it only runs on 1x NVIDIA L4 get a cost, at the "
+                  "GCP g2-standard-8 on-demand price (docs/METRICS.md#cost)");
   cmd->add_option("--resamples", a.o.resamples, "bootstrap resamples")->capture_default_str();
   cmd->add_option("--seed", a.o.seed, "bootstrap seed")->capture_default_str();
   cmd->add_option("--confidence", a.o.confidence, "interval level")

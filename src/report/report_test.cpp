@@ -94,6 +94,112 @@ TEST(ReportOutputs, VllmLayoutKeysAndFailureConventions) {
   EXPECT_EQ(j["max_concurrent_requests"], 2);
 }
 
+// Three runs: C1 on one NVIDIA L4, C2 on a machine without a GPU (vLLM on
+// CPU), C3 simulated on an L4 host.
+StudyData machines() {
+  StudyData d = study();
+  d.runs.push_back(d.runs[0]);
+  d.runs[0].manifest.gpu_name = "NVIDIA L4";
+  d.runs[0].manifest.gpu_count = 1;
+  d.runs[1].manifest.simulated = false;  // C2: no GPU
+  RunData& c3 = d.runs[2];
+  c3.config_name = c3.manifest.config_name = "C3";
+  c3.rel_dir = "C3/trial-1";
+  c3.manifest.simulated = true;
+  c3.manifest.gpu_name = "NVIDIA L4";
+  c3.manifest.gpu_count = 1;
+  return d;
+}
+
+TEST(ReportOutputs, CostOnlyWhereTheMachineIsPriced) {
+  AnalysisOptions o;
+  o.resamples = 10;
+  const StudySummary s = summarize_study(machines(), o);
+  const std::string md = markdown_report(s);
+  EXPECT_NE(md.find("- **C1**: $0.85/hour for 1x NVIDIA L4 on g2-standard-8"), std::string::npos)
+      << md;
+  EXPECT_NE(md.find("- **C2**: n/a — no price for this machine: no GPU"), std::string::npos);
+  EXPECT_NE(md.find("- **C3 (SIMULATED)**: n/a — not priced: simulated run"), std::string::npos);
+  const auto j = summary_to_json(s);
+  EXPECT_TRUE(j["configs"][0]["cost_per_million_output_tokens_usd"].is_number());
+  EXPECT_TRUE(j["configs"][1]["cost_per_million_output_tokens_usd"].is_null());
+  EXPECT_TRUE(j["runs"][1]["cost_per_million_output_tokens_usd"].is_null());
+  EXPECT_EQ(j["runs"][1]["cost"]["machine"], "no GPU");
+  EXPECT_NE(j["runs"][1]["cost"]["not_priced_reason"].get<std::string>().find("no GPU"),
+            std::string::npos);
+  EXPECT_TRUE(j["options"]["price_per_hour_usd"].is_null());
+  EXPECT_EQ(j["options"]["machine_prices"][0]["gpu_name"], "NVIDIA L4");
+  const std::string csv = summary_to_csv(s);
+  EXPECT_NE(csv.find(",\"n/a: no price for this machine: no GPU"), std::string::npos) << csv;
+  // verify reads the options back and must price exactly as the report did.
+  auto back = options_from_summary(j);
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_FALSE(back->price_per_hour.has_value());
+  ASSERT_EQ(back->machine_prices.size(), 1u);
+  EXPECT_EQ(back->machine_prices[0].machine_type, "g2-standard-8");
+  EXPECT_EQ(summary_to_json(summarize_study(machines(), *back)), j);
+
+  o.price_per_hour = 1.25;  // --price-per-hour: every run, and the report says so
+  const StudySummary all = summarize_study(machines(), o);
+  const std::string md2 = markdown_report(all);
+  EXPECT_NE(md2.find("every run is charged $1.25/hour, given with `--price-per-hour`"),
+            std::string::npos);
+  EXPECT_EQ(md2.find("| n/a |"), std::string::npos);
+  const auto j2 = summary_to_json(all);
+  EXPECT_EQ(j2["options"]["price_per_hour_usd"], 1.25);
+  EXPECT_EQ(options_from_summary(j2)->price_per_hour, std::optional<double>(1.25));
+}
+
+EngineScrape e2e_scrape(const std::string& phase, int64_t t, double count) {
+  EngineScrape sc;
+  sc.t_ns = t;
+  sc.phase = phase;
+  for (const char* le : {"0.1", "1.0", "+Inf"})
+    sc.samples.push_back({"vllm:e2e_request_latency_seconds_bucket", le, count});
+  sc.samples.push_back({"vllm:e2e_request_latency_seconds_count", "", count});
+  sc.samples.push_back({"vllm:e2e_request_latency_seconds_sum", "", count * 0.05});
+  return sc;
+}
+
+TEST(ReportOutputs, EngineHistogramCountsAreAccountedFor) {
+  StudyData d = study();  // 50 ok + 1 failed measured requests per run
+  for (auto& r : d.runs) {
+    for (int i = 0; i < 3; ++i) {
+      RequestSample w = analysis::testing::make_ok("w" + std::to_string(i), 0, 40, 2, 5);
+      w.phase = "warmup";
+      w.measured = false;
+      r.requests.push_back(w);
+    }
+    r.manifest.has_lab_run = true;
+    r.manifest.lab_warmup_requests = 1;
+    r.manifest.metrics_before_after_warmup = true;
+  }
+  d.runs[0].engine = {e2e_scrape("before", 0, 1), e2e_scrape("after", 9'000'000'000, 54)};
+  // C2: the engine counted 60, more than the 53 to 54 the traces explain.
+  d.runs[1].engine = {e2e_scrape("before", 0, 1), e2e_scrape("after", 9'000'000'000, 61)};
+  AnalysisOptions o;
+  o.resamples = 10;
+  const StudySummary s = summarize_study(d, o);
+  const std::string md = markdown_report(s);
+  EXPECT_NE(md.find("| C1/trial-1 | – | 53 | 50 | 3 | 0 | 0 | 1 | yes |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| C2/trial-1 (SIMULATED) | – | 60 | 50 | 3 | 0 | 0 | 1 | **no** (below) |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("does not add up: engine counted 60, the traces account for 53 to 54"),
+            std::string::npos);
+  const auto j = summary_to_json(s);
+  const auto& h = j["runs"][0]["engine"]["histogram_requests"];
+  EXPECT_EQ(h["lab_measured_ok"], 50);
+  EXPECT_EQ(h["bench_warmup_ok"], 3);
+  EXPECT_EQ(h["e2e"]["engine_count"], 53);
+  EXPECT_TRUE(h["e2e"]["adds_up"].get<bool>());
+  EXPECT_FALSE(j["runs"][1]["engine"]["histogram_requests"]["e2e"]["adds_up"].get<bool>());
+  bool warned = false;
+  for (const auto& w : j["runs"][1]["warnings"])
+    warned = warned || w.get<std::string>().find("does not add up") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
 TEST(ReportOutputs, JsonDiffNamesThePath) {
   nlohmann::json a = {{"x", {{"y", 1.5}}}, {"z", {1, 2}}};
   nlohmann::json b = {{"x", {{"y", 1.25}}}, {"z", {1, 2}}};

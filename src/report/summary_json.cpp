@@ -85,6 +85,33 @@ json hist_json(const EngineHistogram& h, const std::array<HistPlacement, 3>& pla
   return {{"count", h.count}, {"sum_s", h.sum}, {"buckets_le_cumulative", b}, {"placements", p}};
 }
 
+json coverage_json(const HistCoverage& c) {
+  if (!c.present) return nullptr;
+  return {{"engine_count", num(c.engine_count)},
+          {"expected", {num(c.expected_lo), num(c.expected_hi)}},
+          {"whole_run", c.whole_run},
+          {"adds_up", c.adds_up},
+          {"note", c.note}};
+}
+
+// Which requests the engine's histograms count against the lab's
+// (docs/METRICS.md#engine-histograms).
+json account_json(const RunSummary& r) {
+  const RequestAccount& a = r.account;
+  return {{"lab_measured_ok", a.lab_ok},
+          {"measured_failed", a.measured_failed},
+          {"bench_warmup_ok", a.warmup_ok},
+          {"bench_warmup_failed", a.warmup_failed},
+          {"cooldown_ok", a.cooldown_ok},
+          {"cooldown_failed", a.cooldown_failed},
+          {"matrix_warmup", a.matrix_warmup},
+          {"matrix_warmup_failed", a.matrix_warmup_failed},
+          {"first_scrape_phase", r.engine.first_phase},
+          {"last_scrape_phase", r.engine.last_phase},
+          {"ttft", coverage_json(r.ttft_coverage)},
+          {"e2e", coverage_json(r.e2e_coverage)}};
+}
+
 json run_json(const RunSummary& r) {
   return {
       {"dir", r.rel_dir},
@@ -119,8 +146,14 @@ json run_json(const RunSummary& r) {
         {"kv_usage_mean", num(r.engine.kv_usage_mean)},
         {"preemptions", r.engine.preemptions ? num(*r.engine.preemptions) : json(nullptr)},
         {"ttft_histogram", hist_json(r.engine.ttft, r.ttft_engine)},
-        {"e2e_histogram", hist_json(r.engine.e2e, r.e2e_engine)}}},
+        {"e2e_histogram", hist_json(r.engine.e2e, r.e2e_engine)},
+        {"histogram_requests", account_json(r)}}},
       {"cost_per_million_output_tokens_usd", num(r.cost_per_mtok)},
+      {"cost",
+       {{"machine", r.price.machine},
+        {"usd_per_hour", num(r.price.usd_per_hour)},
+        {"basis", r.price.basis},
+        {"not_priced_reason", r.price.reason}}},
       {"warnings", r.warnings},
   };
 }
@@ -179,6 +212,8 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
             {"kv_usage_max", num(c.kv_usage_max)},
             {"preemptions", num(c.preemptions)}}},
           {"cost_per_million_output_tokens_usd", num(c.cost_per_mtok)},
+          {"cost_basis", c.cost_basis},
+          {"cost_not_priced_reason", c.cost_reason},
           {"stats", stats},
           {"bootstrap_stream_seed", c.boot.stream_seed},
           {"deltas", deltas},
@@ -195,6 +230,13 @@ json summary_to_json(const StudySummary& s) {
   for (const auto& c : s.configs) configs.push_back(config_json(c, s));
   json runs = json::array();
   for (const auto& r : s.runs) runs.push_back(run_json(r));
+  json prices = json::array();
+  for (const auto& p : o.machine_prices)
+    prices.push_back({{"usd_per_hour", p.usd_per_hour},
+                      {"gpu_name", p.gpu_name},
+                      {"gpu_count", p.gpu_count},
+                      {"machine_type", p.machine_type},
+                      {"source", p.source}});
   return {{"schema", kSummarySchema},
           {"percentile_method", kPercentileMethod},
           {"interval_method",
@@ -205,8 +247,8 @@ json summary_to_json(const StudySummary& s) {
             {"slo_ttft_ms", opt_json(o.slo_ttft_ms)},
             {"slo_tpot_ms", opt_json(o.slo_tpot_ms)},
             {"slo_e2e_ms", opt_json(o.slo_e2e_ms)},
-            {"price_per_hour_usd", o.price_per_hour},
-            {"price_source", o.price_source},
+            {"price_per_hour_usd", opt_json(o.price_per_hour)},
+            {"machine_prices", prices},
             {"resamples", o.resamples},
             {"seed", o.seed},
             {"confidence", o.confidence}}},
@@ -231,8 +273,13 @@ Result<AnalysisOptions> options_from_summary(const json& j) {
     a.slo_ttft_ms = opt("slo_ttft_ms");
     a.slo_tpot_ms = opt("slo_tpot_ms");
     a.slo_e2e_ms = opt("slo_e2e_ms");
-    a.price_per_hour = o.at("price_per_hour_usd").get<double>();
-    a.price_source = o.at("price_source").get<std::string>();
+    a.price_per_hour = opt("price_per_hour_usd");
+    a.machine_prices.clear();
+    for (const auto& p : o.at("machine_prices"))
+      a.machine_prices.push_back({p.at("usd_per_hour").get<double>(),
+                                  p.at("gpu_name").get<std::string>(), p.at("gpu_count").get<int>(),
+                                  p.at("machine_type").get<std::string>(),
+                                  p.at("source").get<std::string>()});
     a.resamples = o.at("resamples").get<int>();
     a.seed = o.at("seed").get<uint64_t>();
     a.confidence = o.at("confidence").get<double>();
@@ -257,14 +304,18 @@ std::string summary_to_csv(const StudySummary& s) {
       "itl_p50_ms,itl_p95_ms,itl_p99_ms,e2e_n,e2e_p50_ms,e2e_p95_ms,e2e_p99_ms,e2e_p99_ci_lo,"
       "e2e_p99_ci_hi,ttft_sched_p95_ms,e2e_sched_p99_ms,prompt_agreement_rate,vram_peak_mib,"
       "headroom_mib,mean_power_w,energy_per_output_token_j,kv_usage_max,preemptions,"
-      "cost_per_million_output_tokens_usd\n";
+      "cost_per_million_output_tokens_usd,cost_note,engine_e2e_count,engine_e2e_count_adds_up\n";
   auto row = [&](const std::string& level, const std::string& cfg, const std::string& trial,
                  bool sim, const std::string& status, const GroupMetrics& g, double ot_lo,
                  double ot_hi, double tt_lo, double tt_hi, double e_lo, double e_hi, double vram,
-                 double head, double power, double ept, double kv, double pre, double cost) {
+                 double head, double power, double ept, double kv, double pre, double cost,
+                 const std::string& cost_note, const HistCoverage* cov) {
+    std::string engine_cols = ",";
+    if (cov && cov->present)
+      engine_cols = fmt::format("{},{}", f(cov->engine_count), cov->adds_up ? "true" : "false");
     out += fmt::format(
         "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
         level, q(cfg), trial, sim ? "true" : "false", q(status), g.requests, g.ok, g.failed,
         f(g.success_rate), f(g.window_s), f(g.request_throughput), f(g.output_throughput), f(ot_lo),
         f(ot_hi), f(g.total_token_throughput), f(g.goodput_rps), g.ttft_ms.n, f(g.ttft_ms.p50),
@@ -272,7 +323,7 @@ std::string summary_to_csv(const StudySummary& s) {
         f(g.tpot_ms.p99), f(g.itl_ms.p50), f(g.itl_ms.p95), f(g.itl_ms.p99), g.e2e_ms.n,
         f(g.e2e_ms.p50), f(g.e2e_ms.p95), f(g.e2e_ms.p99), f(e_lo), f(e_hi), f(g.ttft_sched_ms.p95),
         f(g.e2e_sched_ms.p99), f(g.prompt_agreement_rate), f(vram), f(head), f(power), f(ept),
-        f(kv), f(pre), f(cost));
+        f(kv), f(pre), f(cost), q(cost_note), engine_cols);
   };
   for (const auto& c : s.configs) {
     const auto i = [](Stat st) { return static_cast<size_t>(st); };
@@ -281,13 +332,15 @@ std::string summary_to_csv(const StudySummary& s) {
         c.boot.lo[i(Stat::output_throughput)], c.boot.hi[i(Stat::output_throughput)],
         c.boot.lo[i(Stat::ttft_p95)], c.boot.hi[i(Stat::ttft_p95)], c.boot.lo[i(Stat::e2e_p99)],
         c.boot.hi[i(Stat::e2e_p99)], c.vram_peak_mib, c.headroom_mib, c.mean_power_w,
-        c.energy_per_output_token_j, c.kv_usage_max, c.preemptions, c.cost_per_mtok);
+        c.energy_per_output_token_j, c.kv_usage_max, c.preemptions, c.cost_per_mtok,
+        c.cost_reason.empty() ? c.cost_basis : "n/a: " + c.cost_reason, nullptr);
   }
   for (const auto& r : s.runs)
     row("run", r.config, std::to_string(r.trial), r.simulated, r.status, r.all, NAN, NAN, NAN, NAN,
         NAN, NAN, r.gpu.vram_peak_mib, r.gpu.headroom_mib, r.gpu.mean_power_w,
         r.energy_per_output_token_j, r.engine.kv_usage_max,
-        r.engine.preemptions ? *r.engine.preemptions : NAN, r.cost_per_mtok);
+        r.engine.preemptions ? *r.engine.preemptions : NAN, r.cost_per_mtok,
+        r.price.priced() ? r.price.basis : "n/a: " + r.price.reason, &r.e2e_coverage);
   return out;
 }
 
