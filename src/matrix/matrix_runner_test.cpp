@@ -41,7 +41,9 @@ std::string write_plan(const fs::path& dir, const std::vector<std::string>& conf
       "\"}\nworkload: {path: " + testdata() +
       "/prompts.jsonl, per_cell: 1}\nwarmup_requests: 1\nbench:\n  command: [\"" L4LAB_FAKE_BENCH
       "\"]\n  args: [" +
-      bench_args + "]\ntelemetry: {gpu_hz: 10, metrics_hz: 5}\n";
+      bench_args +
+      "]\ntelemetry: {gpu_hz: 10, metrics_hz: 5}\nprice: {usd_per_hour: 0.5, gpu_name: NVIDIA "
+      "L4, source: test}\n";
   const std::string path = (dir / "plan.in.yaml").string();
   EXPECT_TRUE(write_file(path, text).ok());
   return path;
@@ -128,6 +130,8 @@ TEST(MatrixRunner, EachStandInFailureGetsItsOutcomeAndTheMatrixGoesOn) {
   EXPECT_EQ(prompt_tokens("before"), 10.0) << "the warm-up request must precede the scrape";
   EXPECT_EQ(prompt_tokens("after") - prompt_tokens("before"), 10.0 * double(n_traces));
   EXPECT_EQ(s0["lab_run"]["metrics_before"], "after_warmup");
+  EXPECT_EQ(s0["price"]["gpu_name"], "NVIDIA L4");  // the plan's price, for the report
+  EXPECT_EQ(s0["price"]["usd_per_hour"], 0.5);
 
   auto sa = manifest(runs, "Sa/trial-1");  // (a) rejects a flag: the probe says so, not run
   EXPECT_EQ(sa["outcome"]["status"], "unsupported");

@@ -53,6 +53,16 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
     p.metrics_hz = f.number(t, "metrics_hz", 1);
     if (t["gpu_source"]) p.gpu_source = f.str(t, "gpu_source", true);
   }
+  if (YAML::Node pr = root["price"]) {
+    p.price.set = true;
+    p.price.usd_per_hour = f.number(pr, "usd_per_hour", -1);
+    if (p.price.usd_per_hour < 0) f.fail(pr, "price: 'usd_per_hour' must be given and >= 0");
+    p.price.gpu_name = f.str(pr, "gpu_name", true);
+    p.price.gpu_count = static_cast<int>(f.number(pr, "gpu_count", 1));
+    if (p.price.gpu_count < 1) f.fail(pr["gpu_count"], "price: 'gpu_count' must be >= 1");
+    p.price.machine_type = f.str(pr, "machine_type", false);
+    p.price.source = f.str(pr, "source", true);
+  }
   if (!f.ok()) return f.error();
   return p;
 }

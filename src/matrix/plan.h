@@ -19,6 +19,18 @@ struct WorkloadSpec {
   int per_cell = 0;  // > 0: first N requests of each task x bucket cell
 };
 
+// The price of the machine the plan is meant for (`price:`): the report
+// charges it only to runs whose manifest records this machine
+// (docs/METRICS.md#cost). The matrix copies it into each run's manifest.
+struct PlanPrice {
+  bool set = false;
+  double usd_per_hour = 0;
+  std::string gpu_name;  // as NVML names it, e.g. "NVIDIA L4"
+  int gpu_count = 1;
+  std::string machine_type;  // optional, e.g. "g2-standard-8"
+  std::string source;        // required: where the number comes from
+};
+
 struct Plan {
   std::string file;
   std::string text;  // the plan's bytes, copied to RUNS_DIR/plan.yaml
@@ -37,6 +49,7 @@ struct Plan {
   double gpu_hz = 10;
   double metrics_hz = 1;
   std::string gpu_source = "auto";
+  PlanPrice price;
 };
 
 Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file);

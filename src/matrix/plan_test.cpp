@@ -39,6 +39,31 @@ telemetry: {gpu_hz: 20, metrics_hz: 2, gpu_source: none}
   EXPECT_EQ(p->gpu_source, "none");
 }
 
+TEST(Plan, PriceBelongsToAMachineAndNamesItsSource) {
+  auto p = parse_plan(R"(
+name: t
+configs: [a.yaml]
+workload: {path: w.jsonl}
+price: {usd_per_hour: 0.71, gpu_name: NVIDIA L4, machine_type: g2-standard-4, source: "quote"}
+)",
+                      "t.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_TRUE(p->price.set);
+  EXPECT_DOUBLE_EQ(p->price.usd_per_hour, 0.71);
+  EXPECT_EQ(p->price.gpu_name, "NVIDIA L4");
+  EXPECT_EQ(p->price.gpu_count, 1);
+  EXPECT_EQ(p->price.machine_type, "g2-standard-4");
+  EXPECT_EQ(p->price.source, "quote");
+  auto none = parse_plan("name: t\nconfigs: [a.yaml]\nworkload: {path: w}\n", "t.yaml");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->price.set);
+  auto bad = parse_plan(
+      "name: t\nconfigs: [a.yaml]\nworkload: {path: w}\nprice: {usd_per_hour: 1}\n", "b.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message().find("gpu_name"), std::string::npos) << bad.error().message();
+  EXPECT_NE(bad.error().message().find("source"), std::string::npos) << bad.error().message();
+}
+
 TEST(Plan, ErrorsNameTheField) {
   auto p = parse_plan("name: t\nconfigs: []\norder: random\ntrials: 0\n", "bad.yaml");
   ASSERT_FALSE(p.ok());

@@ -51,6 +51,14 @@ class RunWriter {
     in_.started_at = iso8601_utc(anchor.wall_ns);
     in_.extra = nlohmann::json::object();
     in_.applied.evidence = "the engine was not started";
+    if (ctx.plan && ctx.plan->price.set) {
+      const auto& p = ctx.plan->price;
+      in_.price = {{"usd_per_hour", p.usd_per_hour},
+                   {"gpu_name", p.gpu_name},
+                   {"gpu_count", p.gpu_count},
+                   {"machine_type", p.machine_type},
+                   {"source", p.source}};
+    }
   }
   ManifestInput& in() { return in_; }
   nlohmann::json& extra() { return in_.extra; }

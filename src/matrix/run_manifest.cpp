@@ -120,6 +120,7 @@ nlohmann::json build_manifest(const ManifestInput& in) {
                   {"exit_code", opt(in.outcome.exit_code)}};
   j["applied"] = {{"value", in.applied.value}, {"evidence", str_or_null(in.applied.evidence)}};
   if (!in.extra.is_null()) j["lab_run"] = in.extra;
+  if (!in.price.is_null()) j["price"] = in.price;
   return j;
 }
 

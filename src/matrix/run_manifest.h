@@ -53,6 +53,7 @@ struct ManifestInput {
   Outcome outcome;
   engine::Applied applied;
   nlohmann::json extra;  // lab-side details: probe, port, startup_s, telemetry stats
+  nlohmann::json price;  // the plan's price for its machine, or null
 };
 
 // Env names containing KEY, TOKEN, SECRET or PASSWORD (any case) -> "<redacted>".
