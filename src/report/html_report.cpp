@@ -241,10 +241,11 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
                      xml_escape(c.cost_reason.empty() ? c.cost_basis : c.cost_reason));
   o += "</table>";
   std::string off;
-  size_t with_hist = 0;
+  size_t with_hist = 0, with_matrix_warmup = 0;
   for (const auto& r : s.runs) {
     if (!r.ttft_coverage.present && !r.e2e_coverage.present) continue;
     ++with_hist;
+    if (r.account.matrix_warmup > 0) ++with_matrix_warmup;
     for (const auto* c : {&r.ttft_coverage, &r.e2e_coverage})
       if (c->present && !c->adds_up)
         off += "<li>" + xml_escape(run_label(r) + ": " + c->note) + "</li>";
@@ -253,7 +254,12 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
     o += fmt::format(
         "<h2><a href=\"METRICS.md#engine-histograms\">Engine histograms</a></h2><p>The "
         "engine's histograms also count the bench's warm-up and cool-down requests (report.md "
-        "lists the counts per run). {}</p>{}",
+        "lists the counts per run).{} {}</p>{}",
+        with_matrix_warmup == 0
+            ? ""
+            : fmt::format(" In {} older run(s) they also count the matrix's warm-up requests, "
+                          "scraped before them.",
+                          with_matrix_warmup),
         off.empty() ? fmt::format("In all {} run(s) with histograms the counts add up.", with_hist)
                     : "Counts that do not add up:",
         off.empty() ? "" : "<ul class=\"warn\">" + off + "</ul>");
