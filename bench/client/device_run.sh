@@ -12,7 +12,7 @@ export LD_LIBRARY_PATH=$D/lib
 export L4LAB_TOKENIZER=$D/mistral_instruct_tokenizer_240323.model.v3
 OUT=${OUT:-/tmp/client-perf}
 mkdir -p "$OUT"
-BENCH=$D/bin/l4lab-bench
+BENCH=${BENCH:-$D/bin/l4lab-bench}
 WHAT=${1:-all}
 ulimit -n 1048576 2>/dev/null || ulimit -n 65536
 
@@ -36,14 +36,17 @@ echo "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)
 
 if [[ $WHAT == known || $WHAT == all ]]; then
   echo "== known answers: serve-sim exact 50/10, 256 concurrent streams"
-  (cd "$ROOT" && exec taskset -c 8-15 $D/bin/l4lab-sim serve-sim --config configs/sim-profiles/exact-50-10.yaml \
+  (cd "$ROOT" && exec taskset -c 8-15 ${SIM:-$D/bin/l4lab-sim} serve-sim --config configs/sim-profiles/exact-50-10.yaml \
       --port 18600 --tokenizer "$L4LAB_TOKENIZER" > "$OUT/sim.log" 2>&1) &
   SIM=$!
   wait_port 18600
   python3 "$HERE/make_workload.py" "$OUT/known.jsonl" --count 1024 --max-new-tokens 64
   rm -rf "$OUT/known"
+  # The 256 slots open over one request's duration (50 + 63 x 10 ms), so first
+  # tokens are not all due at one instant (KNOWN_RAMP_S=0: all at once, a
+  # synchronised burst that one serve-sim core sends one after another).
   taskset -c 1 $BENCH bench --endpoint http://127.0.0.1:18600 --workload "$OUT/known.jsonl" --out "$OUT/known" \
-      --concurrency 256 --warmup-requests 256 --ignore-eos --quiet
+      --concurrency 256 --ramp-up-s "${KNOWN_RAMP_S:-0.68}" --warmup-requests 256 --ignore-eos --quiet
   python3 "$HERE/trace_stats.py" "$OUT/known" --ttft-ms 50 --itl-ms 10 | tee "$OUT/known_answers.json"
   kill $SIM; wait $SIM 2>/dev/null
 fi
@@ -92,7 +95,7 @@ if [[ $WHAT == openloop || $WHAT == all ]]; then
   taskset -c 4-15 $D/bin/sse_blaster --port 18603 --threads 12 --itl-us 10000 --tokens 16 > /dev/null 2>&1 &
   BL=$!
   wait_port 18603
-  for R in 1000 2000 4000 8000 16000; do
+  for R in ${OL_RATES:-1000 2000 4000 8000 16000}; do
     python3 "$HERE/make_workload.py" "$OUT/ol.jsonl" --count $((R * 4)) --max-new-tokens 16
     rm -rf "$OUT/ol-$R"
     python3 "$HERE/rusage.py" "$OUT/ol-$R.time" taskset -c 1 $BENCH bench \

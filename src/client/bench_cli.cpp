@@ -30,6 +30,10 @@ void register_bench_commands(CLI::App& app) {
   b->add_flag("--no-shuffle", *no_shuffle, "send in workload file order (default: seeded shuffle)");
   b->add_option("--warmup-requests", o->warmup_requests, "first N scheduled requests are warmup");
   b->add_option("--warmup-s", o->warmup_s, "requests scheduled in the first S seconds are warmup");
+  b->add_option("--ramp-up-s", o->ramp_up_s,
+                "closed loop: open the concurrency slots one by one, evenly over S seconds "
+                "(default 0: all at once)")
+      ->check(CLI::NonNegativeNumber);
   b->add_option("--cooldown-requests", o->cooldown_requests,
                 "last N scheduled requests are cooldown");
   b->add_option("--limit", o->limit, "send only the first N scheduled requests");

@@ -60,6 +60,7 @@ nlohmann::json options_json(const BenchOptions& o) {
           {"shuffle", o.shuffle},
           {"warmup_requests", o.warmup_requests},
           {"warmup_s", o.warmup_s},
+          {"ramp_up_s", o.ramp_up_s},
           {"cooldown_requests", o.cooldown_requests},
           {"limit", o.limit},
           {"endpoint_type", o.endpoint_type == EndpointType::chat ? "chat" : "completions"},
@@ -106,6 +107,10 @@ int run_bench(const BenchOptions& o) {
   }
   if (o.concurrency > 0 && o.rate > 0)
     return bad_input("--concurrency and --rate exclude each other");
+  if (o.ramp_up_s > 0 && (o.rate > 0 || !o.schedule_file.empty()))
+    return bad_input(
+        "--ramp-up-s is for the closed loop (--concurrency); an open-loop schedule "
+        "already says when each request goes");
 
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
@@ -252,6 +257,7 @@ int run_bench(const BenchOptions& o) {
   ro.http.total_timeout_ns = secs_to_ns(o.timeout_total_s);
   ro.warmup_requests = o.warmup_requests;
   ro.warmup_ns = secs_to_ns(o.warmup_s);
+  ro.ramp_up_ns = secs_to_ns(o.ramp_up_s);
   ro.cooldown_requests = o.cooldown_requests;
   ro.max_failures = budget;
   ro.quiet = o.quiet;

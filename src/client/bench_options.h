@@ -25,6 +25,7 @@ struct BenchOptions {
   bool shuffle = true;
   size_t warmup_requests = 0;
   double warmup_s = 0;
+  double ramp_up_s = 0;  // closed loop: slots open evenly over this many seconds
   size_t cooldown_requests = 0;
   size_t limit = 0;
   std::string model;

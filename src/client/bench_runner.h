@@ -29,6 +29,9 @@ struct RunnerOptions {
   HttpOptions http;
   size_t warmup_requests = 0;
   int64_t warmup_ns = 0;  // phase warmup while t_scheduled - start < warmup_ns
+  // Closed loop: slot i of C opens at start + i * ramp_up_ns / C (its first
+  // request's t_scheduled), instead of every slot at start.
+  int64_t ramp_up_ns = 0;
   size_t cooldown_requests = 0;
   size_t max_failures = SIZE_MAX;  // the run stops when failures exceed this
   bool quiet = false;
@@ -56,6 +59,7 @@ class BenchRunner : private HttpLoop::Listener {
   void on_finished(TraceRecord&& trace, size_t tag) override;
   void send(size_t pos, int64_t t_scheduled);
   void dispatch_open_loop();
+  void open_slots();
   void stop(RunStatus why, std::string_view detail);
   void live_tick();
   static void dispatch_cb(evutil_socket_t, short, void* arg);
@@ -77,6 +81,7 @@ class BenchRunner : private HttpLoop::Listener {
   bool stopping_ = false;
   bool tty_ = false;
   size_t next_ = 0;
+  size_t slots_ = 0, slots_open_ = 0;  // closed loop
   RunResult result_;
 };
 

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "client/fake_openai_server.h"
 #include "client/request_body.h"
@@ -98,6 +100,33 @@ TEST(BenchRunner, ClosedLoopAllSucceed) {
   EXPECT_EQ(warm, 2u);
   EXPECT_EQ(cool, 3u);
   EXPECT_EQ(r.stats.measured_ok(), 15u);
+}
+
+TEST(BenchRunner, ClosedLoopRampUpOpensSlotsOneByOne) {
+  FakeOpenAiServer srv({20, 5});  // ~60 ms a request
+  auto reqs = requests(10, 8);
+  RunnerOptions ro;
+  ro.ramp_up_ns = 400'000'000;  // 4 slots: at 0, 100, 200, 300 ms
+  auto r = run(srv.url(), reqs, closed(10, 4), ro);
+  EXPECT_EQ(r.result.status, RunStatus::completed);
+  ASSERT_EQ(r.traces.records.size(), 10u);
+  std::set<int64_t> slot_opens;
+  for (auto& t : r.traces.records) {
+    EXPECT_TRUE(t.ok) << t.request_id << ": " << t.error.value_or("");
+    EXPECT_GE(*t.t_sent_ns, *t.t_scheduled_ns);
+    const int64_t off = *t.t_scheduled_ns - r.result.t_start_ns;
+    EXPECT_GE(off, 0);
+    if (off % 100'000'000 == 0 && off <= 300'000'000) slot_opens.insert(off);
+  }
+  // Each slot's first request is scheduled when the slot opens, exactly.
+  EXPECT_EQ(slot_opens, (std::set<int64_t>{0, 100'000'000, 200'000'000, 300'000'000}));
+  // Before the second slot opened, only the first slot's requests ran: one at a time.
+  std::vector<std::pair<int64_t, int64_t>> early;
+  for (auto& t : r.traces.records)
+    if (*t.t_scheduled_ns - r.result.t_start_ns < 100'000'000)
+      early.emplace_back(*t.t_sent_ns, *t.t_end_ns);
+  std::sort(early.begin(), early.end());
+  for (size_t i = 1; i < early.size(); ++i) EXPECT_GE(early[i].first, early[i - 1].second);
 }
 
 TEST(BenchRunner, OpenLoopFollowsTheSchedule) {
