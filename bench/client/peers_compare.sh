@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, one run, same local server (sse_blaster on cpu 0), each client
-# pinned to cpu 1: l4lab bench vs AIPerf vs GuideLLM, 200 concurrent streams,
+# pinned to cpu 1: l4lab bench vs AIPerf vs GuideLLM (vs `vllm bench serve`
+# when .venv-engine has vllm), 200 concurrent streams,
 # 64 chunks per request (10 ms apart), 2000 and 200 requests (the difference
 # gives the marginal CPU per chunk, free of start-up cost).
 # Needs: build dir with l4lab and sse_blaster (BUILD, default build), the
@@ -13,6 +14,9 @@ L4LAB=${L4LAB:-$BUILD/src/cli/l4lab}
 BLASTER=${BLASTER:-$BUILD/bench/client/sse_blaster}
 OUT=${OUT:-/tmp/client-peers}
 PEERS=$ROOT/.venv-peers/bin
+VLLM=$ROOT/.venv-engine/bin/vllm
+CLIENTS="l4lab aiperf guidellm"
+[[ -x $VLLM ]] && CLIENTS="$CLIENTS vllm"
 TOK=$OUT/tok
 PORT=18520
 mkdir -p "$OUT" "$TOK"
@@ -39,5 +43,13 @@ for N in 2000 200; do
     --profile kind=concurrent,streams=200 --constraint kind=max_requests,count=$N \
     --data kind=synthetic_text,prompt_tokens=30,output_tokens=64 --tokenizer kind=hf_auto,model="$TOK" \
     --output kind=json --disable-console-interactive > "$OUT/guidellm-$N.log" 2>&1)
+  if [[ -x $VLLM ]]; then
+    $RU "$OUT/vllm-$N.time" taskset -c 1 "$VLLM" bench serve --backend openai-chat \
+      --base-url http://127.0.0.1:$PORT --endpoint /v1/chat/completions --model blaster \
+      --tokenizer "$TOK" --dataset-name random --random-input-len 30 --random-output-len 64 \
+      --num-prompts $N --max-concurrency 200 --request-rate inf --ignore-eos --num-warmups 0 \
+      --disable-tqdm --save-result --result-dir "$OUT" --result-filename "vllm-$N.json" \
+      > "$OUT/vllm-$N.log" 2>&1
+  fi
 done
-for t in l4lab aiperf guidellm; do echo "$t: 2000 req: $(cat "$OUT/$t-2000.time") | 200 req: $(cat "$OUT/$t-200.time")"; done
+for t in $CLIENTS; do echo "$t: 2000 req: $(cat "$OUT/$t-2000.time") | 200 req: $(cat "$OUT/$t-200.time")"; done
