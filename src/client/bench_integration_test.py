@@ -221,6 +221,23 @@ class BenchIntegration(unittest.TestCase):
                             "--out", self.run_dir("bad"), "--quiet"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 2)
         self.assertIn("bad.jsonl:1", r.stderr)
+        # A ramp-up belongs to the closed loop: with an open-loop rate it is refused.
+        r = subprocess.run(bench_argv("http://127.0.0.1:9", self.workload, self.run_dir("ramp"),
+                                      "--rate", "10", "--ramp-up-s", "1"),
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--ramp-up-s is for the closed loop", r.stderr)
+
+    def test_ramp_up_is_recorded(self):
+        with SimServer() as s:
+            run = self.run_dir("ramp-ok")
+            r = subprocess.run(bench_argv(s.url, self.workload, run, "--concurrency", "4",
+                                          "--ramp-up-s", "0.2"))
+            self.assertEqual(r.returncode, 0)
+        tr = read_traces(run)
+        self.assertEqual(len(tr), 24)
+        self.assertTrue(all(t["ok"] for t in tr), [t["error"] for t in tr if not t["ok"]])
+        self.assertEqual(load_json(os.path.join(run, "bench.json"))["options"]["ramp_up_s"], 0.2)
 
 
 if __name__ == "__main__":
