@@ -3,7 +3,7 @@
 # Expects the bundle in build-client/device/{bin,lib} (l4lab-bench = l4lab
 # with the bench command, l4lab-sim = l4lab with serve-sim, sse_blaster) and
 # writes results under $OUT (default /tmp/client-perf).
-# Usage: bench/client/device_run.sh [known|throughput|memory|openloop|all]
+# Usage: bench/client/device_run.sh [known|throughput|throughput-sim|memory|openloop|all]
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -68,6 +68,30 @@ if [[ $WHAT == throughput || $WHAT == all ]]; then
     rm -f "$OUT/tp-$C/traces.jsonl" "$OUT/tp.jsonl"
   done
   kill $BL; wait $BL 2>/dev/null
+fi
+
+if [[ $WHAT == throughput-sim ]]; then
+  # The same ceiling with serve-sim as the server (exact mode, a token every
+  # 10 ms, SIMULATED) on SIM_WORKERS event loops, cpus 4-15: is serve-sim
+  # (with --workers) ever the limit of the lab's own client benchmark?
+  echo "== throughput against serve-sim --workers ${SIM_WORKERS:-8}: client on cpu 1"
+  (cd "$ROOT" && exec taskset -c 4-15 ${SIM:-$D/bin/l4lab-sim} serve-sim --exact-ttft-ms 50 \
+      --exact-itl-ms 10 --workers "${SIM_WORKERS:-8}" --port 18604 --tokenizer "$L4LAB_TOKENIZER" \
+      > "$OUT/sim-tp.log" 2>&1) &
+  SIM_PID=$!
+  wait_port 18604
+  for C in ${TP_STREAMS:-4000}; do
+    python3 "$HERE/make_workload.py" "$OUT/tps.jsonl" --count $((C * ${TP_ROUNDS:-3})) --max-new-tokens 256
+    rm -rf "$OUT/tps-$C"
+    python3 "$HERE/rusage.py" "$OUT/tps-$C.time" \
+      taskset -c 1 $BENCH bench --endpoint http://127.0.0.1:18604 --workload "$OUT/tps.jsonl" --out "$OUT/tps-$C" \
+      --concurrency $C --ramp-up-s 2.55 --ignore-eos --quiet
+    echo "serve-sim concurrency $C: $(cat "$OUT/tps-$C.time") $(summ "$OUT/tps-$C")" | tee -a "$OUT/throughput-sim.txt"
+    echo "serve-sim concurrency $C steady: $(python3 "$HERE/steady_state.py" "$OUT/tps-$C" "$OUT/tps-$C.time.samples")" |
+      tee -a "$OUT/throughput-sim.txt"
+    rm -f "$OUT/tps-$C/traces.jsonl" "$OUT/tps.jsonl"
+  done
+  kill $SIM_PID; wait $SIM_PID 2>/dev/null
 fi
 
 if [[ $WHAT == memory || $WHAT == all ]]; then
