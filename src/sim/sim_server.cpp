@@ -127,7 +127,7 @@ struct SimServer::Impl {
   std::unordered_map<evhttp_connection*, uint64_t> by_conn;
   std::vector<TokenEmit> emits;
   std::string out, text;
-  uint64_t generate_requests = 0;  // this worker's, for l4lab_sim_worker_requests_total
+  uint64_t generate_requests = 0;  // received by this worker, for l4lab_sim_worker_requests_total
 
   ~Impl() {
     streams.clear();
@@ -194,7 +194,7 @@ struct SimServer::Impl {
     std::string page = total.render(sum_stats(stats), model_id, opt.time_scale);
     page +=
         "# HELP l4lab_sim_worker_requests_total Generation requests each serve-sim worker "
-        "accepted (--workers; simulated)\n# TYPE l4lab_sim_worker_requests_total counter\n";
+        "received (--workers; simulated)\n# TYPE l4lab_sim_worker_requests_total counter\n";
     for (size_t i = 0; i < served.size(); ++i)
       page += fmt::format("l4lab_sim_worker_requests_total{{worker=\"{}\"}} {}\n", i, served[i]);
     return page;
