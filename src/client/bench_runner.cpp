@@ -120,6 +120,14 @@ void BenchRunner::dispatch_cb(evutil_socket_t, short, void* arg) {
     self->dispatch_open_loop();
 }
 
+bool BenchRunner::arm_if_ahead(int64_t due) {
+  const int64_t wait = due - mono_ns();
+  if (wait <= 0) return false;
+  const timeval tv = timeval_of_ns(wait);
+  evtimer_add(dispatch_ev_, &tv);
+  return true;
+}
+
 void BenchRunner::open_slots() {
   if (stopping_) return;
   const size_t n = schedule_.entries.size();
@@ -127,13 +135,7 @@ void BenchRunner::open_slots() {
     // Computed, not measured: a late timer shows as lag (t_sent - t_scheduled).
     const int64_t due = result_.t_start_ns +
                         int64_t(double(opts_.ramp_up_ns) * double(slots_open_) / double(slots_));
-    const int64_t now = mono_ns();
-    if (due > now) {
-      const int64_t wait = due - now;
-      timeval tv{time_t(wait / 1'000'000'000), suseconds_t((wait % 1'000'000'000) / 1000)};
-      evtimer_add(dispatch_ev_, &tv);
-      return;
-    }
+    if (arm_if_ahead(due)) return;
     ++slots_open_;
     if (next_ < n) send(next_, due);
   }
@@ -146,14 +148,8 @@ void BenchRunner::dispatch_open_loop() {
   // it, so a late timer or a busy loop shows up as scheduling lag (t_sent -
   // t_scheduled) and in the from-scheduled latencies, never hidden.
   while (next_ < n) {
-    int64_t due = result_.t_start_ns + *schedule_.entries[next_].t_offset_ns;
-    int64_t now = mono_ns();
-    if (due > now) {
-      int64_t wait = due - now;
-      timeval tv{time_t(wait / 1'000'000'000), suseconds_t((wait % 1'000'000'000) / 1000)};
-      evtimer_add(dispatch_ev_, &tv);
-      return;
-    }
+    const int64_t due = result_.t_start_ns + *schedule_.entries[next_].t_offset_ns;
+    if (arm_if_ahead(due)) return;
     send(next_, due);
   }
 }

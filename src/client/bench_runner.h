@@ -60,6 +60,8 @@ class BenchRunner : private HttpLoop::Listener {
   void send(size_t pos, int64_t t_scheduled);
   void dispatch_open_loop();
   void open_slots();
+  // Arms the dispatch timer for `due` and returns true while `due` is ahead.
+  bool arm_if_ahead(int64_t due);
   void stop(RunStatus why, std::string_view detail);
   void live_tick();
   static void dispatch_cb(evutil_socket_t, short, void* arg);

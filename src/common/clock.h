@@ -4,6 +4,8 @@
 // metrics scrape in one run uses mono_ns(), so they share a time axis.
 #pragma once
 
+#include <sys/time.h>
+
 #include <cstdint>
 #include <ctime>
 
@@ -13,6 +15,12 @@ inline int64_t mono_ns() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// A non-negative duration in ns as the timeval libevent's timers take.
+inline timeval timeval_of_ns(int64_t ns) {
+  if (ns < 0) ns = 0;
+  return timeval{time_t(ns / 1'000'000'000), suseconds_t((ns % 1'000'000'000) / 1000)};
 }
 
 inline int64_t wall_ns() {

@@ -32,6 +32,7 @@
 #include "sim/engine_model.h"
 #include "sim/fault_spec.h"
 #include "sim/filler_text.h"
+#include "sim/http_socket_io.h"
 #include "sim/openai_request.h"
 #include "sim/seeded_rng.h"
 #include "sim/sim_metrics.h"
@@ -357,7 +358,7 @@ struct SimServer::Impl {
       add_common_headers(req, "text/event-stream; charset=utf-8");
       evhttp_add_header(evhttp_request_get_output_headers(req), "cache-control", "no-cache");
       evhttp_send_reply_start(req, 200, "OK");
-      flush_headers(*s);
+      flush_queued_headers(s->conn);
       metrics.on_http(200);
     }
     engine->submit({index, prompt_tokens, s->output_tokens, s->seed}, s->arrival_model_ns);
@@ -393,66 +394,6 @@ struct SimServer::Impl {
     streams.erase(s.id);  // destroys s
   }
 
-  // Sends the status line and headers evhttp just queued with one send(),
-  // instead of a write-event round trip through the loop (3 syscalls).
-  void flush_headers(Stream& s) {
-    if (!s.conn) return;
-    bufferevent* bev = evhttp_connection_get_bufferevent(s.conn);
-    evbuffer* output = bufferevent_get_output(bev);
-    const size_t len = evbuffer_get_length(output);
-    if (len == 0) return;
-    const unsigned char* data = evbuffer_pullup(output, ssize_t(len));
-    const ssize_t n = send(bufferevent_getfd(bev), data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) evbuffer_drain(output, size_t(n));
-    // evhttp has no completion callback pending after reply_start, so its
-    // write event may go: re-enabled below whenever bytes are left queued.
-    if (evbuffer_get_length(output) == 0) bufferevent_disable(bev, EV_WRITE);
-  }
-
-  // Writes SSE bytes as one HTTP chunk (plus the terminating chunk when
-  // `last`), straight to the socket with one sendmsg when libevent has nothing
-  // queued for it; what the socket does not take is queued on the bufferevent.
-  void send_chunk(Stream& s, const std::string& data, bool last = false) {
-    if (!s.req->chunked || !s.conn) {
-      evbuffer* b = evbuffer_new();
-      evbuffer_add(b, data.data(), data.size());
-      evhttp_send_reply_chunk(s.req, b);
-      evbuffer_free(b);
-      return;
-    }
-    char head[20];
-    const int hn = std::snprintf(head, sizeof head, "%zx\r\n", data.size());
-    static const char kEnd[] = "\r\n0\r\n\r\n";
-    iovec iov[3] = {{head, size_t(hn)},
-                    {const_cast<char*>(data.data()), data.size()},
-                    {const_cast<char*>(kEnd), last ? sizeof kEnd - 1 : 2}};
-    bufferevent* bev = evhttp_connection_get_bufferevent(s.conn);
-    evbuffer* output = bufferevent_get_output(bev);
-    size_t done = 0;
-    if (evbuffer_get_length(output) == 0) {
-      msghdr msg{};
-      msg.msg_iov = iov;
-      msg.msg_iovlen = 3;
-      const ssize_t n = sendmsg(bufferevent_getfd(bev), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-      if (n > 0) done = size_t(n);
-      // On a hard error libevent sees the dead socket on its read side and
-      // reports the close (on_conn_closed); the rest is queued meanwhile.
-    }
-    bool queued = false;
-    for (const auto& v : iov) {
-      if (done >= v.iov_len) {
-        done -= v.iov_len;
-        continue;
-      }
-      bufferevent_write(bev, static_cast<char*>(v.iov_base) + done, v.iov_len - done);
-      done = 0;
-      queued = true;
-    }
-    if (queued) bufferevent_enable(bev, EV_WRITE);
-    // The terminating chunk is written: evhttp must not add its own.
-    if (last) s.req->chunked = 0;
-  }
-
   void cut_connection(Stream& s) {
     s.cut = true;
     if (!s.engine_done) engine->abort(s.id);
@@ -465,24 +406,7 @@ struct SimServer::Impl {
       shutdown(fd, SHUT_WR);
       return;
     }
-    int reset_fd = -1;
-    if (s.faults.reset_mid_stream) {
-      linger lg{1, 0};  // the last close() of this socket sends RST
-      setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-      // evhttp_connection_free() calls shutdown(SHUT_WR) before close(),
-      // which would send a FIN first and let the client see a clean close.
-      // Keep the real socket on a duplicate, put a spare socket under evhttp's
-      // fd number for it to shut down, and close the real one ourselves.
-      reset_fd = dup(fd);
-      const int spare = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      if (reset_fd >= 0 && spare >= 0 && dup2(spare, fd) >= 0) {
-        close(spare);
-      } else {
-        if (spare >= 0) close(spare);
-        if (reset_fd >= 0) close(reset_fd);
-        reset_fd = -1;
-      }
-    }
+    const int reset_fd = s.faults.reset_mid_stream ? detach_for_reset(s.conn) : -1;
     evhttp_connection* conn = s.conn;
     evhttp_connection_set_closecb(conn, nullptr, nullptr);
     finish(s);
@@ -539,8 +463,7 @@ struct SimServer::Impl {
 
   void arm_hold(Stream& s) {
     if (!s.hold_timer) s.hold_timer = event_new(base, -1, 0, &Impl::on_hold, &s);
-    const int64_t d = std::max<int64_t>(0, s.hold_until_ns - mono_ns());
-    timeval tv{time_t(d / 1'000'000'000), suseconds_t((d % 1'000'000'000) / 1000)};
+    const timeval tv = timeval_of_ns(s.hold_until_ns - mono_ns());
     evtimer_add(s.hold_timer, &tv);
   }
 
@@ -584,7 +507,7 @@ struct SimServer::Impl {
       if (s.include_usage && !s.faults.missing_usage) s.fmt->usage_chunk(out, u);
       ChunkFormatter::done(out);
     }
-    send_chunk(s, out, done);
+    send_http_chunk(s.req, s.conn, out, done);
     if (cut) return cut_connection(s);
     if (done) {
       evhttp_send_reply_end(s.req);
@@ -648,8 +571,7 @@ struct SimServer::Impl {
       evtimer_del(tick);
       return;
     }
-    const int64_t d = std::max<int64_t>(0, wall_for(next) - mono_ns());
-    timeval tv{time_t(d / 1'000'000'000), suseconds_t((d % 1'000'000'000) / 1000)};
+    const timeval tv = timeval_of_ns(wall_for(next) - mono_ns());
     evtimer_add(tick, &tv);
   }
 
