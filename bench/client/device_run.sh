@@ -32,6 +32,22 @@ print(json.dumps({"status": b["outcome"]["status"], "ok": s["requests"]["ok"], "
 PY
 }
 
+# One closed-loop ceiling case: C streams x TP_ROUNDS requests of 256 tokens,
+# client pinned to cpu 1, whole-run and steady-state lines appended to RESULTS.
+ceiling() {  # TAG PORT RESULTS LABEL C [bench args...]
+  local tag=$1 port=$2 res=$3 label=$4 C=$5
+  shift 5
+  python3 "$HERE/make_workload.py" "$OUT/$tag.jsonl" --count $((C * ${TP_ROUNDS:-3})) --max-new-tokens 256
+  rm -rf "${OUT:?}/$tag-$C"
+  python3 "$HERE/rusage.py" "$OUT/$tag-$C.time" \
+    taskset -c 1 $BENCH bench --endpoint http://127.0.0.1:$port --workload "$OUT/$tag.jsonl" \
+    --out "$OUT/$tag-$C" --concurrency "$C" --quiet "$@"
+  echo "${label}concurrency $C: $(cat "$OUT/$tag-$C.time") $(summ "$OUT/$tag-$C")" | tee -a "$res"
+  echo "${label}concurrency $C steady: $(python3 "$HERE/steady_state.py" "$OUT/$tag-$C" \
+    "$OUT/$tag-$C.time.samples")" | tee -a "$res"
+  rm -f "$OUT/$tag-$C/traces.jsonl" "$OUT/$tag.jsonl"
+}
+
 echo "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
 
 if [[ $WHAT == known || $WHAT == all ]]; then
@@ -57,15 +73,7 @@ if [[ $WHAT == throughput || $WHAT == all ]]; then
   BL=$!
   wait_port 18601
   for C in ${TP_STREAMS:-1000 4000 8000}; do
-    python3 "$HERE/make_workload.py" "$OUT/tp.jsonl" --count $((C * ${TP_ROUNDS:-3})) --max-new-tokens 256
-    rm -rf "$OUT/tp-$C"
-    python3 "$HERE/rusage.py" "$OUT/tp-$C.time" \
-      taskset -c 1 $BENCH bench --endpoint http://127.0.0.1:18601 --workload "$OUT/tp.jsonl" --out "$OUT/tp-$C" \
-      --concurrency $C --model blaster --quiet
-    echo "concurrency $C: $(cat "$OUT/tp-$C.time") $(summ "$OUT/tp-$C")" | tee -a "$OUT/throughput.txt"
-    echo "concurrency $C steady: $(python3 "$HERE/steady_state.py" "$OUT/tp-$C" "$OUT/tp-$C.time.samples")" |
-      tee -a "$OUT/throughput.txt"
-    rm -f "$OUT/tp-$C/traces.jsonl" "$OUT/tp.jsonl"
+    ceiling tp 18601 "$OUT/throughput.txt" "" "$C" --model blaster
   done
   kill $BL; wait $BL 2>/dev/null
 fi
@@ -81,15 +89,7 @@ if [[ $WHAT == throughput-sim ]]; then
   SIM_PID=$!
   wait_port 18604
   for C in ${TP_STREAMS:-4000}; do
-    python3 "$HERE/make_workload.py" "$OUT/tps.jsonl" --count $((C * ${TP_ROUNDS:-3})) --max-new-tokens 256
-    rm -rf "$OUT/tps-$C"
-    python3 "$HERE/rusage.py" "$OUT/tps-$C.time" \
-      taskset -c 1 $BENCH bench --endpoint http://127.0.0.1:18604 --workload "$OUT/tps.jsonl" --out "$OUT/tps-$C" \
-      --concurrency $C --ramp-up-s 2.55 --ignore-eos --quiet
-    echo "serve-sim concurrency $C: $(cat "$OUT/tps-$C.time") $(summ "$OUT/tps-$C")" | tee -a "$OUT/throughput-sim.txt"
-    echo "serve-sim concurrency $C steady: $(python3 "$HERE/steady_state.py" "$OUT/tps-$C" "$OUT/tps-$C.time.samples")" |
-      tee -a "$OUT/throughput-sim.txt"
-    rm -f "$OUT/tps-$C/traces.jsonl" "$OUT/tps.jsonl"
+    ceiling tps 18604 "$OUT/throughput-sim.txt" "serve-sim " "$C" --ramp-up-s 2.55 --ignore-eos
   done
   kill $SIM_PID; wait $SIM_PID 2>/dev/null
 fi

@@ -19,10 +19,8 @@ CLIENTS="l4lab aiperf guidellm"
 [[ -x $VLLM ]] && CLIENTS="$CLIENTS vllm"
 TOK=$OUT/tok
 PORT=18520
-mkdir -p "$OUT" "$TOK"
-cp "$ROOT"/.venv/lib/python3*/site-packages/mistral_common/data/mistral_instruct_tokenizer_240323.model.v3 "$TOK/tokenizer.model"
-echo '{"tokenizer_class":"LlamaTokenizer","bos_token":"<s>","eos_token":"</s>","unk_token":"<unk>"}' > "$TOK/tokenizer_config.json"
-echo '{"model_type":"llama"}' > "$TOK/config.json"
+mkdir -p "$OUT"
+"$ROOT/bench/client/make_peer_tokenizer.sh" "$TOK"
 RU="python3 $ROOT/bench/client/rusage.py"
 
 taskset -c 0 "$BLASTER" --port $PORT --threads 1 --itl-us 10000 --tokens 64 > /dev/null 2>&1 &

@@ -35,10 +35,8 @@ PEERS=$ROOT/.venv-peers/bin
 HERE=$ROOT/bench/client
 TOK=$OUT/tok
 PORT=18521
-mkdir -p "$OUT" "$TOK"
-cp "$ROOT"/.venv/lib/python3*/site-packages/mistral_common/data/mistral_instruct_tokenizer_240323.model.v3 "$TOK/tokenizer.model"
-echo '{"tokenizer_class":"LlamaTokenizer","bos_token":"<s>","eos_token":"</s>","unk_token":"<unk>"}' > "$TOK/tokenizer_config.json"
-echo '{"model_type":"llama"}' > "$TOK/config.json"
+mkdir -p "$OUT"
+"$ROOT/bench/client/make_peer_tokenizer.sh" "$TOK"
 RU="python3 $HERE/rusage.py"
 RES=$OUT/results.jsonl
 : > "$RES"
