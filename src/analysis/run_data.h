@@ -59,6 +59,7 @@ struct RunManifest {
   std::string config_sha256;
   int trial = 0;
   bool simulated = false;
+  bool dummy_weights = false;  // engine ran random weights: speed real, text random
   std::string engine_name;
   std::string engine_version;
   std::string model;

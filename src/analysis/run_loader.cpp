@@ -101,6 +101,8 @@ RunManifest parse_run_manifest(std::string_view text, const std::string& name,
   m.trial = static_cast<int>(num_at(j, {"trial"}).value_or(0));
   m.simulated =
       j.contains("simulated") && j["simulated"].is_boolean() && j["simulated"].get<bool>();
+  m.dummy_weights = j.contains("dummy_weights") && j["dummy_weights"].is_boolean() &&
+                    j["dummy_weights"].get<bool>();
   m.engine_name = str_at(j, {"engine", "name"});
   m.engine_version = str_at(j, {"engine", "version"});
   m.model = str_at(j, {"model"});

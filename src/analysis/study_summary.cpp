@@ -76,6 +76,7 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
   s.config = d.config_name;
   s.trial = d.trial;
   s.simulated = d.manifest.simulated;
+  s.dummy_weights = d.manifest.dummy_weights;
   s.status = d.manifest.present
                  ? (d.manifest.outcome_status.empty() ? "unknown" : d.manifest.outcome_status)
                  : "unknown";
@@ -213,6 +214,7 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       if (c.intent.empty()) c.intent = d.manifest.config_intent;
       if (c.factor.empty()) c.factor = d.manifest.config_factor;
       c.simulated = c.simulated || d.manifest.simulated;
+      c.dummy_weights = c.dummy_weights || d.manifest.dummy_weights;
       if (!d.manifest.workload_sha256.empty()) workloads.insert(d.manifest.workload_sha256);
       if (d.manifest.applied_value == "false")
         c.not_applied.push_back(fmt::format(
@@ -312,7 +314,13 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
     slo("tpot", o.slo_tpot_ms, c.pooled.tpot_ms, &RequestSample::tpot_ms);
     slo("e2e", o.slo_e2e_ms, c.pooled.e2e_ms, &RequestSample::e2e_ms);
   });
-  for (const auto& c : st.configs) st.any_simulated = st.any_simulated || c.simulated;
+  st.all_simulated = st.all_dummy_weights = !st.configs.empty();
+  for (const auto& c : st.configs) {
+    st.any_simulated = st.any_simulated || c.simulated;
+    st.all_simulated = st.all_simulated && c.simulated;
+    st.any_dummy_weights = st.any_dummy_weights || c.dummy_weights;
+    st.all_dummy_weights = st.all_dummy_weights && c.dummy_weights;
+  }
 
   // Bootstrap each configuration on its own stream, in parallel.
   std::vector<std::vector<TrialInput>> inputs(st.configs.size());

@@ -26,6 +26,7 @@ struct RunSummary {
   std::string config;
   int trial = 0;
   bool simulated = false;
+  bool dummy_weights = false;
   std::string status;  // manifest outcome.status, "unknown" without a manifest
   std::string reason;
   std::string applied;
@@ -76,6 +77,7 @@ struct ConfigSummary {
   std::string intent;
   std::string factor;
   bool simulated = false;
+  bool dummy_weights = false;
   bool is_baseline = false;
   std::vector<size_t> runs;          // indices into StudySummary::runs
   bool has_data = false;             // at least one ok measured request
@@ -109,6 +111,9 @@ struct StudySummary {
   std::vector<ConfigSummary> configs;
   std::vector<std::string> warnings;
   bool any_simulated = false;
+  bool all_simulated = false;  // every configuration (with runs) is simulated
+  bool any_dummy_weights = false;
+  bool all_dummy_weights = false;
 };
 
 StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o);

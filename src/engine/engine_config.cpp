@@ -19,7 +19,19 @@ std::vector<std::string> default_probe(const EngineSpec& e) {
   return {};
 }
 
+bool is_python(const std::string& exe) {
+  const std::string base = std::filesystem::path(exe).filename().string();
+  return base.rfind("python", 0) == 0;
+}
+
 }  // namespace
+
+std::vector<std::string> default_version_argv(const EngineSpec& e) {
+  if (e.kind != "vllm" || e.command.empty()) return {};
+  if (is_python(e.command[0]))
+    return {e.command[0], "-c", "import vllm; print('vllm ' + vllm.__version__)"};
+  return {e.command[0], "--version"};
+}
 
 Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std::string& file) {
   auto loaded = load_yaml_mapping(yaml_text, file);
@@ -52,6 +64,8 @@ Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std
   c.engine.port = static_cast<int>(f.number(e, "port", c.engine.port));
   c.engine.health_timeout_s = f.number(e, "health_timeout_s", c.engine.health_timeout_s);
   c.engine.stop_grace_s = f.number(e, "stop_grace_s", c.engine.stop_grace_s);
+  c.engine.version = f.argv_list(e, "version");
+  c.engine.dummy_weights = f.boolean(e, "dummy_weights", false);
   if (c.engine.kind != "vllm" && c.engine.kind != "serve-sim" && c.engine.kind != "generic")
     f.fail(e["kind"],
            "engine.kind must be vllm, serve-sim or generic, got '" + c.engine.kind + "'");
@@ -60,6 +74,7 @@ Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std
     c.probe_timeout_s = f.number(p, "timeout_s", c.probe_timeout_s);
   }
   if (c.engine.probe.empty()) c.engine.probe = default_probe(c.engine);
+  if (c.engine.version.empty()) c.engine.version = default_version_argv(c.engine);
 
   if (YAML::Node a = root["applied_check"]) {
     c.applied_check.evidence_line = f.str(a, "evidence_line", false);
@@ -112,6 +127,22 @@ std::vector<std::string> probe_argv(const EngineConfig& c, const ArgvContext& ct
   std::vector<std::string> argv;
   for (const auto& w : c.engine.probe) argv.push_back(substitute(w, c, ctx));
   return argv;
+}
+
+std::vector<std::string> version_argv(const EngineConfig& c, const ArgvContext& ctx) {
+  std::vector<std::string> argv;
+  for (const auto& w : c.engine.version) argv.push_back(substitute(w, c, ctx));
+  return argv;
+}
+
+bool uses_dummy_weights(const EngineConfig& c) {
+  if (c.engine.dummy_weights) return true;
+  const auto& a = c.engine.args;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == "--load-format=dummy") return true;
+    if (a[i] == "--load-format" && i + 1 < a.size() && a[i + 1] == "dummy") return true;
+  }
+  return false;
 }
 
 std::vector<std::string> flags_to_probe(const EngineConfig& c) {

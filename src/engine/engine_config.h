@@ -38,6 +38,14 @@ struct EngineSpec {
   double health_timeout_s = 600;
   double stop_grace_s = 20;
   std::vector<std::string> probe;  // argv whose output lists accepted flags
+  // argv whose last output line is the engine's own version. Default for vllm:
+  // `vllm --version`, or `<python> -c 'import vllm; ...'` when the command is
+  // a Python interpreter (`python3 -m vllm...`), never the interpreter's own
+  // version.
+  std::vector<std::string> version;
+  // Random (dummy) weights, e.g. vLLM's --load-format dummy: speed is real,
+  // text is not. Every output labels such runs DUMMY WEIGHTS.
+  bool dummy_weights = false;
 };
 
 struct EngineConfig {
@@ -72,6 +80,13 @@ Result<EngineConfig> load_engine_config(const std::string& path);
 // The exact argv the engine is started with.
 std::vector<std::string> engine_argv(const EngineConfig& c, const ArgvContext& ctx);
 std::vector<std::string> probe_argv(const EngineConfig& c, const ArgvContext& ctx);
+std::vector<std::string> version_argv(const EngineConfig& c, const ArgvContext& ctx);
+// The version argv a config gets when it names none (see EngineSpec::version).
+std::vector<std::string> default_version_argv(const EngineSpec& e);
+// True if the config says so (engine.dummy_weights) or its args load dummy
+// weights (`--load-format dummy` / `--load-format=dummy`): such a run can
+// never be unlabelled by forgetting the field.
+bool uses_dummy_weights(const EngineConfig& c);
 // Every "--flag" named in args (without "=value") plus requires_flags, deduplicated.
 std::vector<std::string> flags_to_probe(const EngineConfig& c);
 std::string substitute(const std::string& s, const EngineConfig& c, const ArgvContext& ctx);

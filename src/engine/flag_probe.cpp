@@ -50,6 +50,24 @@ ProbeResult judge_probe(const std::vector<std::string>& flags, const std::string
   return r;
 }
 
+std::string probe_cache_key(const std::vector<std::string>& argv) { return join(argv, "\x1f"); }
+
+ProbeResult judge_failed_probe(const std::vector<std::string>& flags, const std::string& output,
+                               const std::string& probe_desc, bool exited_ok) {
+  ProbeResult r = judge_probe(flags, output, probe_desc, "");
+  if (exited_ok || flags.empty() || r.missing.size() != flags.size()) return {};
+  std::string last = output;
+  while (!last.empty() && (last.back() == '\n' || last.back() == ' ')) last.pop_back();
+  if (auto nl = last.rfind('\n'); nl != std::string::npos) last = last.substr(nl + 1);
+  if (last.size() > 200) last = last.substr(0, 200);
+  ProbeResult f;
+  f.ran = false;
+  f.reason = "the engine's probe failed and lists none of the configuration's flags "
+             "(is the engine installed?): " + last;
+  f.evidence = probe_desc + ": its last line: " + last;
+  return f;
+}
+
 ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx, ProbeCache* cache) {
   const auto argv = probe_argv(c, ctx);
   const std::string desc = "`" + join(argv, " ") + "`";
@@ -59,7 +77,7 @@ ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx, ProbeCac
     r.evidence = "config has no probe.argv and no default for kind " + c.engine.kind;
     return r;
   }
-  const std::string key = join(argv, "\x1f");
+  const std::string key = probe_cache_key(argv);
   ProbeRun run;
   if (cache && cache->count(key)) {
     run = cache->at(key);
@@ -76,6 +94,7 @@ ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx, ProbeCac
     } else {
       run.output = std::move(cap->output);
       run.status = cap->status.describe();
+      run.success = cap->status.success();
     }
     if (cache) (*cache)[key] = run;
   }
@@ -85,7 +104,12 @@ ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx, ProbeCac
     return r;
   }
   // Many CLIs print help with exit 0; a non-zero exit with output is still
-  // judged by its text (argparse prints usage to stderr on some errors).
+  // judged by its text (argparse prints usage to stderr on some errors),
+  // unless it lists none of the flags: then the engine's help never printed.
+  if (auto f = judge_failed_probe(flags_to_probe(c), run.output,
+                                  desc + " (" + run.status + ")", run.success);
+      !f.reason.empty())
+    return f;
   return judge_probe(flags_to_probe(c), run.output, desc + " (" + run.status + ")",
                      c.unsupported_note);
 }

@@ -36,6 +36,20 @@ TEST(FlagProbe, JudgesMissingFlagsWithEvidence) {
   EXPECT_TRUE(ok.reason.empty());
 }
 
+TEST(FlagProbe, AFailedProbeListingNoFlagIsNotInstalledNotUnsupported) {
+  // python3 present, vLLM absent: exit 1 and one line.
+  const std::string out = "/usr/bin/python3: Error while finding module specification for "
+                          "'vllm.entrypoints.cli.main' (ModuleNotFoundError: No module named "
+                          "'vllm')\n";
+  auto f = judge_failed_probe({"--port", "--kv-cache-dtype"}, out, "`python3 -m vllm`", false);
+  EXPECT_FALSE(f.ran);
+  EXPECT_NE(f.reason.find("is the engine installed"), std::string::npos);
+  EXPECT_NE(f.reason.find("No module named 'vllm'"), std::string::npos);
+  // Same text with exit 0, or a failing help that lists some flags: judged by its text.
+  EXPECT_TRUE(judge_failed_probe({"--port"}, out, "`x`", true).reason.empty());
+  EXPECT_TRUE(judge_failed_probe({"--port", "--nope"}, kHelp, "`x`", false).reason.empty());
+}
+
 }  // namespace
 }  // namespace l4lab::engine
 

@@ -29,6 +29,8 @@ struct MatrixRunOpts {
   std::string plan;
   std::string out;
   int per_cell = -1;
+  std::vector<std::string> only;
+  int max_runs = 0;
 };
 
 int finish_code(const Result<matrix::MatrixSummary>& r) {
@@ -37,7 +39,13 @@ int finish_code(const Result<matrix::MatrixSummary>& r) {
     return 2;
   }
   std::cerr << "matrix: " << r->runs << " run(s) done (" << r->ok << " ok, " << r->not_ok
-            << " with another outcome), " << r->skipped << " finished before\n";
+            << " with another outcome), " << r->skipped << " finished before"
+            << (r->not_selected ? ", " + std::to_string(r->not_selected) + " not selected (--only)"
+                                : "")
+            << "\n";
+  if (r->left > 0)
+    std::cerr << "matrix: stopped after --max-runs; " << r->left
+              << " run(s) left: run the same command again to resume\n";
   if (r->interrupted) {
     std::cerr << "matrix: interrupted; run the same command again to resume\n";
     return 128 + (engine::interrupt_signal() ? engine::interrupt_signal() : 2);
@@ -55,6 +63,8 @@ int matrix_run(const MatrixRunOpts& o) {
   mo.runs_dir = o.out.empty() ? "runs/" + plan->name : o.out;
   mo.l4lab_exe = self_exe();
   mo.per_cell_override = o.per_cell;
+  mo.only = o.only;
+  mo.max_runs = o.max_runs;
   return finish_code(matrix::run_matrix(*plan, mo));
 }
 
@@ -76,12 +86,14 @@ int matrix_check(const std::string& plan_path) {
       ++bad;
       continue;
     }
+    *c = matrix::apply_overrides(*c, plan->overrides);
     engine::ArgvContext ctx{self_exe(), "", c->engine.port, plan->vars};
     auto argv = engine::engine_argv(*c, ctx);
     std::string cmd;
     for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
     auto p = engine::probe_engine(*c, ctx, &cache);
     const char* verdict = !p.ran ? "PROBE FAILED" : p.missing.empty() ? "runs" : "unsupported";
+    if (!p.ran) ++bad;  // nothing of this plan could start here
     std::cout << c->name << " (" << path << "): " << verdict << "\n  argv: " << cmd << "\n  "
               << (p.reason.empty() ? p.evidence : p.reason + "\n  " + p.evidence) << "\n";
   }
@@ -146,6 +158,13 @@ void register_matrix_commands(CLI::App& app) {
   run->add_option("--out", mo->out, "Runs directory (default runs/<plan name>)");
   run->add_option("--per-cell", mo->per_cell,
                   "Requests per task x bucket cell (overrides the plan; 0 = all)");
+  run->add_option("--only", mo->only,
+                  "Run only these configurations (names, comma-separated); the rest wait for "
+                  "a later resume")
+      ->delimiter(',');
+  run->add_option("--max-runs", mo->max_runs,
+                  "Stop after this many runs (a resumable piece that fits a time slot); 0 = all")
+      ->check(CLI::NonNegativeNumber);
   run->callback([mo] { exit_code = matrix_run(*mo); });
 
   auto check_plan = std::make_shared<std::string>();

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -46,9 +47,9 @@ void stop_leftover_engine(const std::string& run_dir) {
 
 std::string engine_version(const engine::EngineConfig& c, const engine::ArgvContext& ctx) {
   if (c.engine.kind == "serve-sim") return std::string("l4lab ") + lab_version() + " serve-sim";
-  if (c.engine.kind != "vllm") return "";
-  auto r = engine::run_capture({engine::substitute(c.engine.command[0], c, ctx), "--version"},
-                               c.probe_timeout_s, c.engine.env);
+  const auto argv = engine::version_argv(c, ctx);
+  if (argv.empty()) return "";
+  auto r = engine::run_capture(argv, c.probe_timeout_s, c.engine.env);
   if (!r.ok() || !r->status.success()) return "";
   std::string v = r->output;
   while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
@@ -93,11 +94,17 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
   for (const auto& path : plan.configs) {
     auto c = engine::load_engine_config(path);
     if (!c.ok()) return c.error().context(plan.file);
+    *c = apply_overrides(*c, plan.overrides);
     for (const auto& prev : configs)
       if (prev.name == c->name)
         return Error(plan.file + ": two configurations are named " + c->name + " (" + prev.file +
                      ", " + path + ")");
     configs.push_back(std::move(*c));
+  }
+  for (const auto& name : opts.only) {
+    bool known = false;
+    for (const auto& c : configs) known = known || c.name == name;
+    if (!known) return Error(plan.file + ": --only names " + name + ", which the plan has not");
   }
   L4_TRY_STATUS(ensure_workload(plan, opts.l4lab_exe));
   const int per_cell =
@@ -147,6 +154,15 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
                 << ": finished before, skipped\n";
       continue;
     }
+    if (!opts.only.empty() &&
+        std::find(opts.only.begin(), opts.only.end(), cfg.name) == opts.only.end()) {
+      ++sum.not_selected;
+      continue;
+    }
+    if (opts.max_runs > 0 && sum.runs >= opts.max_runs) {
+      ++sum.left;
+      continue;
+    }
     if (fs::exists(dir)) {
       stop_leftover_engine(dir);
       int n = 1;
@@ -157,7 +173,9 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
     engine::ArgvContext actx{opts.l4lab_exe, dir, cfg.engine.port, plan.vars};
     if (!probes.count(cfg.file)) {
       std::cerr << "[" << index << "/" << order.size() << "] " << cfg.name
-                << ": probing the engine\n";
+                << (probe_runs.count(engine::probe_cache_key(engine::probe_argv(cfg, actx)))
+                        ? ": the engine's probe ran before; judging this configuration's flags\n"
+                        : ": probing the engine\n");
       auto pr = engine::probe_engine(cfg, actx, &probe_runs);
       if (engine::interrupted()) {
         probe_runs.clear();  // a probe cut short by the signal is not evidence

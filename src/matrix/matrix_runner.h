@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "matrix/plan.h"
@@ -15,10 +16,14 @@ struct MatrixOptions {
   std::string runs_dir;
   std::string l4lab_exe;       // /proc/self/exe resolved
   int per_cell_override = -1;  // >= 0 replaces the plan's workload.per_cell
+  std::vector<std::string> only;  // non-empty: run only these configuration names
+  int max_runs = 0;               // > 0: stop after this many runs (resume later)
 };
 
 struct MatrixSummary {
   int runs = 0, skipped = 0, ok = 0, not_ok = 0;
+  int not_selected = 0;  // left out by --only
+  int left = 0;          // not started because --max-runs was reached
   bool interrupted = false;
 };
 

@@ -63,6 +63,34 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
     p.price.machine_type = f.str(pr, "machine_type", false);
     p.price.source = f.str(pr, "source", true);
   }
+  if (YAML::Node o = root["engine_overrides"]) {
+    if (!o.IsMap()) {
+      f.fail(o, "'engine_overrides' must be a mapping");
+    } else {
+      auto& ov = p.overrides;
+      ov.set = true;
+      if (o["kind"]) ov.kind = f.str(o, "kind", true);
+      ov.command = f.argv_list(o, "command");
+      ov.probe = f.argv_list(o, "probe");
+      ov.version = f.argv_list(o, "version");
+      ov.extra_args = f.argv_list(o, "extra_args");
+      ov.env = f.str_map(o, "env");
+      if (o["dummy_weights"]) ov.dummy_weights = f.boolean(o, "dummy_weights", false);
+      if (o["health_timeout_s"]) ov.health_timeout_s = f.number(o, "health_timeout_s", 0);
+      if (o["probe_timeout_s"]) ov.probe_timeout_s = f.number(o, "probe_timeout_s", 0);
+      ov.note = f.str(o, "note", false);
+      static const char* known[] = {"kind",  "command",       "probe",
+                                    "version", "extra_args",  "env",
+                                    "dummy_weights", "health_timeout_s", "probe_timeout_s",
+                                    "note"};
+      for (const auto& kv : o) {
+        const std::string k = kv.first.Scalar();
+        bool ok = false;
+        for (const char* n : known) ok = ok || k == n;
+        if (!ok) f.fail(kv.first, "engine_overrides: unknown field '" + k + "'");
+      }
+    }
+  }
   if (!f.ok()) return f.error();
   return p;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "matrix/engine_overrides.h"
 
 namespace l4lab::matrix {
 
@@ -50,6 +51,7 @@ struct Plan {
   double metrics_hz = 1;
   std::string gpu_source = "auto";
   PlanPrice price;
+  EngineOverrides overrides;  // `engine_overrides:` (engine_overrides.h)
 };
 
 Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file);

@@ -51,6 +51,7 @@ class RunWriter {
     in_.started_at = iso8601_utc(anchor.wall_ns);
     in_.extra = nlohmann::json::object();
     in_.applied.evidence = "the engine was not started";
+    if (ctx.plan) in_.engine_overrides = overrides_json(*ctx.config, ctx.plan->overrides);
     if (ctx.plan && ctx.plan->price.set) {
       const auto& p = ctx.plan->price;
       in_.price = {{"usd_per_hour", p.usd_per_hour},

@@ -76,10 +76,13 @@ nlohmann::json build_manifest(const ManifestInput& in) {
                  {"sha256", c.sha256}};
   j["trial"] = in.trial;
   j["simulated"] = c.simulated;
+  // Random weights: speed real, text random (docs/FORMATS.md#dummy-weights).
+  j["dummy_weights"] = engine::uses_dummy_weights(c);
   j["engine"] = {{"name", c.engine.kind},
                  {"version", str_or_null(in.engine_version)},
                  {"argv", redact_argv(in.engine_argv)},
-                 {"env", redact_env(in.engine_env)}};
+                 {"env", redact_env(in.engine_env)},
+                 {"overrides", in.engine_overrides}};
   j["model"] =
       c.engine.model.empty() ? str_or_null(in.served_model) : nlohmann::json(c.engine.model);
   j["served_model"] = str_or_null(in.served_model);

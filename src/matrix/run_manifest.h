@@ -54,6 +54,7 @@ struct ManifestInput {
   engine::Applied applied;
   nlohmann::json extra;  // lab-side details: probe, port, startup_s, telemetry stats
   nlohmann::json price;  // the plan's price for its machine, or null
+  nlohmann::json engine_overrides;  // what the plan's engine_overrides changed, or null
 };
 
 // Env names containing KEY, TOKEN, SECRET or PASSWORD (any case) -> "<redacted>".

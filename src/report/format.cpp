@@ -37,11 +37,18 @@ std::string fp99(const Dist& d) {
 }
 
 std::string cfg_label(const ConfigSummary& c) {
-  return c.simulated ? c.name + " (SIMULATED)" : c.name;
+  return c.name + (c.simulated ? " (SIMULATED)" : "") + (c.dummy_weights ? " (DUMMY WEIGHTS)" : "");
+}
+
+std::string no_comparison_text(const StudySummary& s) {
+  return s.configs.size() <= 1
+             ? "only the baseline configuration was run: nothing to compare it with"
+             : "no configuration other than the baseline has successful requests";
 }
 
 std::string run_label(const RunSummary& r) {
-  return r.simulated ? r.rel_dir + " (SIMULATED)" : r.rel_dir;
+  return r.rel_dir + (r.simulated ? " (SIMULATED)" : "") +
+         (r.dummy_weights ? " (DUMMY WEIGHTS)" : "");
 }
 
 std::string verdict_word(const Delta& d) { return d.verdict; }

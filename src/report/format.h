@@ -19,6 +19,8 @@ std::string fp99(const analysis::Dist& d);
 // Config name with " (SIMULATED)" when its numbers come from serve-sim.
 std::string cfg_label(const analysis::ConfigSummary& c);
 std::string run_label(const analysis::RunSummary& r);
+// The row shown when no configuration can be compared with the baseline.
+std::string no_comparison_text(const analysis::StudySummary& s);
 std::string verdict_word(const analysis::Delta& d);
 // The anchor in docs/METRICS.md that defines a statistic.
 std::string metric_anchor(analysis::Stat s);

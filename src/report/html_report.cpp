@@ -164,8 +164,7 @@ std::string headline_table(const StudySummary& s) {
           xml_escape(v));
     }
     if (rank == 0)
-      o += "<tr><td colspan=\"6\">no configuration other than the baseline has successful "
-           "requests</td></tr>";
+      o += fmt::format("<tr><td colspan=\"6\">{}</td></tr>", no_comparison_text(s));
     o += "</table>";
   }
   return o;
@@ -184,8 +183,16 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
       "svg{display:block;margin:10px 0;max-width:100%;height:auto}"
       ".warn{color:#8a5a00}</style></head><body><h1>l4lab report</h1>";
   if (s.any_simulated)
-    o += "<p class=\"sim\">SIMULATED: some configurations ran on the simulated engine "
-         "(serve-sim); they are labelled SIMULATED wherever their numbers appear.</p>";
+    o += fmt::format(
+        "<p class=\"sim\">SIMULATED: {} configurations ran on the simulated engine "
+        "(serve-sim); they are labelled SIMULATED wherever their numbers appear.</p>",
+        s.all_simulated ? "all" : "some");
+  if (s.any_dummy_weights)
+    o += fmt::format(
+        "<p class=\"sim\">DUMMY WEIGHTS: {} configurations ran a real engine on a real GPU "
+        "with random weights: speed and memory are real, the text is not (speculative "
+        "acceptance and early stops are artefacts). They are labelled DUMMY WEIGHTS.</p>",
+        s.all_dummy_weights ? "all" : "some");
   o += fmt::format(
       "<p>{} configurations, {} runs; baseline <b>{}</b>. Intervals: {:.0f}% two-stage "
       "bootstrap ({} resamples, seed {}). Definitions: <a href=\"METRICS.md\">METRICS.md</a>; "

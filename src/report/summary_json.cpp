@@ -118,6 +118,7 @@ json run_json(const RunSummary& r) {
       {"config", r.config},
       {"trial", r.trial},
       {"simulated", r.simulated},
+      {"dummy_weights", r.dummy_weights},
       {"status", r.status},
       {"reason", r.reason},
       {"applied", r.applied},
@@ -195,6 +196,7 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
           {"intent", c.intent},
           {"factor", c.factor},
           {"simulated", c.simulated},
+          {"dummy_weights", c.dummy_weights},
           {"is_baseline", c.is_baseline},
           {"has_data", c.has_data},
           {"runs", runs},
@@ -254,6 +256,7 @@ json summary_to_json(const StudySummary& s) {
             {"confidence", o.confidence}}},
           {"baseline_found", s.baseline_found},
           {"any_simulated", s.any_simulated},
+          {"any_dummy_weights", s.any_dummy_weights},
           {"warnings", s.warnings},
           {"configs", configs},
           {"runs", runs}};

@@ -1,5 +1,7 @@
 #include "telemetry/telemetry_cli.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -32,7 +34,27 @@ struct SampleOpts {
   double metrics_hz = 1;
 };
 
+// Waits up to `seconds` for SIGINT or SIGTERM (blocked in every thread by the
+// caller, so the sampler threads never take them). Returns the signal, or 0.
+int wait_for_stop(const sigset_t& stop, double seconds) {
+  const int64_t deadline = mono_ns() + static_cast<int64_t>(seconds * 1e9);
+  for (int64_t now = mono_ns(); now < deadline; now = mono_ns()) {
+    const int64_t left = deadline - now;
+    timespec ts{static_cast<time_t>(left / 1000000000), static_cast<long>(left % 1000000000)};
+    const int sig = sigtimedwait(&stop, nullptr, &ts);
+    if (sig > 0) return sig;  // else EAGAIN (time is up) or EINTR (look again)
+  }
+  return 0;
+}
+
 int run_sample(const SampleOpts& o) {
+  // SIGINT/SIGTERM end the sampling early, with the summary and exit 0: the
+  // samples written so far are complete lines.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   const auto anchor = ClockAnchor::now();
   const double cpu0 = process_cpu_s();
   GpuSampler g;
@@ -49,7 +71,7 @@ int run_sample(const SampleOpts& o) {
     }
     m.start_during(o.metrics_hz);
   }
-  std::this_thread::sleep_for(std::chrono::duration<double>(o.seconds));
+  const int stopped_by = wait_for_stop(stop, o.seconds);
   m.close();
   auto stats = g.stop();
   const double cpu = process_cpu_s() - cpu0;
@@ -60,6 +82,9 @@ int run_sample(const SampleOpts& o) {
       {"reason", stats.reason},
       {"out", o.out},
       {"hz_requested", o.hz},
+      {"stopped_by", stopped_by == SIGINT    ? "SIGINT"
+                     : stopped_by == SIGTERM ? "SIGTERM"
+                                             : "time (--seconds)"},
       {"samples", stats.samples},
       {"ticks", stats.ticks},
       {"errors", stats.errors},

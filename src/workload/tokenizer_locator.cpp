@@ -123,6 +123,16 @@ Result<std::pair<fs::path, std::string>> resolve(const std::string& spec) {
     if (!ec) starts.push_back(exe.parent_path());
     fs::path cwd = fs::current_path(ec);
     if (!ec) starts.push_back(cwd);
+    // Every PYTHONPATH entry (a `pip install --target` folder, as on an
+    // offline GPU host), then the active virtual environment.
+    if (auto pp = env("PYTHONPATH"); !pp.empty()) {
+      for (size_t b = 0; b <= pp.size() && !s.found;) {
+        size_t e = pp.find(':', b);
+        if (e == std::string::npos) e = pp.size();
+        if (e > b) s.try_file(fs::path(pp.substr(b, e - b)) / kMistralCommonRel);
+        b = e + 1;
+      }
+    }
     if (auto v = env("VIRTUAL_ENV"); !v.empty() && !s.found) s.try_venv(v);
     for (const auto& start : starts) {
       for (fs::path d = start; !s.found; d = d.parent_path()) {

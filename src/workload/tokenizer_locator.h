@@ -4,8 +4,8 @@
 //   ""                 the study default: Mistral v3 `tokenizer.model.v3` as
 //                      shipped in the PyPI package mistral-common
 //                      (mistral_common/data/mistral_instruct_tokenizer_240323.model.v3),
-//                      searched in $L4LAB_TOKENIZER (a file or folder), the
-//                      project's .venv (found from the executable and the cwd
+//                      searched in $L4LAB_TOKENIZER (a file or folder), each
+//                      $PYTHONPATH entry, $VIRTUAL_ENV, the project's .venv (found from the executable and the cwd
 //                      upwards) and the system's Python site-packages.
 //   a file             a SentencePiece model (.model, .model.v3, ...).
 //   a folder           a model folder holding tokenizer.model.v3 or tokenizer.model.

@@ -54,6 +54,22 @@ TEST(TokenizerLocator, ExplicitFileAndFolderAndHubCache) {
   unsetenv("HF_HUB_CACHE");
 }
 
+TEST(TokenizerLocator, DefaultIsFoundInAPythonpathFolder) {
+  // An offline GPU host: mistral-common installed with `pip --target /tmp/site`
+  // and PYTHONPATH=/tmp/site, no virtual environment.
+  auto src = locate_tokenizer("");
+  ASSERT_TRUE(src.ok());
+  fs::path d = temp_dir("locator-pythonpath");
+  fs::path rel = "mistral_common/data/mistral_instruct_tokenizer_240323.model.v3";
+  fs::create_directories((d / "site" / rel).parent_path());
+  fs::copy_file(*src, d / "site" / rel);
+  setenv("PYTHONPATH", ("/nonexistent:" + (d / "site").string()).c_str(), 1);
+  auto p = locate_tokenizer("");
+  unsetenv("PYTHONPATH");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_EQ(*p, (d / "site" / rel).string());
+}
+
 TEST(TokenizerLocator, ErrorsListWhereItLooked) {
   fs::path d = temp_dir("locator-empty");
   auto r = load_tokenizer(d.string());

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# device_piece.sh BUDGET_S PLAN [matrix run args...]: one resumable piece of a
+# GPU study on a host that the lab was carried to (pack_lab.sh -> .labxfer/).
+# Runs `l4lab matrix run PLAN --out $RUNS ARGS` under a wall-clock budget
+# (SIGINT at BUDGET_S: the matrix stops the engine group, marks the run
+# interrupted and a later piece redoes it), then packs what changed into
+# $OUT/piece.tar.xz: the runs folder's top-level files and every run folder
+# written by this piece (traces, samples, logs, manifests). The runs folder
+# lives in /tmp (RUNS, default /tmp/labruns), so pieces on one warm host share it.
+#   bash scripts/gpu/device_piece.sh 540 plans/vllm-h200-dummy.yaml --only C1,C8 --max-runs 1
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BUDGET=$1; PLAN=$2; shift 2
+LAB=/tmp/lab
+# xz, or Python's lzma where the host has no xz binary.
+if command -v xz >/dev/null; then
+  unxz_() { xz -dc "$1"; }; xz_() { xz -6 -T0; }
+else
+  unxz_() { python3 -c 'import lzma,sys,shutil; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$1"; }
+  xz_() { python3 -c 'import lzma,sys,shutil; shutil.copyfileobj(sys.stdin.buffer, lzma.open(sys.stdout.buffer, "w", preset=6))'; }
+fi
+RUNS=${RUNS:-/tmp/labruns}
+OUTDIR=${OUT:-/tmp/out}
+if [ -f .labxfer/lab.tar.xz ] && ! cmp -s .labxfer/lab.sha256 "$LAB/lab.sha256" 2>/dev/null; then
+  [ "$(sha256sum .labxfer/lab.tar.xz | cut -d' ' -f1)" = "$(cat .labxfer/lab.sha256)" ] ||
+    { echo "device_piece: .labxfer/lab.tar.xz does not match lab.sha256"; exit 2; }
+  rm -rf "$LAB"; mkdir -p "$LAB"; unxz_ .labxfer/lab.tar.xz | tar -C "$LAB" -xf -
+  (cd "$LAB" && sha256sum -c --quiet MANIFEST) || { echo "device_piece: lab bundle corrupt"; exit 2; }
+  cp .labxfer/lab.sha256 "$LAB/"
+fi
+[ -x "$LAB/l4lab" ] || { echo "device_piece: no lab in $LAB (carry .labxfer)"; exit 2; }
+mkdir -p runs/workload "$RUNS"
+if [ ! -f runs/workload/prompts.jsonl ]; then
+  unxz_ "$LAB/workload/prompts.jsonl.xz" > runs/workload/prompts.jsonl; cp "$LAB/workload/prompts.manifest.json" runs/workload/
+fi
+stamp=$(mktemp); sleep 1
+echo "device_piece: $(date -u +%FT%TZ) budget ${BUDGET}s: l4lab matrix run $PLAN --out $RUNS $*"
+timeout --signal=INT --kill-after=60 "$BUDGET" "$LAB/l4lab" matrix run "$PLAN" --out "$RUNS" "$@"
+rc=$?
+echo "device_piece: matrix exit $rc at $(date -u +%FT%TZ)"
+# What this piece wrote: run folders with a file newer than the stamp.
+mapfile -t dirs2 < <(cd "$RUNS" && for d in */trial-*; do [ -n "$(find "$d" -newer "$stamp" -print -quit)" ] && echo "$d"; done | sort -u)
+top=(); for f in plan.yaml workload.sha256 matrix_state.jsonl; do [ -f "$RUNS/$f" ] && top+=("$f"); done
+mkdir -p "$OUTDIR"
+tar -C "$RUNS" -cf - "${top[@]}" "${dirs2[@]}" | xz_ > "$OUTDIR/piece.tar.xz"
+echo "device_piece: packed ${dirs2[*]:-(no run folder)} -> piece.tar.xz $(du -h "$OUTDIR/piece.tar.xz" | cut -f1)"
+cat "$RUNS/matrix_state.jsonl" 2>/dev/null | tail -n 12
+exit $rc
