@@ -4,11 +4,12 @@
 
 #include <cmath>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 
 namespace l4lab::report {
 
 using namespace analysis;
+using namespace metrics;
 
 std::string fnum(double v, int decimals) {
   if (!std::isfinite(v)) return "–";

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 #include "report/format.h"
 
 namespace l4lab::report {
@@ -406,7 +406,7 @@ std::string markdown_report(const StudySummary& s) {
       "Intervals: {:.0f}% two-stage bootstrap, {} resamples, seed {} "
       "([method](METRICS.md#intervals)). Machine-readable: `summary.json`, `summary.csv`; "
       "charts: `report.html`; definitions: [METRICS.md](METRICS.md).\n\n",
-      s.configs.size(), n_trials, analysis::kPercentileMethod, s.options.confidence * 100,
+      s.configs.size(), n_trials, metrics::kPercentileMethod, s.options.confidence * 100,
       s.options.resamples, s.options.seed);
   headline(out, s);
   config_table(out, s);

@@ -4,12 +4,13 @@
 
 #include <cmath>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 
 namespace l4lab::report {
 
 using nlohmann::json;
 using namespace analysis;
+using namespace metrics;
 
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
