@@ -257,8 +257,9 @@ BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,
   }
   for (size_t s = 0; s < kStatCount; ++s) {
     auto [lo, hi] = percentile_interval(res.values[s], o.confidence);
-    res.lo[s] = lo;
-    res.hi[s] = hi;
+    res.no_variance[s] = std::isfinite(lo) && lo == hi;
+    res.lo[s] = res.no_variance[s] ? kNaN : lo;
+    res.hi[s] = res.no_variance[s] ? kNaN : hi;
   }
   return res;
 }

@@ -60,7 +60,11 @@ struct BootstrapResult {
   uint64_t stream_seed = 0;
   // Per statistic: the B resampled values (NaN where undefined).
   std::array<std::vector<double>, kStatCount> values;
-  std::array<double, kStatCount> lo{}, hi{};  // interval; NaN when undefined
+  std::array<double, kStatCount> lo{}, hi{};  // interval; NaN when undefined or no variance
+  // The resamples have no variance: the interval's ends are equal (a fixed
+  // count in a closed loop, identical requests). Then lo/hi are NaN: no
+  // interval is shown and no verdict is drawn (docs/METRICS.md#intervals).
+  std::array<bool, kStatCount> no_variance{};
 };
 
 BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,

@@ -99,8 +99,11 @@ TEST(AnalysisBootstrap, ConstantDataGivesAZeroWidthInterval) {
   AnalysisOptions o;
   o.resamples = 100;
   const auto r = bootstrap_config({input(v)}, "C1", o);
-  EXPECT_DOUBLE_EQ(r.lo[size_t(Stat::ttft_p99)], 42.0);
-  EXPECT_DOUBLE_EQ(r.hi[size_t(Stat::ttft_p99)], 42.0);
+  // Zero width: no variance measured, so no interval at all.
+  EXPECT_TRUE(r.no_variance[size_t(Stat::ttft_p99)]);
+  EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::ttft_p99)]));
+  EXPECT_TRUE(std::isnan(r.hi[size_t(Stat::ttft_p99)]));
+  for (double v : r.values[size_t(Stat::ttft_p99)]) EXPECT_EQ(v, 42.0);
   EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::goodput_rps)]));  // no SLO given
 }
 
