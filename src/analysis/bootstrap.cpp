@@ -6,7 +6,7 @@
 #include <numeric>
 
 #include "analysis/group_metrics.h"
-#include "analysis/rng.h"
+#include "common/random.h"
 #include "metrics/goodput.h"
 #include "metrics/percentile.h"
 

@@ -9,7 +9,7 @@
 // percentiles of TTFT/TPOT/E2E over the drawn ok requests (numpy 'linear'),
 // throughputs = drawn totals / sum of the drawn trials' windows, success
 // rate, goodput. The interval is the percentile interval of the B resampled
-// values. The generator is Rng(seed ^ fnv1a64(config name)) (rng.h), so a
+// values. The generator is Rng(seed ^ fnv1a64(config name)) (common/random.h), so a
 // configuration's interval does not depend on the others.
 //
 // Speed: no resample is ever sorted. Each metric's ok values are sorted once;

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "analysis/rng.h"
 #include "analysis/test_util.h"
+#include "common/random.h"
 #include "metrics/percentile.h"
 
 namespace l4lab::analysis {
