@@ -29,6 +29,8 @@ class BenchStats {
   size_t failures() const { return failures_; }  // cancelled excluded
   size_t measured() const { return measured_; }
   size_t measured_ok() const { return measured_ok_; }
+  // "class/detail" -> count, failed requests of every phase.
+  const std::map<std::string, size_t>& failures_by_class() const { return failures_by_class_; }
   // Live: p50/p95 of measured TTFT and E2E in ms.
   std::array<double, 4> live_latency() const;
 
