@@ -51,7 +51,13 @@ class Rng:
         return result
 
     def below(self, n):
-        return (self.next() * n) >> 64
+        # Lemire's multiply-shift with rejection (common/random.cpp).
+        m = self.next() * n
+        if (m & M64) < n:
+            threshold = (1 << 64) % n
+            while (m & M64) < threshold:
+                m = self.next() * n
+        return m >> 64
 
 
 class Req:

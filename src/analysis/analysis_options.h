@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "metrics/goodput.h"
+
 namespace l4lab::analysis {
 
 // A price belongs to the machine it prices: a run is charged it only when its
@@ -42,6 +44,7 @@ struct AnalysisOptions {
   double confidence = 0.95;  // two-sided interval level
 
   bool any_slo() const { return slo_ttft_ms || slo_tpot_ms || slo_e2e_ms; }
+  metrics::Slos slos() const { return {slo_ttft_ms, slo_tpot_ms, slo_e2e_ms}; }
 };
 
 }  // namespace l4lab::analysis

@@ -6,8 +6,9 @@
 #include <numeric>
 
 #include "analysis/group_metrics.h"
-#include "analysis/percentile.h"
-#include "analysis/rng.h"
+#include "common/random.h"
+#include "metrics/goodput.h"
+#include "metrics/percentile.h"
 
 namespace l4lab::analysis {
 
@@ -94,7 +95,8 @@ std::pair<double, double> percentile_interval(std::vector<double> values, double
   if (values.empty()) return {kNaN, kNaN};
   std::sort(values.begin(), values.end());
   const double tail = (1.0 - confidence) / 2.0 * 100.0;
-  return {percentile_sorted(values, tail), percentile_sorted(values, 100.0 - tail)};
+  return {metrics::percentile_sorted(values, tail),
+          metrics::percentile_sorted(values, 100.0 - tail)};
 }
 
 namespace {
@@ -136,8 +138,8 @@ void percentiles_from_counts(const RankedMetric& m, std::vector<uint32_t>& count
     std::fill(counts.begin(), counts.end(), 0);
     return;
   }
-  std::array<PercentileRank, kQs.size()> ranks;
-  for (size_t k = 0; k < kQs.size(); ++k) ranks[k] = percentile_rank(total, kQs[k]);
+  std::array<metrics::PercentileRank, kQs.size()> ranks;
+  for (size_t k = 0; k < kQs.size(); ++k) ranks[k] = metrics::percentile_rank(total, kQs[k]);
   std::array<double, kQs.size()> at_lo{}, at_hi{};
   // Walk the cumulative counts once; ranks are non-decreasing in q. Whole
   // blocks that hold no wanted rank are skipped by their (vectorised) sum, so
@@ -162,7 +164,8 @@ void percentiles_from_counts(const RankedMetric& m, std::vector<uint32_t>& count
     }
   }
   std::fill(counts.begin(), counts.end(), 0);
-  for (size_t k = 0; k < kQs.size(); ++k) out[k] = lerp_numpy(at_lo[k], at_hi[k], ranks[k].g);
+  for (size_t k = 0; k < kQs.size(); ++k)
+    out[k] = metrics::lerp_numpy(at_lo[k], at_hi[k], ranks[k].g);
 }
 
 }  // namespace
@@ -243,7 +246,7 @@ BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,
     set(Stat::request_throughput, static_cast<double>(ok) / duration);
     set(Stat::output_throughput, static_cast<double>(out_tokens) / duration);
     set(Stat::total_token_throughput, static_cast<double>(total_tokens) / duration);
-    if (o.any_slo()) set(Stat::goodput_rps, static_cast<double>(good) / duration);
+    if (o.any_slo()) set(Stat::goodput_rps, metrics::goodput_rps(good, duration));
     set(Stat::success_rate, static_cast<double>(ok) / static_cast<double>(n));
     for (size_t m = 0; m < 3; ++m) {
       double q[3];
@@ -254,8 +257,9 @@ BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,
   }
   for (size_t s = 0; s < kStatCount; ++s) {
     auto [lo, hi] = percentile_interval(res.values[s], o.confidence);
-    res.lo[s] = lo;
-    res.hi[s] = hi;
+    res.no_variance[s] = std::isfinite(lo) && lo == hi;
+    res.lo[s] = res.no_variance[s] ? kNaN : lo;
+    res.hi[s] = res.no_variance[s] ? kNaN : hi;
   }
   return res;
 }

@@ -9,7 +9,7 @@
 // percentiles of TTFT/TPOT/E2E over the drawn ok requests (numpy 'linear'),
 // throughputs = drawn totals / sum of the drawn trials' windows, success
 // rate, goodput. The interval is the percentile interval of the B resampled
-// values. The generator is Rng(seed ^ fnv1a64(config name)) (rng.h), so a
+// values. The generator is Rng(seed ^ fnv1a64(config name)) (common/random.h), so a
 // configuration's interval does not depend on the others.
 //
 // Speed: no resample is ever sorted. Each metric's ok values are sorted once;
@@ -60,7 +60,11 @@ struct BootstrapResult {
   uint64_t stream_seed = 0;
   // Per statistic: the B resampled values (NaN where undefined).
   std::array<std::vector<double>, kStatCount> values;
-  std::array<double, kStatCount> lo{}, hi{};  // interval; NaN when undefined
+  std::array<double, kStatCount> lo{}, hi{};  // interval; NaN when undefined or no variance
+  // The resamples have no variance: the interval's ends are equal (a fixed
+  // count in a closed loop, identical requests). Then lo/hi are NaN: no
+  // interval is shown and no verdict is drawn (docs/METRICS.md#intervals).
+  std::array<bool, kStatCount> no_variance{};
 };
 
 BootstrapResult bootstrap_config(const std::vector<TrialInput>& trials,

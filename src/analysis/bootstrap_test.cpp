@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "analysis/percentile.h"
-#include "analysis/rng.h"
 #include "analysis/test_util.h"
+#include "common/random.h"
+#include "metrics/percentile.h"
 
 namespace l4lab::analysis {
 namespace {
@@ -64,9 +64,9 @@ TEST(AnalysisBootstrap, MatchesNaiveResamplingExactly) {
       }
     }
     const size_t b_ = static_cast<size_t>(bi);
-    EXPECT_EQ(r.values[size_t(Stat::ttft_p95)][b_], percentile(ttft, 95)) << bi;
-    EXPECT_EQ(r.values[size_t(Stat::ttft_p50)][b_], percentile(ttft, 50)) << bi;
-    EXPECT_EQ(r.values[size_t(Stat::e2e_p99)][b_], percentile(e2e, 99)) << bi;
+    EXPECT_EQ(r.values[size_t(Stat::ttft_p95)][b_], metrics::percentile(ttft, 95)) << bi;
+    EXPECT_EQ(r.values[size_t(Stat::ttft_p50)][b_], metrics::percentile(ttft, 50)) << bi;
+    EXPECT_EQ(r.values[size_t(Stat::e2e_p99)][b_], metrics::percentile(e2e, 99)) << bi;
     EXPECT_EQ(r.values[size_t(Stat::output_throughput)][b_], out / dur) << bi;
     EXPECT_EQ(r.values[size_t(Stat::success_rate)][b_], ok / n) << bi;
     EXPECT_EQ(r.values[size_t(Stat::goodput_rps)][b_], good / dur) << bi;
@@ -87,7 +87,7 @@ TEST(AnalysisBootstrap, SeededAndIndependentOfOtherConfigs) {
   std::vector<double> ttft;
   for (const auto& q : a)
     if (q.ok) ttft.push_back(q.ttft_ms);
-  const double p50 = percentile(ttft, 50);
+  const double p50 = metrics::percentile(ttft, 50);
   EXPECT_LE(r1.lo[size_t(Stat::ttft_p50)], p50);
   EXPECT_GE(r1.hi[size_t(Stat::ttft_p50)], p50);
   EXPECT_LT(r1.lo[size_t(Stat::ttft_p50)], r1.hi[size_t(Stat::ttft_p50)]);
@@ -99,8 +99,11 @@ TEST(AnalysisBootstrap, ConstantDataGivesAZeroWidthInterval) {
   AnalysisOptions o;
   o.resamples = 100;
   const auto r = bootstrap_config({input(v)}, "C1", o);
-  EXPECT_DOUBLE_EQ(r.lo[size_t(Stat::ttft_p99)], 42.0);
-  EXPECT_DOUBLE_EQ(r.hi[size_t(Stat::ttft_p99)], 42.0);
+  // Zero width: no variance measured, so no interval at all.
+  EXPECT_TRUE(r.no_variance[size_t(Stat::ttft_p99)]);
+  EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::ttft_p99)]));
+  EXPECT_TRUE(std::isnan(r.hi[size_t(Stat::ttft_p99)]));
+  for (double v : r.values[size_t(Stat::ttft_p99)]) EXPECT_EQ(v, 42.0);
   EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::goodput_rps)]));  // no SLO given
 }
 

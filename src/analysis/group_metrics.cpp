@@ -4,7 +4,8 @@
 #include <limits>
 #include <numeric>
 
-#include "analysis/percentile.h"
+#include "metrics/goodput.h"
+#include "metrics/percentile.h"
 
 namespace l4lab::analysis {
 
@@ -19,7 +20,7 @@ Dist summarize(std::vector<double>& values) {
   d.min = *mn;
   d.max = *mx;
   static constexpr double kQ[] = {50, 95, 99};
-  const std::vector<double> p = select_percentiles(values, kQ);
+  const std::vector<double> p = metrics::select_percentiles(values, kQ);
   // The mean is summed in the (partially ordered) order left by selection;
   // numpy sums pairwise, so means agree to ~1e-12 relative, not bit for bit.
   double sum = 0;
@@ -32,14 +33,7 @@ Dist summarize(std::vector<double>& values) {
 }
 
 bool meets_slos(const RequestSample& r, const AnalysisOptions& o) {
-  if (!r.ok) return false;
-  if (o.slo_ttft_ms && !(r.ttft_ms <= *o.slo_ttft_ms)) return false;
-  if (o.slo_tpot_ms) {
-    const double tpot = std::isnan(r.tpot_ms) ? 0.0 : r.tpot_ms;
-    if (!(tpot <= *o.slo_tpot_ms)) return false;
-  }
-  if (o.slo_e2e_ms && !(r.e2e_ms <= *o.slo_e2e_ms)) return false;
-  return true;
+  return metrics::meets_slos(r.ok, r.ttft_ms, r.tpot_ms, r.e2e_ms, o.slos());
 }
 
 Window measurement_window(std::span<const RequestSample> reqs) {
@@ -104,7 +98,7 @@ GroupMetrics compute_group(std::span<const RequestSample* const> reqs, double wi
     g.request_throughput = static_cast<double>(g.ok) / window_s;
     g.output_throughput = static_cast<double>(g.output_tokens) / window_s;
     g.total_token_throughput = static_cast<double>(g.prompt_tokens + g.output_tokens) / window_s;
-    g.goodput_rps = static_cast<double>(g.good) / window_s;
+    g.goodput_rps = metrics::goodput_rps(g.good, window_s);
   }
   return g;
 }

@@ -1,10 +1,7 @@
-// Per-request latencies, defined once (docs/METRICS.md):
-//   TTFT  = t_first_token - t_sent            (first content chunk)
-//   E2E   = t_end - t_sent                    (request complete)
-//   TPOT  = (E2E - TTFT) / (completion_tokens - 1), only when tokens > 1
-//   ITL   = gaps between successive content chunks (per chunk, not per token)
-//   *_sched: the same measured from t_scheduled (the schedule's send time),
-//            which keeps time queued in the client (no coordinated omission).
+// Fills a RequestSample's derived latencies with the lab's one set of
+// definitions (metrics/latency.h, docs/METRICS.md#ttft .. #itl); the *_sched
+// variants measure the same from t_scheduled (the schedule's send time),
+// which keeps time queued in the client (no coordinated omission).
 #pragma once
 
 #include <span>

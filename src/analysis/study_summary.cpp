@@ -156,20 +156,56 @@ Delta make_delta(Stat st, const ConfigSummary& c, const ConfigSummary& base, dou
     return d;
   }
   d.delta = d.value - d.base;
+  if (d.base != 0) d.rel_pct = d.delta / d.base * 100.0;
+  // No resampled variance on either side: an interval would be an artefact
+  // of the other side alone (or zero-width), so neither interval nor verdict.
+  if (c.boot.no_variance[i] || base.boot.no_variance[i]) {
+    d.verdict = kNoVariance;
+    d.reason = fmt::format(
+        "{}'s resamples of {} have no variance (zero-width interval: e.g. a fixed count in a "
+        "closed loop); no interval and no verdict",
+        base.boot.no_variance[i] ? base.name : c.name, stat_name(st));
+    return d;
+  }
+  // Every statistic here is non-negative, so the paired ratio
+  // config_b / base_b is too, and the relative change it bounds cannot fall
+  // below -100% (a percentile interval commutes with the monotone log, so
+  // this is the log-ratio interval, transformed back).
   const auto& vb = base.boot.values[i];
   const auto& vc = c.boot.values[i];
-  std::vector<double> diff;
   const size_t B = std::min(vb.size(), vc.size());
-  diff.reserve(B);
-  for (size_t b = 0; b < B; ++b) diff.push_back(vc[b] - vb[b]);
-  std::tie(d.lo, d.hi) = percentile_interval(diff, confidence);
-  if (d.base != 0) {
-    d.rel_pct = d.delta / d.base * 100.0;
-    d.rel_lo_pct = d.lo / d.base * 100.0;
-    d.rel_hi_pct = d.hi / d.base * 100.0;
+  bool base_reaches_zero = !(d.base > 0);
+  std::vector<double> ratio;
+  ratio.reserve(B);
+  for (size_t b = 0; b < B && !base_reaches_zero; ++b) {
+    if (std::isnan(vb[b]) || std::isnan(vc[b])) continue;
+    if (!(vb[b] > 0)) base_reaches_zero = true;
+    ratio.push_back(vc[b] / vb[b]);
+  }
+  if (!base_reaches_zero) {
+    const auto [rlo, rhi] = percentile_interval(ratio, confidence);
+    d.rel_lo_pct = (rlo - 1.0) * 100.0;
+    d.rel_hi_pct = (rhi - 1.0) * 100.0;
+    d.lo = d.base * (rlo - 1.0);
+    d.hi = d.base * (rhi - 1.0);
+  } else {
+    // A baseline resample of 0 (e.g. goodput when almost nothing meets the
+    // SLO) leaves the ratio undefined: the interval of the paired
+    // differences, and no relative interval.
+    std::vector<double> diff;
+    diff.reserve(B);
+    for (size_t b = 0; b < B; ++b) diff.push_back(vc[b] - vb[b]);
+    std::tie(d.lo, d.hi) = percentile_interval(diff, confidence);
+    d.reason =
+        "the baseline's resamples reach 0, so the ratio is undefined: the interval is "
+        "of the paired differences, with no relative interval";
   }
   if (std::isnan(d.lo) || std::isnan(d.hi)) {
     d.verdict = "n/a";
+  } else if (d.lo == d.hi) {
+    d.verdict = kNoVariance;
+    d.reason = "the paired resamples give a zero-width interval; no verdict";
+    d.lo = d.hi = d.rel_lo_pct = d.rel_hi_pct = kNaN;
   } else if (d.lo <= 0 && d.hi >= 0) {
     d.verdict = "within noise";
   } else {

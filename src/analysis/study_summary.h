@@ -51,12 +51,19 @@ struct RunSummary {
   std::vector<std::string> warnings;
 };
 
+// A change against the baseline (docs/METRICS.md#deltas). The interval is
+// the percentile interval of the paired ratios config_b / baseline_b of the
+// two bootstraps, so a relative change never falls below -100%; the absolute
+// interval is base * (ratio - 1).
+inline constexpr const char* kNoVariance = "no variance measured";
 struct Delta {
   Stat stat = Stat::request_throughput;
   double base = kNaN, value = kNaN;
   double delta = kNaN, lo = kNaN, hi = kNaN;  // value - base and its interval
   double rel_pct = kNaN, rel_lo_pct = kNaN, rel_hi_pct = kNaN;
-  std::string verdict;  // better | worse | within noise | not comparable | n/a
+  // better | worse | within noise | no variance measured | not comparable | n/a
+  std::string verdict;
+  std::string reason;  // why there is no interval or no verdict; "" otherwise
 };
 
 struct Spread {

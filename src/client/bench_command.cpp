@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "client/bench_options.h"
+#include "client/bench_outcome.h"
 #include "client/bench_runner.h"
 #include "client/model_probe.h"
 #include "common/clock.h"
@@ -303,15 +304,18 @@ int run_bench(const BenchOptions& o) {
   }
   writer.close();
 
-  int exit_code = rr.status == RunStatus::completed ? 0 : 1;
+  const BenchOutcome outcome = judge_outcome(rr, stats);
+  int exit_code = outcome.exit_code;
   bj["ended_at"] = iso8601_utc(wall_ns());
-  bj["outcome"] = {{"status", run_status_name(rr.status)},
-                   {"error", rr.error.empty() ? nlohmann::json() : nlohmann::json(rr.error)},
-                   {"sent", rr.sent},
-                   {"not_sent", rr.not_sent},
-                   {"t_start_ns", rr.t_start_ns},
-                   {"t_end_ns", rr.t_end_ns},
-                   {"exit_code", exit_code}};
+  bj["outcome"] = {
+      {"status", run_status_name(rr.status)},
+      {"error", rr.error.empty() ? nlohmann::json() : nlohmann::json(rr.error)},
+      {"sent", rr.sent},
+      {"not_sent", rr.not_sent},
+      {"t_start_ns", rr.t_start_ns},
+      {"t_end_ns", rr.t_end_ns},
+      {"exit_code", exit_code},
+      {"exit_reason", outcome.reason.empty() ? nlohmann::json() : nlohmann::json(outcome.reason)}};
   bj["summary"] = stats.summary();
   {
     // The client's own cost beside the engine (whole process: workload read,
@@ -334,11 +338,11 @@ int run_bench(const BenchOptions& o) {
   }
   if (!o.quiet) {
     std::fprintf(stderr, "%s", stats.table().c_str());
-    std::fprintf(stderr, "run %s: %zu sent, %zu not sent; traces in %s\n",
-                 std::string(run_status_name(rr.status)).c_str(), rr.sent, rr.not_sent,
-                 traces_path.c_str());
+    std::fprintf(stderr, "traces in %s\n", traces_path.c_str());
   }
   if (!rr.error.empty()) std::fprintf(stderr, "l4lab bench: %s\n", rr.error.c_str());
+  // Always, --quiet included: the one line a script or a person reads.
+  std::fprintf(stderr, "%s\n", outcome.line.c_str());
   curl_global_cleanup();
   return exit_code;
 }

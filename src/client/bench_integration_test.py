@@ -121,7 +121,8 @@ class BenchIntegration(unittest.TestCase):
                                               "--limit", "4", "--header", "x-l4lab-fault: " + fault,
                                               "--timeout-first-token-s", "0.5",
                                               "--timeout-idle-s", "0.5"))
-                self.assertEqual(r.returncode, 0, fault)
+                # Every request fails: no success, so exit 1 (bench_outcome.h).
+                self.assertEqual(r.returncode, 1, fault)
                 tr = read_traces(run)
                 self.assertEqual(len(tr), 4, fault)
                 got[fault] = {(t["failure_class"], t["failure_detail"]) for t in tr}
@@ -201,6 +202,27 @@ class BenchIntegration(unittest.TestCase):
         self.assertTrue(all(t["failure_detail"] == "interrupted" for t in cancelled))
         b = load_json(os.path.join(run, "bench.json"))
         self.assertEqual(b["outcome"]["status"], "interrupted")
+
+    def test_nothing_listening_fails_with_one_line(self):
+        # A port where nothing listens: every request is connection/refused;
+        # bench exits 1 and, --quiet as it is, prints one outcome line.
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        run = self.run_dir("refused")
+        r = subprocess.run(bench_argv(f"http://127.0.0.1:{port}", self.workload, run, "--model",
+                                      "foo", "--concurrency", "2", "--limit", "4"),
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("0 of 4 measured requests ok", lines[0])
+        self.assertIn("connection/refused 4", lines[0])
+        self.assertIn("exit 1 (no measured request succeeded)", lines[0])
+        b = load_json(os.path.join(run, "bench.json"))
+        self.assertEqual(b["outcome"]["exit_code"], 1)
+        self.assertEqual(b["outcome"]["exit_reason"], "no measured request succeeded")
 
     def test_failure_budget(self):
         run = self.run_dir("budget")

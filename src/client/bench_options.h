@@ -46,7 +46,9 @@ struct BenchOptions {
   std::vector<std::string> argv;  // for bench.json (header values redacted)
 };
 
-// 0 completed, 1 failure budget spent (or interrupted / write error), 2 bad input.
+// 0 completed with at least one measured success; 1 no measured success,
+// failure budget spent, interrupted or write error (client/bench_outcome.h);
+// 2 bad input.
 int run_bench(const BenchOptions& o);
 
 }  // namespace l4lab

@@ -6,18 +6,10 @@
 #include <cmath>
 #include <limits>
 
-namespace l4lab {
+#include "metrics/latency.h"
+#include "metrics/percentile.h"
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  double pos = p / 100.0 * double(v.size() - 1);
-  size_t lo = size_t(pos);
-  std::nth_element(v.begin(), v.begin() + lo, v.end());
-  double a = v[lo];
-  if (lo + 1 >= v.size()) return a;
-  double b = *std::min_element(v.begin() + lo + 1, v.end());
-  return a + (b - a) * (pos - double(lo));
-}
+namespace l4lab {
 
 void BenchStats::add(const TraceRecord& r) {
   ++done_;
@@ -28,7 +20,7 @@ void BenchStats::add(const TraceRecord& r) {
     failures_by_class_[fmt::format("{}/{}", failure_class_name(r.failure_class),
                                    r.failure_detail.value_or(""))]++;
   if (r.t_sent_ns && r.t_scheduled_ns)
-    lag_.push_back(double(*r.t_sent_ns - *r.t_scheduled_ns) / 1e6);
+    lag_.push_back(metrics::ms_between(*r.t_scheduled_ns, *r.t_sent_ns));
   if (r.prompt_count_mismatch.value_or(false)) ++mismatches_;
   if (r.phase != Phase::measured) return;
   ++measured_;
@@ -36,21 +28,25 @@ void BenchStats::add(const TraceRecord& r) {
   if (r.t_end_ns) window_end_ = std::max(window_end_, *r.t_end_ns);
   if (!r.ok) return;
   ++measured_ok_;
-  const double ms = 1e-6;
   out_tokens_ += r.usage_completion_tokens.value_or(0);
   in_tokens_ += r.usage_prompt_tokens.value_or(0);
-  ttft_.push_back(double(*r.t_first_token_ns - *r.t_sent_ns) * ms);
-  ttft_sched_.push_back(double(*r.t_first_token_ns - *r.t_scheduled_ns) * ms);
-  e2e_.push_back(double(*r.t_end_ns - *r.t_sent_ns) * ms);
-  e2e_sched_.push_back(double(*r.t_end_ns - *r.t_scheduled_ns) * ms);
-  int64_t n = r.usage_completion_tokens.value_or(0);
-  if (n > 1) tpot_.push_back(double(*r.t_last_token_ns - *r.t_first_token_ns) * ms / double(n - 1));
-  for (size_t i = 1; i < r.chunks.size(); ++i)
-    itl_.push_back(float(double(r.chunks[i].t_ns - r.chunks[i - 1].t_ns) * ms));
+  // An ok record has every stamp (docs/FORMATS.md's strict rule).
+  const double ttft = metrics::ttft_ms(*r.t_sent_ns, *r.t_first_token_ns);
+  const double e2e = metrics::e2e_ms(*r.t_sent_ns, *r.t_end_ns);
+  ttft_.push_back(ttft);
+  ttft_sched_.push_back(metrics::ttft_ms(*r.t_scheduled_ns, *r.t_first_token_ns));
+  e2e_.push_back(e2e);
+  e2e_sched_.push_back(metrics::e2e_ms(*r.t_scheduled_ns, *r.t_end_ns));
+  const double tpot = metrics::tpot_ms(e2e, ttft, r.usage_completion_tokens.value_or(0));
+  if (!std::isnan(tpot)) tpot_.push_back(tpot);
+  chunk_t_.clear();
+  for (const auto& c : r.chunks) chunk_t_.push_back(c.t_ns);
+  metrics::append_itl_ms(chunk_t_, itl_);
 }
 
 std::array<double, 4> BenchStats::live_latency() const {
-  return {percentile(ttft_, 50), percentile(ttft_, 95), percentile(e2e_, 50), percentile(e2e_, 95)};
+  return {metrics::percentile(ttft_, 50), metrics::percentile(ttft_, 95),
+          metrics::percentile(e2e_, 50), metrics::percentile(e2e_, 95)};
 }
 
 namespace {
@@ -61,7 +57,7 @@ nlohmann::json dist(const std::vector<double>& v) {
   double sum = 0;
   for (double x : v) sum += x;
   j["mean"] = sum / double(v.size());
-  for (int p : {50, 90, 95, 99}) j[fmt::format("p{}", p)] = percentile(v, p);
+  for (int p : {50, 90, 95, 99}) j[fmt::format("p{}", p)] = metrics::percentile(v, p);
   j["max"] = *std::max_element(v.begin(), v.end());
   return j;
 }
@@ -93,7 +89,7 @@ nlohmann::json BenchStats::summary() const {
   j["e2e_ms"] = dist(e2e_);
   j["e2e_from_scheduled_ms"] = dist(e2e_sched_);
   j["tpot_ms"] = dist(tpot_);
-  j["itl_ms"] = dist(std::vector<double>(itl_.begin(), itl_.end()));
+  j["itl_ms"] = dist(itl_);
   j["scheduling_lag_ms"] = dist(lag_);
   return j;
 }

@@ -2,15 +2,11 @@
 // bench.json's summary. Latency metrics use the measured phase only (warmup
 // and cooldown are traced but excluded); failure counts cover every phase.
 //
-// Definitions (all from CLOCK_MONOTONIC stamps in the trace):
-//   TTFT        t_first_token - t_sent       (first content chunk, never the role chunk)
-//   TTFT_sched  t_first_token - t_scheduled  (open loop: includes the client's lag,
-//               i.e. free of coordinated omission; closed loop: from the slot freeing)
-//   E2E         t_end - t_sent   (the response fully read, [DONE] included)
-//   E2E_sched   t_end - t_scheduled
-//   ITL         gaps between successive content chunks of a request (per chunk)
-//   TPOT        (t_last_token - t_first_token) / (usage_completion_tokens - 1)
-//   lag         t_sent - t_scheduled (scheduling lag), every sent request
+// TTFT, E2E, TPOT, ITL, their *_from_scheduled variants and percentiles are
+// the lab's one set of definitions (metrics/latency.h, metrics/percentile.h;
+// docs/METRICS.md), so bench.json agrees with summary.json and `verify`.
+// Only the scheduling lag is bench's own: t_sent - t_scheduled, every sent
+// request, all phases.
 #pragma once
 
 #include <array>
@@ -24,9 +20,6 @@
 
 namespace l4lab {
 
-// Linear-interpolated percentile (numpy's default); NaN when empty.
-double percentile(std::vector<double> v, double p);
-
 class BenchStats {
  public:
   void add(const TraceRecord& r);
@@ -36,6 +29,8 @@ class BenchStats {
   size_t failures() const { return failures_; }  // cancelled excluded
   size_t measured() const { return measured_; }
   size_t measured_ok() const { return measured_ok_; }
+  // "class/detail" -> count, failed requests of every phase.
+  const std::map<std::string, size_t>& failures_by_class() const { return failures_by_class_; }
   // Live: p50/p95 of measured TTFT and E2E in ms.
   std::array<double, 4> live_latency() const;
 
@@ -49,8 +44,8 @@ class BenchStats {
   std::map<std::string, size_t> failures_by_class_;  // "class/detail"
   int64_t window_start_ = INT64_MAX, window_end_ = INT64_MIN;
   int64_t out_tokens_ = 0, in_tokens_ = 0;
-  std::vector<double> ttft_, ttft_sched_, e2e_, e2e_sched_, tpot_, lag_;
-  std::vector<float> itl_;
+  std::vector<double> ttft_, ttft_sched_, e2e_, e2e_sched_, tpot_, lag_, itl_;
+  std::vector<int64_t> chunk_t_;  // scratch: one record's chunk stamps
 };
 
 }  // namespace l4lab

@@ -16,7 +16,8 @@ struct RunKey {
 };
 
 // Same (n, trials, kind, seed) always gives the same order, on any platform
-// (own Fisher-Yates over splitmix64; std::shuffle's is unspecified).
+// (the lab's Fisher-Yates over its one stream, common/random.h; std::shuffle's
+// is unspecified).
 std::vector<RunKey> order_runs(int n_configs, int trials, const std::string& kind, uint64_t seed);
 
 }  // namespace l4lab::matrix

@@ -4,11 +4,12 @@
 
 #include <cmath>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 
 namespace l4lab::report {
 
 using namespace analysis;
+using namespace metrics;
 
 std::string fnum(double v, int decimals) {
   if (!std::isfinite(v)) return "–";
@@ -28,6 +29,25 @@ std::string fsigned_pct(double pct) {
 std::string fci(double lo, double hi, int decimals) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return "";
   return fmt::format("[{}, {}]", fnum(lo, decimals), fnum(hi, decimals));
+}
+
+std::string fci_boot(const BootstrapResult& b, size_t i) {
+  if (b.no_variance[i]) return "(no variance measured)";
+  return fci(b.lo[i], b.hi[i]);
+}
+
+std::string interval_method_text() {
+  return "Intervals are two-stage percentile bootstrap intervals: each resample draws the "
+         "configuration's trials with replacement (when it has more than one, so the variance "
+         "between trials enters the interval), then each drawn trial's requests with "
+         "replacement. A change against the baseline is the percentile interval of the paired "
+         "ratios configuration/baseline of the two bootstraps (the log-ratio interval, "
+         "transformed back), so a change of a non-negative quantity never falls below -100%; "
+         "the absolute interval is baseline x (ratio - 1). A statistic whose resamples have no "
+         "variance (zero-width interval: a fixed count in a closed loop, identical requests) "
+         "gets no interval and the verdict 'no variance measured', never better or worse. "
+         "With a single trial, a throughput interval reflects only which requests were drawn, "
+         "not run-to-run variation (docs/METRICS.md#intervals, #deltas).";
 }
 
 std::string fp99(const Dist& d) {

@@ -14,6 +14,11 @@ std::string fnum(double v, int decimals = -1);
 std::string fpct(double fraction);                         // 0.953 -> "95.3%"
 std::string fsigned_pct(double pct);                       // 12.3 -> "+12.3%"
 std::string fci(double lo, double hi, int decimals = -1);  // "[1.2, 3.4]"
+// A configuration's own interval of statistic i, or "(no variance measured)".
+std::string fci_boot(const analysis::BootstrapResult& b, size_t i);
+// How intervals, changes and verdicts are computed: one statement for the
+// report's footer (markdown and HTML) and summary.json's interval_method.
+std::string interval_method_text();
 // "812 (n=1800)" with a dagger when the p99 rests on < 10 samples above it.
 std::string fp99(const analysis::Dist& d);
 // Config name with " (SIMULATED)" when its numbers come from serve-sim.

@@ -148,7 +148,9 @@ std::string headline_table(const StudySummary& s) {
       const Delta* d = find_delta(*c, st);
       const size_t i = static_cast<size_t>(st);
       std::string change = "–";
-      if (d && std::isfinite(d->rel_pct))
+      if (d && d->verdict == kNoVariance)
+        change = fsigned_pct(d->rel_pct) + " (no interval: no variance measured)";
+      else if (d && std::isfinite(d->rel_pct))
         change = fsigned_pct(d->rel_pct) + " " + fci(d->rel_lo_pct, d->rel_hi_pct, 1);
       else if (d)
         change = d->verdict;
@@ -157,7 +159,7 @@ std::string headline_table(const StudySummary& s) {
           "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td><td class=\"{}\">{}"
           "</td></tr>",
           ++rank, xml_escape(cfg_label(*c)), xml_escape(c->factor), fnum(c->point[i]),
-          fci(c->boot.lo[i], c->boot.hi[i]), change,
+          fci_boot(c->boot, i), change,
           v == "better"  ? "good"
           : v == "worse" ? "bad"
                          : "",
@@ -278,6 +280,7 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
         "<p class=\"warn\">{} input problems or comparability flags: see the last "
         "section of report.md.</p>",
         n_warn);
+  o += "<h2 id=\"method\">Method</h2><p>" + xml_escape(interval_method_text()) + "</p>";
   o += "</body></html>\n";
   return o;
 }

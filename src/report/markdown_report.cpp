@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 #include "report/format.h"
 
 namespace l4lab::report {
@@ -42,6 +42,9 @@ std::string link(Stat s) {
 std::string delta_cell(const Delta* d) {
   if (!d) return "–";
   if (d->verdict == "not comparable" || d->verdict == "n/a") return d->verdict;
+  if (d->verdict == kNoVariance)
+    return fmt::format("{} ({}; no interval: {})", fsigned_pct(d->rel_pct), fnum(d->delta),
+                       d->reason);
   return fmt::format("{} {} ({} {})", fsigned_pct(d->rel_pct), fci(d->rel_lo_pct, d->rel_hi_pct, 1),
                      fnum(d->delta), fci(d->lo, d->hi));
 }
@@ -60,12 +63,13 @@ void headline(std::string& out, const StudySummary& s) {
     out += fmt::format(
         "Effect of each configuration against the baseline **{}**, best first. Cells: relative "
         "change [{:.0f}% interval] (absolute change [interval]). *within noise* means the "
-        "interval includes 0.\n\n",
+        "interval includes 0; *no variance measured* means the resamples of that statistic do "
+        "not vary, so there is no interval and no verdict ([method](#method)).\n\n",
         cfg_label(*base), s.options.confidence * 100);
     for (Stat st : kHeadlineStats) {
       const size_t i = static_cast<size_t>(st);
       out += fmt::format("### {} — baseline {} {}\n\n", link(st), fnum(base->point[i]),
-                         fci(base->boot.lo[i], base->boot.hi[i]));
+                         fci_boot(base->boot, i));
       out +=
           "| rank | configuration | factor | value [interval] | change vs baseline | verdict |\n"
           "|---|---|---|---|---|---|\n";
@@ -75,7 +79,7 @@ void headline(std::string& out, const StudySummary& s) {
         if (!c->has_data) continue;
         out += fmt::format("| {} | {} | {} | {} {} | {} | **{}** |\n", ++rank, cfg_label(*c),
                            c->factor.empty() ? "–" : c->factor, fnum(c->point[i]),
-                           fci(c->boot.lo[i], c->boot.hi[i]), delta_cell(d), d ? d->verdict : "–");
+                           fci_boot(c->boot, i), delta_cell(d), d ? d->verdict : "–");
       }
       if (rank == 0)
         out += fmt::format("| – | {} | | | | |\n", no_comparison_text(s));
@@ -156,7 +160,7 @@ void config_table(std::string& out, const StudySummary& s) {
         "| {} | {} | {} / {} | {} | {} | {} {} | {} | {} / {} / {} ({}) | {} / {} / {} | "
         "{} / {} / {} | {} / {} / {} ({}) | {} | {} |\n",
         cfg_label(c), c.runs.size(), g.ok, g.requests, fpct(g.success_rate),
-        fnum(g.request_throughput), fnum(g.output_throughput), fci(c.boot.lo[ot], c.boot.hi[ot]),
+        fnum(g.request_throughput), fnum(g.output_throughput), fci_boot(c.boot, ot),
         fnum(g.total_token_throughput), fnum(g.ttft_ms.p50), fnum(g.ttft_ms.p95), fp99(g.ttft_ms),
         g.ttft_ms.n, fnum(g.tpot_ms.p50), fnum(g.tpot_ms.p95), fp99(g.tpot_ms), fnum(g.itl_ms.p50),
         fnum(g.itl_ms.p95), fp99(g.itl_ms), fnum(g.e2e_ms.p50), fnum(g.e2e_ms.p95), fp99(g.e2e_ms),
@@ -415,7 +419,7 @@ std::string markdown_report(const StudySummary& s) {
       "Intervals: {:.0f}% two-stage bootstrap, {} resamples, seed {} "
       "([method](METRICS.md#intervals)). Machine-readable: `summary.json`, `summary.csv`; "
       "charts: `report.html`; definitions: [METRICS.md](METRICS.md).\n\n",
-      s.configs.size(), n_trials, analysis::kPercentileMethod, s.options.confidence * 100,
+      s.configs.size(), n_trials, metrics::kPercentileMethod, s.options.confidence * 100,
       s.options.resamples, s.options.seed);
   headline(out, s);
   config_table(out, s);
@@ -427,6 +431,11 @@ std::string markdown_report(const StudySummary& s) {
   engine_table(out, s);
   runs_table(out, s);
   warnings_section(out, s);
+  out += fmt::format(
+      "<a id=\"method\"></a>\n## Method\n\nPercentiles: {}. {:.0f}% intervals, {} resamples, "
+      "seed {}. {}\n",
+      metrics::kPercentileMethod, s.options.confidence * 100, s.options.resamples, s.options.seed,
+      interval_method_text());
   return out;
 }
 

@@ -4,12 +4,14 @@
 
 #include <cmath>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
+#include "report/format.h"
 
 namespace l4lab::report {
 
 using nlohmann::json;
 using namespace analysis;
+using namespace metrics;
 
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 
@@ -168,6 +170,7 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
     for (double v : c.spread[i].per_trial) per.push_back(num(v));
     stats[stat_name(st)] = {{"value", num(c.point[i])},
                             {"ci", {num(c.boot.lo[i]), num(c.boot.hi[i])}},
+                            {"no_variance", c.boot.no_variance[i]},
                             {"per_trial", per},
                             {"trial_min", num(c.spread[i].min)},
                             {"trial_max", num(c.spread[i].max)},
@@ -182,7 +185,8 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
                       {"ci", {num(d.lo), num(d.hi)}},
                       {"relative_pct", num(d.rel_pct)},
                       {"relative_ci_pct", {num(d.rel_lo_pct), num(d.rel_hi_pct)}},
-                      {"verdict", d.verdict}});
+                      {"verdict", d.verdict},
+                      {"reason", d.reason}});
   json slos = json::array();
   for (const auto& k : c.slos)
     slos.push_back({{"slo", k.slo},
@@ -241,9 +245,7 @@ json summary_to_json(const StudySummary& s) {
                       {"source", p.source}});
   return {{"schema", kSummarySchema},
           {"percentile_method", kPercentileMethod},
-          {"interval_method",
-           "two-stage percentile bootstrap: trials with replacement, then requests within each "
-           "drawn trial with replacement (docs/METRICS.md#intervals)"},
+          {"interval_method", interval_method_text()},
           {"options",
            {{"baseline", o.baseline},
             {"slo_ttft_ms", opt_json(o.slo_ttft_ms)},

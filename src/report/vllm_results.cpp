@@ -7,13 +7,14 @@
 #include <cmath>
 #include <iterator>
 
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 #include "report/summary_json.h"
 
 namespace l4lab::report {
 
 using nlohmann::json;
 using namespace analysis;
+using namespace metrics;
 
 namespace {
 

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <random>
+
+#include "common/random.h"
 
 namespace l4lab {
 
@@ -43,22 +44,27 @@ Result<Schedule> generate_schedule(const std::vector<std::string>& ids, const Sc
     return Error(fmt::format("schedule: burstiness must be > 0, got {}", o.burstiness));
 
   // One generator, seeded once: the permutation first, then the gaps, so a
-  // given (seed, options) always yields the same schedule on this platform.
-  std::mt19937_64 rng(o.seed);
+  // given (seed, options) yields the same schedule everywhere (the lab's own
+  // stream and distributions, docs/RANDOM.md; schedule_golden_test pins it).
+  Rng rng(o.seed);
   std::vector<size_t> order(ids.size());
   std::iota(order.begin(), order.end(), 0);
-  if (o.shuffle) std::shuffle(order.begin(), order.end(), rng);
+  if (o.shuffle) rng.shuffle(order.begin(), order.end());
   if (o.limit > 0 && o.limit < order.size()) order.resize(o.limit);
 
   Schedule s;
   s.options = o;
   s.entries.reserve(order.size());
   // Open loop: the first request at offset 0, then gaps. Poisson gaps are
-  // exponential with mean 1/rate; gamma gaps have shape k = burstiness and
-  // scale 1/(rate*k) (mean 1/rate, CV 1/sqrt(k)), as vLLM's --burstiness.
-  // Offsets accumulate in double seconds and round once, so no drift.
-  const double k = o.kind == ArrivalKind::poisson ? 1.0 : o.burstiness;
-  std::gamma_distribution<double> gap(k, 1.0 / (o.rate > 0 ? o.rate * k : 1.0));
+  // exponential with mean 1/rate (inverse CDF); gamma gaps have shape
+  // k = burstiness and scale 1/(rate*k) (mean 1/rate, CV 1/sqrt(k)), as
+  // vLLM's --burstiness. Offsets accumulate in double seconds and round
+  // once, so no drift.
+  const double k = o.burstiness;
+  auto gap = [&] {
+    return o.kind == ArrivalKind::poisson ? rng.exponential(o.rate)
+                                          : rng.gamma(k, 1.0 / (o.rate * k));
+  };
   double t = 0;
   for (size_t i = 0; i < order.size(); ++i) {
     ScheduleEntry e{order[i], ids[order[i]], std::nullopt};
@@ -69,7 +75,7 @@ Result<Schedule> generate_schedule(const std::vector<std::string>& ids, const Sc
         e.t_offset_ns = int64_t(std::llround(double(i) / o.rate * 1e9));
         break;
       default:
-        if (i > 0) t += gap(rng);
+        if (i > 0) t += gap();
         e.t_offset_ns = int64_t(std::llround(t * 1e9));
     }
     s.entries.push_back(std::move(e));

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "workload/rng.h"
+#include "common/random.h"
 
 namespace l4lab {
 namespace {

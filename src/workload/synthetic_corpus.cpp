@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "workload/rng.h"
+#include "common/random.h"
 
 namespace l4lab {
 namespace {

@@ -7,11 +7,11 @@
 #include <thread>
 
 #include "common/files.h"
+#include "common/random.h"
 #include "common/version.h"
 #include "workload/chat_template.h"
 #include "workload/prompt_packer.h"
 #include "workload/remote_tokenize_counter.h"
-#include "workload/rng.h"
 #include "workload/synthetic_corpus.h"
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_io.h"
@@ -44,7 +44,7 @@ std::vector<int> spread_targets(int n, int lo, int hi, uint64_t seed) {
   std::vector<int> t(static_cast<size_t>(n));
   const double width = double(hi - lo + 1) / n;
   for (int i = 0; i < n; ++i) t[size_t(i)] = std::min(hi, lo + int((i + rng.unit()) * width));
-  for (int i = n - 1; i > 0; --i) std::swap(t[size_t(i)], t[rng.below(uint64_t(i) + 1)]);
+  rng.shuffle(t.begin(), t.end());
   return t;
 }
 

@@ -100,13 +100,18 @@ def test_pooled_and_bootstrap_intervals_exact(runs):
         assert tuple(st["success_rate"]["ci"]) == ci["success_rate"]
         lo, hi = st["ttft_p95_ms"]["ci"]
         assert lo <= st["ttft_p95_ms"]["value"] <= hi or lo > hi  # sanity, not exactness
-    # Deltas: interval over paired differences of the two bootstraps.
+    # Deltas: interval over paired ratios of the two bootstraps
+    # (docs/METRICS.md#deltas): absolute = base * (ratio - 1).
     tail = (1.0 - conf) / 2.0 * 100.0
     for cfg in ("C2", "C3"):
         c = by_cfg(s, cfg)
         d95 = next(x for x in c["deltas"] if x["stat"] == "ttft_p95_ms")
-        diff = np.array(boots[cfg]["ttft_p95"]) - np.array(boots["C1"]["ttft_p95"])
-        assert tuple(d95["ci"]) == (np.percentile(diff, tail), np.percentile(diff, 100 - tail))
+        ratio = np.array(boots[cfg]["ttft_p95"]) / np.array(boots["C1"]["ttft_p95"])
+        rlo, rhi = np.percentile(ratio, tail), np.percentile(ratio, 100 - tail)
+        base = d95["baseline"]
+        assert tuple(d95["ci"]) == (base * (rlo - 1.0), base * (rhi - 1.0))
+        assert tuple(d95["relative_ci_pct"]) == ((rlo - 1.0) * 100.0, (rhi - 1.0) * 100.0)
+        assert d95["relative_ci_pct"][0] >= -100.0
         lo, hi = d95["ci"]
         expect = "within noise" if lo <= 0 <= hi else ("worse" if lo > 0 else "better")
         assert d95["verdict"] == expect

@@ -1,10 +1,10 @@
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace l4lab::analysis {
+namespace l4lab::metrics {
 
 double lerp_numpy(double a, double b, double g) {
   const double diff = b - a;
@@ -74,4 +74,4 @@ size_t samples_beyond(size_t n, double q) {
   return n - 1 - r.lo;
 }
 
-}  // namespace l4lab::analysis
+}  // namespace l4lab::metrics

@@ -1,13 +1,13 @@
-#include "analysis/percentile.h"
+#include "metrics/percentile.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-namespace l4lab::analysis {
+namespace l4lab::metrics {
 namespace {
 
-TEST(AnalysisPercentile, LinearInterpolationFromFirstPrinciples) {
+TEST(MetricsPercentile, LinearInterpolationFromFirstPrinciples) {
   std::vector<double> v;
   for (int i = 1; i <= 100; ++i) v.push_back(i);
   // h = 99 * q: p50 -> between x[49]=50 and x[50]=51 at 0.5.
@@ -18,24 +18,24 @@ TEST(AnalysisPercentile, LinearInterpolationFromFirstPrinciples) {
   EXPECT_EQ(percentile_sorted(v, 100), 100);
 }
 
-TEST(AnalysisPercentile, SmallSamples) {
+TEST(MetricsPercentile, SmallSamples) {
   EXPECT_EQ(percentile({7.0}, 99), 7.0);
   EXPECT_NEAR(percentile({10.0, 0.0}, 95), 9.5, 1e-12);  // sorts a copy
   EXPECT_TRUE(std::isnan(percentile({}, 50)));
 }
 
-TEST(AnalysisPercentile, UpperBranchUsesNumpyLerp) {
+TEST(MetricsPercentile, UpperBranchUsesNumpyLerp) {
   // g >= 0.5 takes b - diff*(1-g); the two forms differ in the last bit for
   // some inputs, so check the branch itself.
   EXPECT_EQ(lerp_numpy(0.1, 0.7, 0.75), 0.7 - (0.7 - 0.1) * 0.25);
   EXPECT_EQ(lerp_numpy(0.1, 0.7, 0.25), 0.1 + (0.7 - 0.1) * 0.25);
 }
 
-TEST(AnalysisPercentile, SamplesBeyondTheTail) {
+TEST(MetricsPercentile, SamplesBeyondTheTail) {
   EXPECT_EQ(samples_beyond(100, 99), 1u);    // h = 98.01 -> lo 98 -> 1 above
   EXPECT_EQ(samples_beyond(1000, 99), 10u);  // h = 989.01 -> lo 989 -> 10 above
   EXPECT_EQ(samples_beyond(0, 99), 0u);
 }
 
 }  // namespace
-}  // namespace l4lab::analysis
+}  // namespace l4lab::metrics

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-namespace l4lab::analysis {
+namespace l4lab::metrics {
 
 inline constexpr const char* kPercentileMethod = "numpy linear (Hyndman-Fan type 7)";
 
@@ -41,4 +41,4 @@ std::vector<double> select_percentiles(std::vector<double>& values, std::span<co
 // evidence a tail percentile rests on.
 size_t samples_beyond(size_t n, double q);
 
-}  // namespace l4lab::analysis
+}  // namespace l4lab::metrics

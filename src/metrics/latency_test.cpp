@@ -1,0 +1,36 @@
+#include "metrics/latency.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace l4lab::metrics {
+namespace {
+
+TEST(MetricsLatency, TtftAndE2eAreMsBetweenStamps) {
+  EXPECT_EQ(ttft_ms(1'000'000, 51'000'000), 50.0);
+  EXPECT_EQ(e2e_ms(1'000'000, 101'500'000), 100.5);
+}
+
+TEST(MetricsLatency, TpotIsE2eMinusTtftOverTokensMinusOne) {
+  // 50 ms to the first token, 140 ms end to end, 10 tokens: 90 ms / 9.
+  EXPECT_EQ(tpot_ms(140.0, 50.0, 10), (140.0 - 50.0) / 9.0);
+  EXPECT_TRUE(std::isnan(tpot_ms(140.0, 50.0, 1)));
+  EXPECT_TRUE(std::isnan(tpot_ms(140.0, 50.0, 0)));
+  EXPECT_TRUE(std::isnan(tpot_ms(kNaN, 50.0, 10)));
+}
+
+TEST(MetricsLatency, ItlIsPerChunkGaps) {
+  std::vector<double> out = {7.0};
+  const int64_t t[] = {10'000'000, 20'000'000, 35'000'000};
+  append_itl_ms(t, out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[1], 10.0);
+  EXPECT_EQ(out[2], 15.0);
+  std::vector<double> none;
+  append_itl_ms(std::span<const int64_t>(t, 1), none);
+  EXPECT_TRUE(none.empty());
+}
+
+}  // namespace
+}  // namespace l4lab::metrics
