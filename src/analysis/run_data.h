@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/analysis_options.h"
+#include "analysis/engine_log_facts.h"
 
 namespace l4lab::analysis {
 
@@ -97,6 +98,9 @@ struct BenchInfo {
   std::optional<double> rate;
   std::string model;
   bool open_loop = false;
+  // client_cpu: the bench process's own CPU use (cores = CPU s / run wall s).
+  std::optional<double> client_cores;
+  std::optional<double> client_max_rss_mib;
 };
 
 struct GpuSample {
@@ -130,6 +134,7 @@ struct RunData {
   std::vector<RequestSample> requests;
   std::vector<GpuSample> gpu;
   std::vector<EngineScrape> engine;
+  EngineLogFacts engine_facts;  // from engine.log, when the engine printed them
   std::vector<std::string> warnings;  // each names file:line and what was wrong
   size_t trace_lines_skipped = 0;
 };

@@ -167,6 +167,8 @@ BenchInfo parse_bench_json(std::string_view text, const std::string& name,
   if (!b.concurrency) b.concurrency = num_at(j, {"options", "concurrency"});
   if (!b.concurrency) b.concurrency = num_at(j, {"concurrency"});
   if (!b.rate) b.rate = num_at(j, {"options", "rate"});
+  b.client_cores = num_at(j, {"client_cpu", "cores_during_run"});
+  b.client_max_rss_mib = num_at(j, {"client_cpu", "max_rss_mib"});
   const std::string& k = b.schedule_kind;
   b.open_loop = !k.empty() && k != "closed" && k != "closed_loop" && k != "concurrency";
   return b;
@@ -320,6 +322,10 @@ RunData load_run(const std::string& dir, const std::string& rel_dir) {
   if (fs::exists(path("engine_metrics.jsonl"))) {
     auto t = read_file(path("engine_metrics.jsonl"));
     if (t.ok()) r.engine = parse_engine_metrics(*t, name("engine_metrics.jsonl"), r.warnings);
+  }
+  if (fs::exists(path("engine.log"))) {
+    auto t = read_file(path("engine.log"));
+    if (t.ok()) r.engine_facts = read_engine_log_facts(*t);
   }
   // Folder names are the fallback identity when the manifest is absent.
   const fs::path rel(rel_dir);

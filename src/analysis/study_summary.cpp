@@ -77,6 +77,7 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
   s.trial = d.trial;
   s.simulated = d.manifest.simulated;
   s.dummy_weights = d.manifest.dummy_weights;
+  s.engine_facts = d.engine_facts;
   s.status = d.manifest.present
                  ? (d.manifest.outcome_status.empty() ? "unknown" : d.manifest.outcome_status)
                  : "unknown";
@@ -285,6 +286,17 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
         c.headroom_mib = std::isnan(c.headroom_mib) ? r.gpu.headroom_mib
                                                     : std::min(c.headroom_mib, r.gpu.headroom_mib);
       mx(c.kv_usage_max, r.engine.kv_usage_max);
+      if (const auto& f = r.engine_facts; f.kv_cache_tokens) {
+        const double v = f.kv_cache_tokens->value;
+        c.kv_cache_tokens_min = std::isnan(c.kv_cache_tokens_min) ? v : std::min(c.kv_cache_tokens_min, v);
+        c.kv_cache_tokens_max = std::isnan(c.kv_cache_tokens_max) ? v : std::max(c.kv_cache_tokens_max, v);
+      }
+      if (r.engine_facts.weights_gib) mx(c.weights_gib, r.engine_facts.weights_gib->value);
+      if (r.engine_facts.kv_cache_memory_gib)
+        mx(c.kv_cache_memory_gib, r.engine_facts.kv_cache_memory_gib->value);
+      if (c.attention_backend.empty()) c.attention_backend = r.engine_facts.attention_backend;
+      if (d.bench.client_cores) mx(c.client_cores_max, *d.bench.client_cores);
+      if (d.bench.client_max_rss_mib) mx(c.client_rss_mib_max, *d.bench.client_max_rss_mib);
       if (r.engine.preemptions)
         c.preemptions = (std::isnan(c.preemptions) ? 0 : c.preemptions) + *r.engine.preemptions;
       if (!std::isnan(r.gpu.energy_j)) {

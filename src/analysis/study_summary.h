@@ -40,6 +40,7 @@ struct RunSummary {
   std::map<std::string, GroupMetrics> by_task, by_bucket;
   GpuSummary gpu;
   EngineSummary engine;
+  EngineLogFacts engine_facts;  // start-up facts from engine.log (docs/METRICS.md#engine-facts)
   RunPrice price;               // the price charged, or why none (docs/METRICS.md#cost)
   double cost_per_mtok = kNaN;  // NaN when not priced
   double energy_per_output_token_j = kNaN;
@@ -98,6 +99,14 @@ struct ConfigSummary {
   double energy_per_output_token_j = kNaN;
   double kv_usage_max = kNaN;
   double preemptions = kNaN;
+  // From the engine logs of its trials (docs/METRICS.md#engine-facts): the
+  // smallest and largest KV capacity, and the weights' memory. NaN when no log said.
+  double kv_cache_tokens_min = kNaN, kv_cache_tokens_max = kNaN;
+  double weights_gib = kNaN, kv_cache_memory_gib = kNaN;
+  std::string attention_backend;
+  // The lab's load generator beside the engine: the largest CPU use (cores)
+  // and resident memory over its trials (bench.json client_cpu).
+  double client_cores_max = kNaN, client_rss_mib_max = kNaN;
   double cost_per_mtok = kNaN;  // NaN unless every trial with data is priced
   std::string cost_basis;       // the prices charged, when priced
   std::string cost_reason;      // why not priced

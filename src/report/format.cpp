@@ -60,6 +60,12 @@ std::string cfg_label(const ConfigSummary& c) {
   return c.name + (c.simulated ? " (SIMULATED)" : "") + (c.dummy_weights ? " (DUMMY WEIGHTS)" : "");
 }
 
+std::string kv_capacity_cell(const ConfigSummary& c) {
+  if (std::isnan(c.kv_cache_tokens_min)) return "–";
+  if (c.kv_cache_tokens_min == c.kv_cache_tokens_max) return fnum(c.kv_cache_tokens_min, 0);
+  return fnum(c.kv_cache_tokens_min, 0) + "–" + fnum(c.kv_cache_tokens_max, 0);
+}
+
 std::string no_comparison_text(const StudySummary& s) {
   return s.configs.size() <= 1
              ? "only the baseline configuration was run: nothing to compare it with"

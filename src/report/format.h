@@ -25,6 +25,8 @@ std::string fp99(const analysis::Dist& d);
 std::string cfg_label(const analysis::ConfigSummary& c);
 std::string run_label(const analysis::RunSummary& r);
 // The row shown when no configuration can be compared with the baseline.
+// "915744", "915744-968832" across trials, or "–" when no engine log said.
+std::string kv_capacity_cell(const analysis::ConfigSummary& c);
 std::string no_comparison_text(const analysis::StudySummary& s);
 std::string verdict_word(const analysis::Delta& d);
 // The anchor in docs/METRICS.md that defines a statistic.

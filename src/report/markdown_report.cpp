@@ -179,13 +179,26 @@ void config_table(std::string& out, const StudySummary& s) {
       "| configuration | [VRAM peak](METRICS.md#vram) MiB | [min headroom](METRICS.md#vram) "
       "MiB | [mean power](METRICS.md#energy) W | [energy / output token](METRICS.md#energy) J | "
       "[KV-cache max](METRICS.md#kv-cache) | [preemptions](METRICS.md#kv-cache) | "
-      "[$ / M output tokens](METRICS.md#cost) |\n|---|---|---|---|---|---|---|---|\n";
+      "[KV capacity tokens](METRICS.md#engine-facts) | [weights GiB](METRICS.md#engine-facts) | "
+      "[$ / M output tokens](METRICS.md#cost) |\n|---|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& c : s.configs)
-    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n", cfg_label(c),
+    out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", cfg_label(c),
                        fnum(c.vram_peak_mib, 0), fnum(c.headroom_mib, 0), fnum(c.mean_power_w, 1),
                        fnum(c.energy_per_output_token_j, 3), fpct(c.kv_usage_max),
-                       fnum(c.preemptions, 0),
+                       fnum(c.preemptions, 0), kv_capacity_cell(c), fnum(c.weights_gib, 2),
                        std::isfinite(c.cost_per_mtok) ? fnum(c.cost_per_mtok, 2) : "n/a");
+  bool any_client = false;
+  for (const auto& c : s.configs) any_client = any_client || !std::isnan(c.client_cores_max);
+  if (any_client) {
+    out += "\n**The lab's own cost** beside the engine (the load generator, `bench.json` "
+           "`client_cpu`; largest over trials):";
+    for (const auto& c : s.configs)
+      if (!std::isnan(c.client_cores_max))
+        out += fmt::format(" {} {} cores, {} MiB;", c.name, fnum(c.client_cores_max, 3),
+                           fnum(c.client_rss_mib_max, 0));
+    out.back() = '.';
+    out += "\n\n";
+  }
   cost_notes(out, s);
 }
 

@@ -64,6 +64,25 @@ json group_json(const GroupMetrics& g) {
           {"failures", failures}};
 }
 
+// Each fact with the engine.log line it was read from, so a reader can check it.
+json engine_facts_json(const EngineLogFacts& f) {
+  json j = json::object();
+  auto put = [&](const char* key, const std::optional<EngineFact>& v) {
+    j[key] = v ? json{{"value", v->value}, {"line", v->line}} : json(nullptr);
+  };
+  put("kv_cache_tokens", f.kv_cache_tokens);
+  put("kv_cache_memory_gib", f.kv_cache_memory_gib);
+  put("weights_gib", f.weights_gib);
+  put("max_concurrency", f.max_concurrency);
+  put("init_engine_s", f.init_engine_s);
+  put("compile_s", f.compile_s);
+  j["attention_backend"] = f.attention_backend.empty()
+                               ? json(nullptr)
+                               : json{{"value", f.attention_backend},
+                                      {"line", f.attention_backend_line}};
+  return j;
+}
+
 json groups_json(const std::map<std::string, GroupMetrics>& m) {
   json j = json::object();
   for (const auto& [k, g] : m) j[k] = group_json(g);
@@ -142,6 +161,7 @@ json run_json(const RunSummary& r) {
         {"energy_j", num(r.gpu.energy_j)},
         {"energy_per_output_token_j", num(r.energy_per_output_token_j)},
         {"missing_reason", r.gpu.missing_reason}}},
+      {"engine_log_facts", engine_facts_json(r.engine_facts)},
       {"engine",
        {{"scrapes", r.engine.scrapes},
         {"kv_samples", r.engine.kv_samples},
@@ -216,7 +236,14 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
             {"mean_power_w", num(c.mean_power_w)},
             {"energy_per_output_token_j", num(c.energy_per_output_token_j)},
             {"kv_usage_max", num(c.kv_usage_max)},
-            {"preemptions", num(c.preemptions)}}},
+            {"preemptions", num(c.preemptions)},
+            {"kv_cache_tokens_min", num(c.kv_cache_tokens_min)},
+            {"kv_cache_tokens_max", num(c.kv_cache_tokens_max)},
+            {"weights_gib", num(c.weights_gib)},
+            {"kv_cache_memory_gib", num(c.kv_cache_memory_gib)},
+            {"attention_backend", c.attention_backend},
+            {"client_cores_max", num(c.client_cores_max)},
+            {"client_rss_mib_max", num(c.client_rss_mib_max)}}},
           {"cost_per_million_output_tokens_usd", num(c.cost_per_mtok)},
           {"cost_basis", c.cost_basis},
           {"cost_not_priced_reason", c.cost_reason},

@@ -1,0 +1,87 @@
+"""The committed real-GPU results (docs/results/*/runs.tar.xz) stay auditable:
+unpacked, `l4lab verify` recomputes every figure from the raw traces and
+samples and agrees; the committed summary.json's point figures are what the
+current code computes from the same data; an independent numpy computation
+of TTFT/E2E percentiles and output throughput agrees; and the study's
+accounting invariants hold in every run (every request ok, the lab's prompt
+count equal to vLLM's usage, the engine's histogram count equal to the lab's,
+the engine's own version and the dummy-weights label in each manifest)."""
+import json
+import pathlib
+import subprocess
+import tarfile
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+RESULTS = sorted(ROOT.glob("docs/results/*/runs.tar.xz"))
+
+
+@pytest.fixture(scope="module", params=RESULTS, ids=[p.parent.name for p in RESULTS])
+def unpacked(request, tmp_path_factory):
+    d = tmp_path_factory.mktemp(request.param.parent.name)
+    with tarfile.open(request.param, "r:xz") as t:
+        t.extractall(d, filter="data")
+    committed = json.loads((request.param.parent / "summary.json").read_text())
+    return d, committed
+
+
+def test_verify_recomputes_everything(unpacked, l4lab, tmp_path):
+    d, _ = unpacked
+    r = subprocess.run([str(l4lab), "report", str(d)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    v = subprocess.run([str(l4lab), "verify", str(d)], capture_output=True, text=True)
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "verify: OK" in v.stdout + v.stderr
+
+
+def test_committed_points_are_reproduced(unpacked, l4lab):
+    d, committed = unpacked
+    subprocess.run([str(l4lab), "report", str(d)], check=True, capture_output=True)
+    now = json.loads((d / "summary.json").read_text())
+    for c_old, c_new in zip(committed["configs"], now["configs"]):
+        assert c_old["name"] == c_new["name"]
+        for m in ("ttft_ms", "e2e_ms", "tpot_ms", "itl_ms"):
+            for q in ("p50", "p95", "p99", "n"):
+                assert c_old["pooled"][m][q] == c_new["pooled"][m][q], (c_old["name"], m, q)
+        for m in ("ok", "requests", "output_tokens", "output_throughput_tps"):
+            assert c_old["pooled"][m] == c_new["pooled"][m], (c_old["name"], m)
+
+
+def _measured(traces):
+    rows = [json.loads(l) for l in traces.read_text().splitlines() if l.strip()]
+    return [r for r in rows if r.get("phase") == "measured"]
+
+
+def test_independent_numpy_percentiles(unpacked, l4lab):
+    d, committed = unpacked
+    for c in committed["configs"]:
+        ttft, e2e = [], []
+        for run_dir in sorted((d / c["name"]).glob("trial-*")):
+            for r in _measured(run_dir / "traces.jsonl"):
+                ttft.append((r["t_first_token_ns"] - r["t_sent_ns"]) / 1e6)
+                e2e.append((r["t_end_ns"] - r["t_sent_ns"]) / 1e6)
+        for name, xs in (("ttft_ms", ttft), ("e2e_ms", e2e)):
+            for q in (50, 95, 99):
+                want = float(np.percentile(np.array(xs), q, method="linear"))
+                got = c["pooled"][name][f"p{q}"]
+                assert got == pytest.approx(want, rel=1e-12), (c["name"], name, q)
+
+
+def test_accounting_invariants(unpacked):
+    d, committed = unpacked
+    for run in committed["runs"]:
+        run_dir = d / run["dir"]
+        m = json.loads((run_dir / "run_manifest.json").read_text())
+        assert m["outcome"]["status"] == "ok", run["dir"]
+        assert m["applied"]["value"] == "true", run["dir"]
+        assert m["engine"]["version"].startswith("vllm "), m["engine"]["version"]
+        assert m["dummy_weights"] is True
+        assert m["gpu"]["name"]
+        rows = [json.loads(l) for l in (run_dir / "traces.jsonl").read_text().splitlines()]
+        assert rows and all(r["http_status"] == 200 for r in rows)
+        assert all(r["usage_prompt_tokens"] == r["prompt_tokens_pre_send"] for r in rows)
+        assert all(r["usage_completion_tokens"] == r["max_tokens"] for r in rows)  # ignore_eos
+        hist = run["engine"]["e2e_histogram"]["count"]
+        assert hist == len(rows), (run["dir"], hist, len(rows))
