@@ -21,10 +21,10 @@ struct EngineLogFacts {
   std::optional<EngineFact> kv_cache_tokens;      // "GPU KV cache size: 915,744 tokens"
   std::optional<EngineFact> kv_cache_memory_gib;  // "Available KV cache memory: 111.79 GiB"
   std::optional<EngineFact> weights_gib;          // "Model loading took 13.51 GiB and ..."
-  std::optional<EngineFact> max_concurrency;      // "Maximum concurrency for 8,192 tokens ...: 111.79x"
-  std::optional<EngineFact> init_engine_s;        // "init engine (...) took 54.66 s (compilation: ...)"
-  std::optional<EngineFact> compile_s;            // "... (compilation: 29.56 s)"
-  std::string attention_backend;                  // "Using FLASH_ATTN attention backend"
+  std::optional<EngineFact> max_concurrency;  // "Maximum concurrency for 8,192 tokens ...: 111.79x"
+  std::optional<EngineFact> init_engine_s;    // "init engine (...) took 54.66 s (compilation: ...)"
+  std::optional<EngineFact> compile_s;        // "... (compilation: 29.56 s)"
+  std::string attention_backend;              // "Using FLASH_ATTN attention backend"
   std::string attention_backend_line;
   bool any() const {
     return kv_cache_tokens || kv_cache_memory_gib || weights_gib || !attention_backend.empty();

@@ -49,8 +49,8 @@ TEST(EngineLogFacts, OtherLogsGiveNoFacts) {
 }
 
 TEST(EngineLogFacts, TheLastStartWins) {
-  const auto f = read_engine_log_facts(
-      "GPU KV cache size: 100 tokens\nGPU KV cache size: 1,876,800 tokens\n");
+  const auto f =
+      read_engine_log_facts("GPU KV cache size: 100 tokens\nGPU KV cache size: 1,876,800 tokens\n");
   ASSERT_TRUE(f.kv_cache_tokens);
   EXPECT_EQ(f.kv_cache_tokens->value, 1876800);
 }

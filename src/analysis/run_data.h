@@ -134,7 +134,7 @@ struct RunData {
   std::vector<RequestSample> requests;
   std::vector<GpuSample> gpu;
   std::vector<EngineScrape> engine;
-  EngineLogFacts engine_facts;  // from engine.log, when the engine printed them
+  EngineLogFacts engine_facts;        // from engine.log, when the engine printed them
   std::vector<std::string> warnings;  // each names file:line and what was wrong
   size_t trace_lines_skipped = 0;
 };

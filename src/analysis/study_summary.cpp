@@ -288,8 +288,10 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       mx(c.kv_usage_max, r.engine.kv_usage_max);
       if (const auto& f = r.engine_facts; f.kv_cache_tokens) {
         const double v = f.kv_cache_tokens->value;
-        c.kv_cache_tokens_min = std::isnan(c.kv_cache_tokens_min) ? v : std::min(c.kv_cache_tokens_min, v);
-        c.kv_cache_tokens_max = std::isnan(c.kv_cache_tokens_max) ? v : std::max(c.kv_cache_tokens_max, v);
+        c.kv_cache_tokens_min =
+            std::isnan(c.kv_cache_tokens_min) ? v : std::min(c.kv_cache_tokens_min, v);
+        c.kv_cache_tokens_max =
+            std::isnan(c.kv_cache_tokens_max) ? v : std::max(c.kv_cache_tokens_max, v);
       }
       if (r.engine_facts.weights_gib) mx(c.weights_gib, r.engine_facts.weights_gib->value);
       if (r.engine_facts.kv_cache_memory_gib)

@@ -142,14 +142,14 @@ class BenchIntegration(unittest.TestCase):
         run = self.run_dir("overflow")
         with SimServer(["--max-model-len", "40"]) as s:
             r = subprocess.run(bench_argv(s.url, self.workload, run, "--limit", "3"))
-        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.returncode, 1)  # no success: exit 1 (bench_outcome.h)
         self.assertEqual({(t["failure_class"], t["failure_detail"]) for t in read_traces(run)},
                          {("http_4xx", "context_overflow")})
         run = self.run_dir("refused")
         with SimServer() as s:
             url = s.url
         r = subprocess.run(bench_argv(url, self.workload, run, "--model", "m", "--limit", "3"))
-        self.assertEqual(r.returncode, 0)
+        self.assertEqual(r.returncode, 1)
         self.assertEqual({(t["failure_class"], t["failure_detail"]) for t in read_traces(run)},
                          {("connection", "refused")})
 

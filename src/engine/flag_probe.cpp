@@ -62,8 +62,10 @@ ProbeResult judge_failed_probe(const std::vector<std::string>& flags, const std:
   if (last.size() > 200) last = last.substr(0, 200);
   ProbeResult f;
   f.ran = false;
-  f.reason = "the engine's probe failed and lists none of the configuration's flags "
-             "(is the engine installed?): " + last;
+  f.reason =
+      "the engine's probe failed and lists none of the configuration's flags "
+      "(is the engine installed?): " +
+      last;
   f.evidence = probe_desc + ": its last line: " + last;
   return f;
 }
@@ -106,8 +108,8 @@ ProbeResult probe_engine(const EngineConfig& c, const ArgvContext& ctx, ProbeCac
   // Many CLIs print help with exit 0; a non-zero exit with output is still
   // judged by its text (argparse prints usage to stderr on some errors),
   // unless it lists none of the flags: then the engine's help never printed.
-  if (auto f = judge_failed_probe(flags_to_probe(c), run.output,
-                                  desc + " (" + run.status + ")", run.success);
+  if (auto f = judge_failed_probe(flags_to_probe(c), run.output, desc + " (" + run.status + ")",
+                                  run.success);
       !f.reason.empty())
     return f;
   return judge_probe(flags_to_probe(c), run.output, desc + " (" + run.status + ")",

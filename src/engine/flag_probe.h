@@ -37,7 +37,7 @@ ProbeResult judge_failed_probe(const std::vector<std::string>& flags, const std:
 struct ProbeRun {
   std::string error;  // could not run / timed out / no output
   std::string output;
-  std::string status;  // exit description
+  std::string status;    // exit description
   bool success = false;  // exited 0
 };
 using ProbeCache = std::map<std::string, ProbeRun>;  // keyed by probe_cache_key

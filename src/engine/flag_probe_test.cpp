@@ -38,9 +38,10 @@ TEST(FlagProbe, JudgesMissingFlagsWithEvidence) {
 
 TEST(FlagProbe, AFailedProbeListingNoFlagIsNotInstalledNotUnsupported) {
   // python3 present, vLLM absent: exit 1 and one line.
-  const std::string out = "/usr/bin/python3: Error while finding module specification for "
-                          "'vllm.entrypoints.cli.main' (ModuleNotFoundError: No module named "
-                          "'vllm')\n";
+  const std::string out =
+      "/usr/bin/python3: Error while finding module specification for "
+      "'vllm.entrypoints.cli.main' (ModuleNotFoundError: No module named "
+      "'vllm')\n";
   auto f = judge_failed_probe({"--port", "--kv-cache-dtype"}, out, "`python3 -m vllm`", false);
   EXPECT_FALSE(f.ran);
   EXPECT_NE(f.reason.find("is the engine installed"), std::string::npos);

@@ -18,16 +18,16 @@ namespace l4lab::matrix {
 
 struct EngineOverrides {
   bool set = false;
-  std::string kind = "vllm";                // only configs of this engine kind are adapted
-  std::vector<std::string> command;         // replaces engine.command (placeholders allowed)
-  std::vector<std::string> probe;           // replaces probe.argv
-  std::vector<std::string> version;         // replaces engine.version
-  std::vector<std::string> extra_args;      // appended to engine.args
-  std::map<std::string, std::string> env;   // added to engine.env (overrides same names)
-  std::optional<bool> dummy_weights;        // engine.dummy_weights
-  std::optional<double> health_timeout_s;   // engine.health_timeout_s
-  std::optional<double> probe_timeout_s;    // probe.timeout_s
-  std::string note;                         // why, in words (copied into each manifest)
+  std::string kind = "vllm";               // only configs of this engine kind are adapted
+  std::vector<std::string> command;        // replaces engine.command (placeholders allowed)
+  std::vector<std::string> probe;          // replaces probe.argv
+  std::vector<std::string> version;        // replaces engine.version
+  std::vector<std::string> extra_args;     // appended to engine.args
+  std::map<std::string, std::string> env;  // added to engine.env (overrides same names)
+  std::optional<bool> dummy_weights;       // engine.dummy_weights
+  std::optional<double> health_timeout_s;  // engine.health_timeout_s
+  std::optional<double> probe_timeout_s;   // probe.timeout_s
+  std::string note;                        // why, in words (copied into each manifest)
 };
 
 // The config as this plan runs it. Configs of another kind are returned as

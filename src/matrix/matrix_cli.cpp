@@ -130,7 +130,48 @@ int report(const std::string& runs_dir) {
   return 0;
 }
 
-int main_run(const MainRunOpts& o) {
+// The folder holding the default plan and the configs it names (paths in a
+// plan are relative to it): the current folder if it has them, else the
+// first folder above this executable that does (a build tree inside the
+// repository), else <exe>/../share/l4lab (an installed copy). "" if none.
+std::string data_root(const std::string& plan) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(plan, ec)) return ".";
+  if (fs::path(plan).is_absolute()) return "";
+  const fs::path exe = fs::path(self_exe()).parent_path();
+  for (fs::path d = exe; !d.empty(); d = d.parent_path()) {
+    if (fs::exists(d / plan, ec)) return d.string();
+    if (d == d.parent_path()) break;
+  }
+  if (fs::exists(exe.parent_path() / "share/l4lab" / plan, ec))
+    return (exe.parent_path() / "share/l4lab").string();
+  return "";
+}
+
+int main_run(const MainRunOpts& o_in) {
+  namespace fs = std::filesystem;
+  MainRunOpts o = o_in;
+  const std::string root = data_root(o.plan);
+  if (root.empty()) {
+    std::cerr << "run: " << o.plan
+              << ": not found here, above the l4lab executable, or in its share/l4lab\n";
+    return 2;
+  }
+  if (root != ".") {
+    // Outputs stay where the user asked (relative to their folder); the plan's
+    // own paths resolve against the folder that holds it.
+    std::error_code ec;
+    const fs::path cwd = fs::current_path(ec);
+    const std::string out = !o.out.empty() ? o.out : o.full ? "runs/full" : "runs/default";
+    o.out = fs::path(out).is_absolute() ? out : (cwd / out).string();
+    std::cerr << "run: using " << o.plan << " from " << root << "; results in " << o.out << "\n";
+    fs::current_path(root, ec);
+    if (ec) {
+      std::cerr << "run: cannot enter " << root << ": " << ec.message() << "\n";
+      return 2;
+    }
+  }
   auto plan = matrix::load_plan(o.plan);
   if (!plan.ok()) {
     std::cerr << "run: " << plan.error().message() << "\n";

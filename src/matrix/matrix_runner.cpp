@@ -184,8 +184,7 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
       }
       versions[cfg.file] = engine_version(cfg, actx);
     }
-    std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": "
-              << cfg.factor.substr(0, 80) << "\n";
+    std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": " << cfg.factor << "\n";
     RunContext ctx;
     ctx.plan = &plan;
     ctx.config = &cfg;
@@ -202,8 +201,8 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
     const Outcome o = execute_run(ctx, &applied);
     ++sum.runs;
     std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": " << o.status
-              << (o.reason.empty() ? "" : " (" + o.reason.substr(0, 160) + ")")
-              << ", applied=" << applied.value << "\n";
+              << (o.reason.empty() ? "" : " (" + o.reason + ")") << ", applied=" << applied.value
+              << "\n";
     if (o.status == "interrupted") {
       sum.interrupted = true;
       break;

@@ -14,8 +14,8 @@ namespace l4lab::matrix {
 
 struct MatrixOptions {
   std::string runs_dir;
-  std::string l4lab_exe;       // /proc/self/exe resolved
-  int per_cell_override = -1;  // >= 0 replaces the plan's workload.per_cell
+  std::string l4lab_exe;          // /proc/self/exe resolved
+  int per_cell_override = -1;     // >= 0 replaces the plan's workload.per_cell
   std::vector<std::string> only;  // non-empty: run only these configuration names
   int max_runs = 0;               // > 0: stop after this many runs (resume later)
 };

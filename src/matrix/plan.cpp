@@ -79,10 +79,9 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
       if (o["health_timeout_s"]) ov.health_timeout_s = f.number(o, "health_timeout_s", 0);
       if (o["probe_timeout_s"]) ov.probe_timeout_s = f.number(o, "probe_timeout_s", 0);
       ov.note = f.str(o, "note", false);
-      static const char* known[] = {"kind",  "command",       "probe",
-                                    "version", "extra_args",  "env",
-                                    "dummy_weights", "health_timeout_s", "probe_timeout_s",
-                                    "note"};
+      static const char* known[] = {
+          "kind",          "command",          "probe",           "version", "extra_args", "env",
+          "dummy_weights", "health_timeout_s", "probe_timeout_s", "note"};
       for (const auto& kv : o) {
         const std::string k = kv.first.Scalar();
         bool ok = false;

@@ -52,8 +52,8 @@ struct ManifestInput {
   std::string started_at, ended_at;
   Outcome outcome;
   engine::Applied applied;
-  nlohmann::json extra;  // lab-side details: probe, port, startup_s, telemetry stats
-  nlohmann::json price;  // the plan's price for its machine, or null
+  nlohmann::json extra;             // lab-side details: probe, port, startup_s, telemetry stats
+  nlohmann::json price;             // the plan's price for its machine, or null
   nlohmann::json engine_overrides;  // what the plan's engine_overrides changed, or null
 };
 

@@ -165,8 +165,7 @@ std::string headline_table(const StudySummary& s) {
                          : "",
           xml_escape(v));
     }
-    if (rank == 0)
-      o += fmt::format("<tr><td colspan=\"6\">{}</td></tr>", no_comparison_text(s));
+    if (rank == 0) o += fmt::format("<tr><td colspan=\"6\">{}</td></tr>", no_comparison_text(s));
     o += "</table>";
   }
   return o;

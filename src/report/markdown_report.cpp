@@ -81,8 +81,7 @@ void headline(std::string& out, const StudySummary& s) {
                            c->factor.empty() ? "–" : c->factor, fnum(c->point[i]),
                            fci_boot(c->boot, i), delta_cell(d), d ? d->verdict : "–");
       }
-      if (rank == 0)
-        out += fmt::format("| – | {} | | | | |\n", no_comparison_text(s));
+      if (rank == 0) out += fmt::format("| – | {} | | | | |\n", no_comparison_text(s));
       out += "\n";
     }
   }
@@ -190,8 +189,9 @@ void config_table(std::string& out, const StudySummary& s) {
   bool any_client = false;
   for (const auto& c : s.configs) any_client = any_client || !std::isnan(c.client_cores_max);
   if (any_client) {
-    out += "\n**The lab's own cost** beside the engine (the load generator, `bench.json` "
-           "`client_cpu`; largest over trials):";
+    out +=
+        "\n**The lab's own cost** beside the engine (the load generator, `bench.json` "
+        "`client_cpu`; largest over trials):";
     for (const auto& c : s.configs)
       if (!std::isnan(c.client_cores_max))
         out += fmt::format(" {} {} cores, {} MiB;", c.name, fnum(c.client_cores_max, 3),

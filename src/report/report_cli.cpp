@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "analysis/run_loader.h"
@@ -128,6 +129,18 @@ void register_report_commands(CLI::App& app) {
       "verify", "Recompute every number of RUNS_DIR/summary.json from the raw files and compare");
   ver->add_option("RUNS_DIR", *dir, "folder that `l4lab report` wrote into")->required();
   ver->callback([dir] {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(*dir, ec)) {
+      std::cerr << "verify: " << *dir << ": no such folder\n";
+      exit_code = 2;
+      return;
+    }
+    if (!std::filesystem::exists(std::filesystem::path(*dir) / "summary.json", ec)) {
+      std::cerr << "verify: " << *dir << "/summary.json: not found (run `l4lab report " << *dir
+                << "` first)\n";
+      exit_code = 2;
+      return;
+    }
     const report::VerifyResult v = report::verify_runs_dir(*dir);
     for (const auto& n : v.notes) std::cout << "note: " << n << "\n";
     for (size_t i = 0; i < v.problems.size() && i < 50; ++i)
@@ -137,8 +150,11 @@ void register_report_commands(CLI::App& app) {
     if (v.exit_code == 0)
       std::cout << fmt::format(
           "verify: OK: {} values recomputed from raw traces and samples agree exactly; {} "
-          "manifest hash(es) match their files, {} could not be checked (see notes)\n",
-          v.numbers_checked, v.hashes_checked, v.hashes_unchecked);
+          "manifest hash(es) match their files{}\n",
+          v.numbers_checked, v.hashes_checked,
+          v.hashes_unchecked == 0
+              ? std::string()
+              : fmt::format(", {} could not be checked (see the notes above)", v.hashes_unchecked));
     else
       std::cout << fmt::format("verify: FAILED ({} disagreement(s), {} values compared)\n",
                                v.problems.size(), v.numbers_checked);

@@ -5,8 +5,8 @@
 //                      shipped in the PyPI package mistral-common
 //                      (mistral_common/data/mistral_instruct_tokenizer_240323.model.v3),
 //                      searched in $L4LAB_TOKENIZER (a file or folder), each
-//                      $PYTHONPATH entry, $VIRTUAL_ENV, the project's .venv (found from the executable and the cwd
-//                      upwards) and the system's Python site-packages.
+//                      $PYTHONPATH entry, $VIRTUAL_ENV, the project's .venv (found from the
+//                      executable and the cwd upwards) and the system's Python site-packages.
 //   a file             a SentencePiece model (.model, .model.v3, ...).
 //   a folder           a model folder holding tokenizer.model.v3 or tokenizer.model.
 //   "org/name"         a Hugging Face hub id, resolved in the local cache
