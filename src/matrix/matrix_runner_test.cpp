@@ -276,5 +276,51 @@ TEST(MatrixRunner, ARunsFolderKeepsOnePlanAndOneWorkload) {
   EXPECT_NE(changed.error().message().find("another plan"), std::string::npos);
 }
 
+// A plan adapts the configs to a host (engine_overrides) and is run in
+// pieces (--only, --max-runs): each piece runs what it was asked, the manifest
+// records the adaptation and the dummy-weights label, and the next piece
+// resumes where the last stopped.
+TEST(MatrixRunner, OverridesAndPiecesAreRecordedAndResume) {
+  auto dir = fresh_dir("pieces");
+  const std::string path =
+      write_plan(dir, {"S0", "Sa"}, 2, "pieces-" + std::to_string(getpid()), "");
+  auto text = read_file(path);
+  ASSERT_TRUE(text.ok());
+  ASSERT_TRUE(write_file(path, *text +
+                                   "engine_overrides:\n  kind: generic\n  env: {L4LAB_TEST_HOST: "
+                                   "\"h200\"}\n  dummy_weights: true\n  note: this host\n")
+                  .ok());
+  auto plan = load_plan(path);
+  ASSERT_TRUE(plan.ok()) << plan.error().message();
+  MatrixOptions o;
+  o.runs_dir = (dir / "runs").string();
+  o.l4lab_exe = L4LAB_MATRIX_TOOL;
+  o.only = {"S0"};
+  o.max_runs = 1;
+  auto first = run_matrix(*plan, o);
+  ASSERT_TRUE(first.ok()) << first.error().message();
+  EXPECT_EQ(first->runs, 1);
+  EXPECT_EQ(first->ok, 1);
+  EXPECT_EQ(first->left, 1);          // S0 trial-2 waits
+  EXPECT_EQ(first->not_selected, 2);  // Sa's two trials
+  const fs::path runs = o.runs_dir;
+  auto m = manifest(runs, "S0/trial-1");
+  EXPECT_EQ(m["dummy_weights"], true);
+  EXPECT_EQ(m["engine"]["overrides"]["note"], "this host");
+  EXPECT_EQ(m["engine"]["env"]["L4LAB_TEST_HOST"], "h200");
+  EXPECT_FALSE(fs::exists(runs / "S0/trial-2"));
+  EXPECT_FALSE(fs::exists(runs / "Sa/trial-1"));
+  auto second = run_matrix(*plan, o);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->skipped, 1);
+  EXPECT_EQ(second->runs, 1);
+  EXPECT_EQ(second->left, 0);
+  EXPECT_EQ(manifest(runs, "S0/trial-2")["outcome"]["status"], "ok");
+  o.only = {"S9"};
+  auto unknown = run_matrix(*plan, o);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message().find("S9"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace l4lab::matrix
