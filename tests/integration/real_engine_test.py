@@ -467,8 +467,13 @@ def matrix(c, a, out, wl):
     report = (runs / "report.md").read_text() if (runs / "report.md").exists() else ""
     c.check("l4lab report writes report.md", rc == 0 and bool(report), f"rc={rc}")
     c.check("report shows the engine's histograms beside the lab's percentiles",
-            "histograms beside" in report.lower() and "C1/trial-1 | TTFT p50" in report,
+            "histograms beside" in report.lower()
+            and re.search(r"C1/trial-1( \([A-Z ]+\))* \| TTFT p50", report) is not None,
             "section 'Engine-side histograms beside the lab's percentiles'")
+    # The CPU engine serves random weights (--load-format dummy): labelled so.
+    c.check("report labels the dummy-weight runs DUMMY WEIGHTS",
+            "**DUMMY WEIGHTS**" in report and "C1 (DUMMY WEIGHTS)" in report,
+            "banner and configuration label")
 
 
 class _SkipServe(Exception):
