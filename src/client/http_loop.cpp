@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+
 #include "client/transport_error.h"
 #include "common/clock.h"
 
@@ -111,8 +113,18 @@ size_t HttpLoop::write_cb(char* p, size_t size, size_t n, void* userp) {
   auto* t = static_cast<Transfer*>(userp);
   size_t bytes = size * n;
   // One clock read per socket read: every event in these bytes arrived together.
-  if (!t->rec.on_body(std::string_view(p, bytes), mono_ns()))
-    return 0;  // aborts: CURLE_WRITE_ERROR
+  const size_t before = t->rec.record().chunks.size();
+  const bool ok = t->rec.on_body(std::string_view(p, bytes), mono_ns());
+  // Several content chunks in one read either left the server together or
+  // waited in the socket for a late loop: counted for the self-audit.
+  const size_t chunks = t->rec.record().chunks.size() - before;
+  ReadCounts& r = t->loop->reads_;
+  ++r.reads;
+  if (chunks > 0) ++r.content_reads;
+  if (chunks > 1) ++r.coalesced_reads;
+  r.content_chunks += chunks;
+  r.max_chunks_per_read = std::max(r.max_chunks_per_read, chunks);
+  if (!ok) return 0;  // aborts: CURLE_WRITE_ERROR
   return bytes;
 }
 
