@@ -32,9 +32,10 @@ struct LatenessSummary {
 // numpy-'linear' percentiles (metrics/percentile.h) of the given latenesses.
 LatenessSummary summarize_lateness(std::vector<double> late_ms);
 
-// Socket reads that carried body bytes (one curl write callback each).
+// Readable-socket events the loop serviced (each one or more recv()s by
+// curl) and the content chunks they carried.
 struct ReadCounts {
-  size_t reads = 0;            // body reads
+  size_t reads = 0;            // readable-socket events
   size_t content_reads = 0;    // reads with at least one content chunk
   size_t coalesced_reads = 0;  // reads with two or more content chunks
   size_t max_chunks_per_read = 0;
