@@ -101,6 +101,10 @@ struct BenchInfo {
   // client_cpu: the bench process's own CPU use (cores = CPU s / run wall s).
   std::optional<double> client_cores;
   std::optional<double> client_max_rss_mib;
+  // timing_quality: the client's self-audit (docs/METRICS.md#timing-quality);
+  // empty verdict when bench.json has none (older runs, other clients).
+  std::string timing_verdict;
+  std::optional<double> timing_canary_p99_ms, timing_canary_max_ms;
 };
 
 struct GpuSample {

@@ -169,6 +169,9 @@ BenchInfo parse_bench_json(std::string_view text, const std::string& name,
   if (!b.rate) b.rate = num_at(j, {"options", "rate"});
   b.client_cores = num_at(j, {"client_cpu", "cores_during_run"});
   b.client_max_rss_mib = num_at(j, {"client_cpu", "max_rss_mib"});
+  b.timing_verdict = str_at(j, {"timing_quality", "verdict"});
+  b.timing_canary_p99_ms = num_at(j, {"timing_quality", "canary_lateness_ms", "p99"});
+  b.timing_canary_max_ms = num_at(j, {"timing_quality", "canary_lateness_ms", "max"});
   const std::string& k = b.schedule_kind;
   b.open_loop = !k.empty() && k != "closed" && k != "closed_loop" && k != "concurrency";
   return b;

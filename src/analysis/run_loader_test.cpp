@@ -121,5 +121,23 @@ TEST(AnalysisRunLoader, StudyWithMissingTracesStillLoadsTheRest) {
   EXPECT_FALSE(load_study(root + "/nope").ok());
 }
 
+TEST(AnalysisRunLoader, BenchJsonTimingQuality) {
+  std::vector<std::string> w;
+  const BenchInfo b = parse_bench_json(
+      R"({"schedule": {"kind": "closed", "concurrency": 8},
+          "timing_quality": {"verdict": "timing degraded",
+                             "canary_lateness_ms": {"count": 9, "p50": 0.1, "p99": 4.5, "max": 12}}})",
+      "bench.json", w);
+  EXPECT_TRUE(w.empty());
+  EXPECT_EQ(b.timing_verdict, "timing degraded");
+  EXPECT_EQ(b.timing_canary_p99_ms, 4.5);
+  EXPECT_EQ(b.timing_canary_max_ms, 12.0);
+  // Older bench.json files have none: no verdict, not a warning.
+  const BenchInfo old = parse_bench_json(R"({"schedule": "closed"})", "old.json", w);
+  EXPECT_TRUE(w.empty());
+  EXPECT_EQ(old.timing_verdict, "");
+  EXPECT_FALSE(old.timing_canary_p99_ms.has_value());
+}
+
 }  // namespace
 }  // namespace l4lab::analysis

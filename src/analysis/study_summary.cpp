@@ -87,6 +87,9 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
   s.applied_evidence = d.manifest.applied_evidence;
   s.schedule_kind = d.bench.schedule_kind;
   s.open_loop = d.bench.open_loop;
+  s.timing_verdict = d.bench.timing_verdict;
+  s.timing_canary_p99_ms = d.bench.timing_canary_p99_ms.value_or(kNaN);
+  s.timing_canary_max_ms = d.bench.timing_canary_max_ms.value_or(kNaN);
   s.has_traces = d.has_traces;
   s.lines_skipped = d.trace_lines_skipped;
   s.warnings = d.warnings;

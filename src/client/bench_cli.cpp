@@ -56,6 +56,12 @@ void register_bench_commands(CLI::App& app) {
   b->add_flag("--insecure", o->insecure, "skip TLS certificate verification");
   b->add_flag("--resume", o->resume, "keep traces.jsonl; skip requests already traced");
   b->add_flag("--quiet", o->quiet, "no live view");
+  b->add_option("--cpus", o->cpus,
+                "pin the client to these CPUs, e.g. 0,2-3 (sched_setaffinity; keep them free of "
+                "the engine and other load)");
+  b->add_flag("--realtime", o->realtime,
+              "run the client at SCHED_FIFO priority 10 where permitted (else a note, and on at "
+              "normal priority); bench.json records what was applied");
   b->callback([o, endpoint_type, no_shuffle, b]() {
     o->shuffle = !*no_shuffle;
     o->endpoint_type =

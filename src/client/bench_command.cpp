@@ -15,7 +15,9 @@
 #include "client/bench_options.h"
 #include "client/bench_outcome.h"
 #include "client/bench_runner.h"
+#include "client/cpu_scheduling.h"
 #include "client/model_probe.h"
+#include "client/timing_quality.h"
 #include "common/clock.h"
 #include "common/files.h"
 #include "common/version.h"
@@ -81,7 +83,9 @@ nlohmann::json options_json(const BenchOptions& o) {
           {"ignore_eos", o.ignore_eos},
           {"temperature", o.temperature},
           {"insecure", o.insecure},
-          {"resume", o.resume}};
+          {"resume", o.resume},
+          {"cpus", o.cpus.empty() ? nlohmann::json() : nlohmann::json(o.cpus)},
+          {"realtime", o.realtime}};
 }
 
 }  // namespace
@@ -263,6 +267,32 @@ int run_bench(const BenchOptions& o) {
   ro.max_failures = budget;
   ro.quiet = o.quiet;
 
+  // --- where the client runs (docs/BENCH.md#shared-host) -----------------------
+  // Applied to this thread before the event loop exists; threads started
+  // later (curl's resolver) inherit both.
+  nlohmann::json sched_json;
+  if (!o.cpus.empty()) {
+    auto cpus = parse_cpu_list(o.cpus);
+    if (!cpus.ok()) return bad_input(cpus.error().message());
+    if (auto st = pin_to_cpus(*cpus); !st.ok()) return bad_input(st.error().message());
+  }
+  sched_json["cpus"] = format_cpu_list(current_cpus());
+  if (o.realtime) {
+    const RealtimeResult rt = request_realtime();
+    if (!rt.applied)
+      std::fprintf(stderr, "l4lab bench: --realtime: %s; continuing at %s\n", rt.error.c_str(),
+                   rt.policy.c_str());
+    sched_json["realtime_applied"] = rt.applied;
+    sched_json["realtime_error"] = rt.error.empty() ? nlohmann::json() : nlohmann::json(rt.error);
+    sched_json["policy"] = rt.policy;
+    sched_json["priority"] = rt.priority;
+  } else {
+    sched_json["realtime_applied"] = false;
+    sched_json["realtime_error"] = nullptr;
+    sched_json["policy"] = current_policy_name();
+    sched_json["priority"] = 0;
+  }
+
   // --- bench.json at start, then the run ---------------------------------------
   ClockAnchor anchor = ClockAnchor::now();
   nlohmann::json bj;
@@ -286,6 +316,7 @@ int run_bench(const BenchOptions& o) {
       {"count", schedule.entries.size()},
       {"resumed_skipped", skipped}};
   bj["options"] = options_json(o);
+  bj["scheduling"] = sched_json;  // what was applied, not what was asked
   bj["failure_budget"] = budget == SIZE_MAX ? nlohmann::json() : nlohmann::json(budget);
   bj["clock_anchor"] = {{"wall_ns", anchor.wall_ns}, {"mono_ns", anchor.mono_ns}};
   bj["started_at"] = iso8601_utc(anchor.wall_ns);
@@ -317,6 +348,8 @@ int run_bench(const BenchOptions& o) {
       {"exit_code", exit_code},
       {"exit_reason", outcome.reason.empty() ? nlohmann::json() : nlohmann::json(outcome.reason)}};
   bj["summary"] = stats.summary();
+  const TimingQuality tq = judge_timing(std::move(rr.canary_late_ms), rr.reads);
+  bj["timing_quality"] = timing_quality_json(tq);
   {
     // The client's own cost beside the engine (whole process: workload read,
     // schedule and the run): users of a shared GPU host need it.
@@ -341,6 +374,9 @@ int run_bench(const BenchOptions& o) {
     std::fprintf(stderr, "traces in %s\n", traces_path.c_str());
   }
   if (!rr.error.empty()) std::fprintf(stderr, "l4lab bench: %s\n", rr.error.c_str());
+  // Always, --quiet included: tails measured by a late loop are not the server's.
+  if (const std::string w = timing_warning(tq); !w.empty())
+    std::fprintf(stderr, "l4lab bench: %s\n", w.c_str());
   // Always, --quiet included: the one line a script or a person reads.
   std::fprintf(stderr, "%s\n", outcome.line.c_str());
   curl_global_cleanup();

@@ -43,6 +43,10 @@ struct BenchOptions {
   bool insecure = false;
   bool resume = false;
   bool quiet = false;
+  // Shared hosts (docs/BENCH.md#shared-host): pin the client to these CPUs
+  // ("" = leave as is) and ask for SCHED_FIFO.
+  std::string cpus;
+  bool realtime = false;
   std::vector<std::string> argv;  // for bench.json (header values redacted)
 };
 

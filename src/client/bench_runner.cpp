@@ -54,6 +54,10 @@ BenchRunner::BenchRunner(RunnerOptions opts, const std::vector<PreparedRequest>&
   sigint_ev_ = evsignal_new(base_, SIGINT, &BenchRunner::signal_cb, this);
   sigterm_ev_ = evsignal_new(base_, SIGTERM, &BenchRunner::signal_cb, this);
   live_ev_ = event_new(base_, -1, EV_PERSIST, &BenchRunner::live_cb, this);
+  // The canary shares priority 1 with socket reads, so it waits exactly as
+  // a readable stream would (docs/METRICS.md#timing-quality).
+  canary_ev_ = evtimer_new(base_, &BenchRunner::canary_cb, this);
+  event_priority_set(canary_ev_, 1);
   tty_ = isatty(STDERR_FILENO);
 }
 
@@ -63,6 +67,7 @@ BenchRunner::~BenchRunner() {
   event_free(sigint_ev_);
   event_free(sigterm_ev_);
   event_free(live_ev_);
+  event_free(canary_ev_);
   event_base_free(base_);
 }
 
@@ -74,6 +79,8 @@ RunResult BenchRunner::run() {
     event_add(live_ev_, &tv);
   }
   result_.t_start_ns = mono_ns();
+  result_.canary_late_ms.reserve(4096);
+  arm_canary();
   const size_t n = schedule_.entries.size();
   if (closed_loop_) {
     // Every slot opens at t_start, or one by one over the ramp-up.
@@ -84,6 +91,8 @@ RunResult BenchRunner::run() {
   }
   if (http_->in_flight() > 0 || next_ < n) event_base_dispatch(base_);
   result_.t_end_ns = mono_ns();
+  evtimer_del(canary_ev_);
+  result_.reads = http_->read_counts();
   result_.sent = next_;
   result_.not_sent = n - next_;
   if (!opts_.quiet && tty_) std::fputs("\n", stderr);
@@ -194,6 +203,24 @@ void BenchRunner::signal_cb(evutil_socket_t, short, void* arg) {
 
 void BenchRunner::live_cb(evutil_socket_t, short, void* arg) {
   static_cast<BenchRunner*>(arg)->live_tick();
+}
+
+void BenchRunner::arm_canary() {
+  // Re-armed from when it actually fired, not on a fixed grid: after a long
+  // stall one late sample is recorded, not a burst of catch-up samples.
+  // libevent measures the timeout from its cached loop time; refresh it so
+  // the timer's deadline and canary_due_ns_ agree.
+  event_base_update_cache_time(base_);
+  canary_due_ns_ = mono_ns() + kCanaryPeriodNs;
+  const timeval tv = timeval_of_ns(kCanaryPeriodNs);
+  evtimer_add(canary_ev_, &tv);
+}
+
+void BenchRunner::canary_cb(evutil_socket_t, short, void* arg) {
+  auto* self = static_cast<BenchRunner*>(arg);
+  const int64_t late = mono_ns() - self->canary_due_ns_;
+  self->result_.canary_late_ms.push_back(double(std::max<int64_t>(0, late)) / 1e6);
+  if (!self->stopping_) self->arm_canary();
 }
 
 void BenchRunner::live_tick() {

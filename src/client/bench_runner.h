@@ -45,6 +45,10 @@ struct RunResult {
   int64_t t_start_ns = 0, t_end_ns = 0;
   size_t sent = 0, not_sent = 0;
   std::string error;
+  // The self-audit (docs/METRICS.md#timing-quality): how late the canary
+  // timer fired, one sample per period, and the socket reads' chunk counts.
+  std::vector<double> canary_late_ms;
+  ReadCounts reads;
 };
 
 class BenchRunner : private HttpLoop::Listener {
@@ -67,6 +71,8 @@ class BenchRunner : private HttpLoop::Listener {
   static void dispatch_cb(evutil_socket_t, short, void* arg);
   static void signal_cb(evutil_socket_t, short, void* arg);
   static void live_cb(evutil_socket_t, short, void* arg);
+  static void canary_cb(evutil_socket_t, short, void* arg);
+  void arm_canary();
 
   RunnerOptions opts_;
   const std::vector<PreparedRequest>& requests_;
@@ -79,6 +85,8 @@ class BenchRunner : private HttpLoop::Listener {
   event* sigint_ev_ = nullptr;
   event* sigterm_ev_ = nullptr;
   event* live_ev_ = nullptr;
+  event* canary_ev_ = nullptr;
+  int64_t canary_due_ns_ = 0;
   bool closed_loop_ = true;
   bool stopping_ = false;
   bool tty_ = false;

@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+
 #include "client/transport_error.h"
 #include "common/clock.h"
 
@@ -111,8 +113,12 @@ size_t HttpLoop::write_cb(char* p, size_t size, size_t n, void* userp) {
   auto* t = static_cast<Transfer*>(userp);
   size_t bytes = size * n;
   // One clock read per socket read: every event in these bytes arrived together.
-  if (!t->rec.on_body(std::string_view(p, bytes), mono_ns()))
-    return 0;  // aborts: CURLE_WRITE_ERROR
+  const size_t before = t->rec.record().chunks.size();
+  const bool ok = t->rec.on_body(std::string_view(p, bytes), mono_ns());
+  // Counted per readable-socket event in event_cb, not here: curl calls
+  // this once per HTTP/1.1 transfer-encoding chunk, several per recv().
+  t->loop->reads_.content_chunks += t->rec.record().chunks.size() - before;
+  if (!ok) return 0;  // aborts: CURLE_WRITE_ERROR
   return bytes;
 }
 
@@ -165,7 +171,19 @@ void HttpLoop::event_cb(evutil_socket_t fd, short kind, void* arg) {
   int action =
       ((kind & EV_READ) ? CURL_CSELECT_IN : 0) | ((kind & EV_WRITE) ? CURL_CSELECT_OUT : 0);
   int running = 0;
+  const size_t before = loop->reads_.content_chunks;
   curl_multi_socket_action(loop->multi_, fd, action, &running);
+  if (kind & EV_READ) {
+    // Several content chunks in one readable-socket event either left the
+    // server together or waited in the socket for a late loop: counted for
+    // the self-audit (docs/METRICS.md#timing-quality).
+    ReadCounts& r = loop->reads_;
+    const size_t chunks = r.content_chunks - before;
+    ++r.reads;
+    if (chunks > 0) ++r.content_reads;
+    if (chunks > 1) ++r.coalesced_reads;
+    r.max_chunks_per_read = std::max(r.max_chunks_per_read, chunks);
+  }
   loop->check_done();
 }
 

@@ -19,6 +19,7 @@
 
 #include "client/request_recorder.h"
 #include "client/stream_event.h"
+#include "client/timing_quality.h"
 #include "traces/trace_record.h"
 
 typedef void CURLM;
@@ -56,6 +57,9 @@ class HttpLoop {
   // Ends every in-flight request with `c`/`detail` (each gets on_finished).
   void cancel_all(FailureClass c, std::string_view detail, const std::string& message);
   size_t in_flight() const { return active_.size(); }
+  // Body reads so far and how many content chunks each carried
+  // (docs/METRICS.md#timing-quality).
+  const ReadCounts& read_counts() const { return reads_; }
 
  private:
   struct Transfer;
@@ -82,6 +86,7 @@ class HttpLoop {
   std::vector<Transfer*> active_;
   std::vector<std::unique_ptr<Transfer>> pool_;  // every Transfer ever made
   std::vector<Transfer*> free_;
+  ReadCounts reads_;
 };
 
 }  // namespace l4lab

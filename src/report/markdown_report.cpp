@@ -375,19 +375,39 @@ void engine_table(std::string& out, const StudySummary& s) {
 void runs_table(std::string& out, const StudySummary& s) {
   out +=
       "## Runs\n\n| run | status | reason | applied | window s | ok / requests | "
-      "output tok/s | TTFT p95 ms | E2E p99 ms | VRAM peak MiB | KV max | vLLM-format "
-      "results |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      "output tok/s | TTFT p95 ms | E2E p99 ms | VRAM peak MiB | KV max | "
+      "[client timing](METRICS.md#timing-quality) | vLLM-format "
+      "results |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+  std::vector<std::string> degraded;
   for (const auto& r : s.runs) {
     const GroupMetrics& g = r.all;
+    // The verdict and the canary lateness p99 it rests on.
+    const std::string timing =
+        r.timing_verdict.empty()
+            ? "–"
+            : fmt::format("{}{}", r.timing_verdict,
+                          std::isnan(r.timing_canary_p99_ms)
+                              ? ""
+                              : fmt::format(" (p99 {} ms)", fnum(r.timing_canary_p99_ms, 2)));
+    if (r.timing_verdict == "timing degraded")
+      degraded.push_back(fmt::format("{} (canary lateness p99 {} ms, max {} ms)", run_label(r),
+                                     fnum(r.timing_canary_p99_ms, 2),
+                                     fnum(r.timing_canary_max_ms, 1)));
     out += fmt::format(
-        "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} |\n", run_label(r),
+        "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} |\n", run_label(r),
         r.status, r.reason.empty() ? "–" : r.reason, r.applied.empty() ? "–" : r.applied,
         r.window.valid() ? fnum(r.window.seconds()) : "–", g.ok, g.requests,
         fnum(g.output_throughput), fnum(g.ttft_ms.p95), fp99(g.e2e_ms),
-        fnum(r.gpu.vram_peak_mib, 0), fpct(r.engine.kv_usage_max),
+        fnum(r.gpu.vram_peak_mib, 0), fpct(r.engine.kv_usage_max), timing,
         r.has_traces ? fmt::format("[results_vllm.json]({}/results_vllm.json)", r.rel_dir) : "–");
   }
   out += "\n";
+  for (const auto& d : degraded)
+    out += fmt::format(
+        "**Warning: timing degraded** in {}: the load generator's event loop ran late, so its "
+        "TTFT and ITL tails include the client's own delay "
+        "([definition](METRICS.md#timing-quality)).\n\n",
+        d);
 }
 
 void warnings_section(std::string& out, const StudySummary& s) {

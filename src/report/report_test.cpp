@@ -218,5 +218,28 @@ TEST(ReportOutputs, SvgEscapesAndHandlesEmptyData) {
   EXPECT_EQ(svg.rfind("<svg", 0), 0u);
 }
 
+TEST(ReportOutputs, TimingDegradedRunIsShownAndWarned) {
+  StudyData d = study();
+  d.runs[0].bench.present = true;
+  d.runs[0].bench.timing_verdict = "ok";
+  d.runs[0].bench.timing_canary_p99_ms = 0.1;
+  d.runs[1].bench.present = true;
+  d.runs[1].bench.timing_verdict = "timing degraded";
+  d.runs[1].bench.timing_canary_p99_ms = 4.5;
+  d.runs[1].bench.timing_canary_max_ms = 30;
+  AnalysisOptions o;
+  o.resamples = 10;
+  const StudySummary s = summarize_study(d, o);
+  const std::string md = markdown_report(s);
+  EXPECT_NE(md.find("| ok (p99 0.10 ms) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| timing degraded (p99 4.50 ms) |"), std::string::npos) << md;
+  EXPECT_NE(md.find("**Warning: timing degraded** in C2/trial-1"), std::string::npos) << md;
+  EXPECT_EQ(md.find("**Warning: timing degraded** in C1/trial-1"), std::string::npos);
+  const auto j = summary_to_json(s);
+  EXPECT_EQ(j["runs"][0]["timing_quality"]["verdict"], "ok");
+  EXPECT_EQ(j["runs"][1]["timing_quality"]["verdict"], "timing degraded");
+  EXPECT_EQ(j["runs"][1]["timing_quality"]["canary_lateness_p99_ms"], 4.5);
+}
+
 }  // namespace
 }  // namespace l4lab::report

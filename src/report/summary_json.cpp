@@ -147,6 +147,12 @@ json run_json(const RunSummary& r) {
       {"open_loop", r.open_loop},
       {"has_traces", r.has_traces},
       {"trace_lines_skipped", r.lines_skipped},
+      {"timing_quality", r.timing_verdict.empty()
+                             ? json()
+                             : json{{"verdict", r.timing_verdict},
+                                    {"canary_lateness_p99_ms", num(r.timing_canary_p99_ms)},
+                                    {"canary_lateness_max_ms", num(r.timing_canary_max_ms)},
+                                    {"definition", "docs/METRICS.md#timing-quality"}}},
       {"window_ns", {r.window.start_ns, r.window.end_ns}},
       {"metrics", group_json(r.all)},
       {"by_task", groups_json(r.by_task)},
