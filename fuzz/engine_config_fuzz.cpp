@@ -7,6 +7,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  (void)l4lab::parse_engine_config(text, "fuzz.yaml");
+  (void)l4lab::engine::parse_engine_config(text, "fuzz.yaml");
   return 0;
 }

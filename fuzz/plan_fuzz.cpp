@@ -7,6 +7,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  (void)l4lab::parse_plan(text, "fuzz.yaml");
+  (void)l4lab::matrix::parse_plan(text, "fuzz.yaml");
   return 0;
 }
