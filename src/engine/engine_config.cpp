@@ -33,7 +33,10 @@ std::vector<std::string> default_version_argv(const EngineSpec& e) {
   return {e.command[0], "--version"};
 }
 
-Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std::string& file) {
+namespace {
+
+Result<EngineConfig> parse_engine_config_fields(const std::string& yaml_text,
+                                                const std::string& file) {
   auto loaded = load_yaml_mapping(yaml_text, file);
   if (!loaded.ok()) return loaded.error();
   const YAML::Node root = *loaded;
@@ -61,7 +64,7 @@ Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std
   c.engine.env = f.str_map(e, "env");
   c.engine.model = f.str(e, "model", false);
   if (e["host"]) c.engine.host = f.str(e, "host", true);
-  c.engine.port = static_cast<int>(f.number(e, "port", c.engine.port));
+  c.engine.port = static_cast<int>(f.integer(e, "port", c.engine.port, 0, 65535));
   c.engine.health_timeout_s = f.number(e, "health_timeout_s", c.engine.health_timeout_s);
   c.engine.stop_grace_s = f.number(e, "stop_grace_s", c.engine.stop_grace_s);
   c.engine.version = f.argv_list(e, "version");
@@ -78,7 +81,7 @@ Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std
 
   if (YAML::Node a = root["applied_check"]) {
     c.applied_check.evidence_line = f.str(a, "evidence_line", false);
-    if (a["expect"] && a["expect"].IsScalar())
+    if (a.IsMap() && a["expect"] && a["expect"].IsScalar())
       c.applied_check.expect = {f.str(a, "expect", true)};
     else
       c.applied_check.expect = f.str_list(a, "expect");
@@ -87,6 +90,18 @@ Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std
   }
   if (!f.ok()) return f.error();
   return c;
+}
+
+}  // namespace
+
+Result<EngineConfig> parse_engine_config(const std::string& yaml_text, const std::string& file) {
+  // Backstop: YamlFields checks types before it reads, but a yaml-cpp call
+  // that still throws must become an error naming the file, not a crash.
+  try {
+    return parse_engine_config_fields(yaml_text, file);
+  } catch (const YAML::Exception& e) {
+    return Error(file + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
+  }
 }
 
 Result<EngineConfig> load_engine_config(const std::string& path) {

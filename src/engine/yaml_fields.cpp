@@ -1,5 +1,7 @@
 #include "engine/yaml_fields.h"
 
+#include <cmath>
+
 namespace l4lab::engine {
 
 Result<YAML::Node> load_yaml_mapping(const std::string& yaml_text, const std::string& file) {
@@ -28,8 +30,27 @@ Error YamlFields::error() const {
   return Error(m);
 }
 
+YAML::Node YamlFields::at(const YAML::Node& parent, const std::string& key) {
+  if (parent.IsMap()) return parent[key];
+  if (parent && !parent.IsNull()) fail(parent, "expected a mapping holding '" + key + "'");
+  return YAML::Node();
+}
+
+int64_t YamlFields::integer(const YAML::Node& parent, const std::string& key, int64_t dflt,
+                            int64_t lo, int64_t hi) {
+  const size_t errors_before = errors_.size();
+  const double v = number(parent, key, double(dflt));
+  if (errors_.size() != errors_before) return dflt;
+  if (!(v >= double(lo) && v <= double(hi)) || v != std::floor(v)) {
+    fail(at(parent, key), "field '" + key + "' must be a whole number from " + std::to_string(lo) +
+                              " to " + std::to_string(hi));
+    return dflt;
+  }
+  return int64_t(v);
+}
+
 std::string YamlFields::str(const YAML::Node& parent, const std::string& key, bool required) {
-  YAML::Node n = parent[key];
+  YAML::Node n = at(parent, key);
   if (!n || n.IsNull()) {
     if (required) fail(parent, "missing field '" + key + "'");
     return {};
@@ -42,7 +63,7 @@ std::string YamlFields::str(const YAML::Node& parent, const std::string& key, bo
 }
 
 bool YamlFields::boolean(const YAML::Node& parent, const std::string& key, bool dflt) {
-  YAML::Node n = parent[key];
+  YAML::Node n = at(parent, key);
   if (!n || n.IsNull()) return dflt;
   try {
     return n.as<bool>();
@@ -53,7 +74,7 @@ bool YamlFields::boolean(const YAML::Node& parent, const std::string& key, bool 
 }
 
 double YamlFields::number(const YAML::Node& parent, const std::string& key, double dflt) {
-  YAML::Node n = parent[key];
+  YAML::Node n = at(parent, key);
   if (!n || n.IsNull()) return dflt;
   try {
     return n.as<double>();
@@ -65,7 +86,7 @@ double YamlFields::number(const YAML::Node& parent, const std::string& key, doub
 }
 
 YAML::Node YamlFields::list_at(const YAML::Node& parent, const std::string& key) {
-  YAML::Node n = parent[key];
+  YAML::Node n = at(parent, key);
   if (!n || n.IsNull()) return YAML::Node();
   if (!n.IsSequence()) {
     fail(n, "field '" + key + "' must be a list");
@@ -108,7 +129,7 @@ std::vector<std::string> YamlFields::argv_list(const YAML::Node& parent, const s
 std::map<std::string, std::string> YamlFields::str_map(const YAML::Node& parent,
                                                        const std::string& key) {
   std::map<std::string, std::string> out;
-  YAML::Node n = parent[key];
+  YAML::Node n = at(parent, key);
   if (!n || n.IsNull()) return out;
   if (!n.IsMap()) {
     fail(n, "field '" + key + "' must be a mapping");

@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ class YamlFields {
   std::string str(const YAML::Node& parent, const std::string& key, bool required);
   bool boolean(const YAML::Node& parent, const std::string& key, bool dflt);
   double number(const YAML::Node& parent, const std::string& key, double dflt);
+  // A whole number in [lo, hi]; anything else (1.5, 1e300, .nan) is an error
+  // and gives `dflt` (a cast of an out-of-range double would be undefined).
+  int64_t integer(const YAML::Node& parent, const std::string& key, int64_t dflt, int64_t lo,
+                  int64_t hi);
   std::vector<std::string> str_list(const YAML::Node& parent, const std::string& key);
   // Like str_list, but items may themselves be lists (e.g. [--flag, value]),
   // flattened in order: argv written as readable flag/value pairs.
@@ -38,6 +43,9 @@ class YamlFields {
   // parent[key] when it is a list; an empty node when absent (or not a list,
   // which is recorded as an error).
   YAML::Node list_at(const YAML::Node& parent, const std::string& key);
+  // parent[key], or an empty node when parent is not a mapping (recorded as
+  // an error unless parent is null): yaml-cpp throws on `scalar[key]`.
+  YAML::Node at(const YAML::Node& parent, const std::string& key);
   std::string where(const YAML::Node& n) const;
   std::string file_;
   std::vector<std::string> errors_;

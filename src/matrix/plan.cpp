@@ -7,7 +7,9 @@
 
 namespace l4lab::matrix {
 
-Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
+namespace {
+
+Result<Plan> parse_plan_fields(const std::string& yaml_text, const std::string& file) {
   auto loaded = engine::load_yaml_mapping(yaml_text, file);
   if (!loaded.ok()) return loaded.error();
   const YAML::Node root = *loaded;
@@ -18,14 +20,13 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
   p.name = f.str(root, "name", true);
   p.configs = f.str_list(root, "configs");
   if (p.configs.empty()) f.fail(root, "'configs' must list at least one configuration file");
-  p.trials = static_cast<int>(f.number(root, "trials", 1));
-  if (p.trials < 1) f.fail(root["trials"], "'trials' must be >= 1");
+  p.trials = static_cast<int>(f.integer(root, "trials", 1, 1, 1 << 20));
   if (YAML::Node o = root["order"]) {
     if (o.IsScalar()) {
       p.order = o.Scalar();
     } else {
       p.order = f.str(o, "kind", true);
-      p.order_seed = static_cast<uint64_t>(f.number(o, "seed", 1));
+      p.order_seed = static_cast<uint64_t>(f.integer(o, "seed", 1, 0, int64_t(1) << 53));
     }
   }
   if (p.order != "interleaved" && p.order != "shuffled" && p.order != "sequential")
@@ -37,11 +38,11 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
     p.workload.path = f.str(w, "path", true);
     p.workload.build = f.boolean(w, "build", false);
     p.workload.build_args = f.argv_list(w, "build_args");
-    p.workload.per_cell = static_cast<int>(f.number(w, "per_cell", 0));
+    p.workload.per_cell = static_cast<int>(f.integer(w, "per_cell", 0, 0, 1 << 30));
   } else {
     f.fail(root, "missing mapping 'workload' (with 'path')");
   }
-  p.warmup_requests = static_cast<int>(f.number(root, "warmup_requests", 1));
+  p.warmup_requests = static_cast<int>(f.integer(root, "warmup_requests", 1, 0, 1 << 30));
   if (YAML::Node b = root["bench"]) {
     auto cmd = f.argv_list(b, "command");
     if (!cmd.empty()) p.bench_command = cmd;
@@ -58,8 +59,7 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
     p.price.usd_per_hour = f.number(pr, "usd_per_hour", -1);
     if (p.price.usd_per_hour < 0) f.fail(pr, "price: 'usd_per_hour' must be given and >= 0");
     p.price.gpu_name = f.str(pr, "gpu_name", true);
-    p.price.gpu_count = static_cast<int>(f.number(pr, "gpu_count", 1));
-    if (p.price.gpu_count < 1) f.fail(pr["gpu_count"], "price: 'gpu_count' must be >= 1");
+    p.price.gpu_count = static_cast<int>(f.integer(pr, "gpu_count", 1, 1, 1 << 20));
     p.price.machine_type = f.str(pr, "machine_type", false);
     p.price.source = f.str(pr, "source", true);
   }
@@ -92,6 +92,18 @@ Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
   }
   if (!f.ok()) return f.error();
   return p;
+}
+
+}  // namespace
+
+Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file) {
+  // Backstop: YamlFields checks types before it reads, but a yaml-cpp call
+  // that still throws must become an error naming the file, not a crash.
+  try {
+    return parse_plan_fields(yaml_text, file);
+  } catch (const YAML::Exception& e) {
+    return Error(file + ":" + std::to_string(e.mark.line + 1) + ": YAML: " + e.msg);
+  }
 }
 
 Result<Plan> load_plan(const std::string& path) {

@@ -82,5 +82,45 @@ TEST(Plan, ShippedPlansParse) {
   }
 }
 
+// Found by fuzz/plan_fuzz: `bench:` holding a scalar made yaml-cpp throw
+// out of parse_plan ("operator[] call on a scalar"); a huge or fractional
+// count was cast from double to int (undefined). Both are now errors that
+// name the file and line. Input kept in fuzz/regressions/plan_fuzz.
+TEST(Plan, ScalarWhereAMappingBelongsIsAnError) {
+  for (const char* section : {"bench", "telemetry", "price", "order"}) {
+    const std::string yaml =
+        std::string("name: p\nconfigs: [a.yaml]\nworkload: {path: w}\n") + section + ": [x, y]\n";
+    auto p = parse_plan(yaml, "p.yaml");
+    ASSERT_FALSE(p.ok()) << section;
+    EXPECT_NE(p.error().message().find("p.yaml:4: expected a mapping"), std::string::npos)
+        << p.error().message();
+  }
+  auto scalar =
+      parse_plan("name: p\nconfigs: [a.yaml]\nworkload: {path: w}\nbench: -5\n", "p.yaml");
+  ASSERT_FALSE(scalar.ok());
+  EXPECT_NE(scalar.error().message().find("p.yaml:4: expected a mapping holding"),
+            std::string::npos)
+      << scalar.error().message();
+}
+
+TEST(Plan, CountsMustBeWholeNumbersInRange) {
+  for (const char* v : {"1e300", "-1e300", "2.5", ".nan", "0"}) {
+    auto p = parse_plan(
+        std::string("name: p\nconfigs: [a.yaml]\nworkload: {path: w}\ntrials: ") + v + "\n",
+        "p.yaml");
+    ASSERT_FALSE(p.ok()) << v;
+    EXPECT_NE(p.error().message().find("p.yaml:4: field 'trials' must be a whole number"),
+              std::string::npos)
+        << p.error().message();
+  }
+  auto w =
+      parse_plan("name: p\nconfigs: [a.yaml]\nworkload: {path: w, per_cell: 1e300}\n", "p.yaml");
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.error().message().find("per_cell"), std::string::npos);
+  auto ok = parse_plan("name: p\nconfigs: [a.yaml]\nworkload: {path: w}\ntrials: 3\n", "p.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.error().message();
+  EXPECT_EQ(ok->trials, 3);
+}
+
 }  // namespace
 }  // namespace l4lab::matrix

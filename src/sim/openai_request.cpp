@@ -1,7 +1,9 @@
 #include "sim/openai_request.h"
 
 #include <algorithm>
+#include <climits>
 #include <nlohmann/json.hpp>
+#include <type_traits>
 
 namespace l4lab::sim {
 
@@ -16,14 +18,46 @@ Result<json> parse_object(std::string_view body) {
   return j;
 }
 
+Error wrong_type(const std::string& key) { return Error("field '" + key + "' has the wrong type"); }
+
+// A token id: a JSON integer in [0, 2^31). nlohmann's get<int> would convert
+// a float (1e300: undefined behaviour) or wrap a large integer silently.
+Result<TokenId> token_id(const json& t, const std::string& where) {
+  if (!t.is_number_integer()) return Error(where + " must be an integer token id");
+  if (t.is_number_unsigned() ? t.get<uint64_t>() > uint64_t(INT32_MAX)
+                             : t.get<int64_t>() < 0 || t.get<int64_t>() > INT32_MAX)
+    return Error(where + " is not a valid token id: " + t.dump());
+  return TokenId(t.get<int64_t>());
+}
+
+// Exact types only: a bool is a JSON bool, a string a JSON string, a double
+// any JSON number (never a conversion that could throw or be undefined).
 template <typename T>
 Status get_opt(const json& j, const char* key, T& out) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return Status::Ok();
-  try {
-    out = it->get<T>();
-  } catch (const json::exception&) {
-    return Error(std::string("field '") + key + "' has the wrong type");
+  if constexpr (std::is_same_v<T, bool>) {
+    if (!it->is_boolean()) return wrong_type(key);
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (!it->is_string()) return wrong_type(key);
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (!it->is_number()) return wrong_type(key);
+  } else {
+    static_assert(std::is_same_v<T, void>, "get_opt: bool, string or double");
+  }
+  out = it->get<T>();
+  return Status::Ok();
+}
+
+// A list of token ids (detokenize's `tokens`).
+Status get_ids(const json& j, const char* key, std::vector<TokenId>& out) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return Status::Ok();
+  if (!it->is_array()) return Error(std::string("field '") + key + "' must be a list of token ids");
+  for (size_t i = 0; i < it->size(); ++i) {
+    auto id = token_id((*it)[i], std::string(key) + "[" + std::to_string(i) + "]");
+    if (!id) return id.error();
+    out.push_back(*id);
   }
   return Status::Ok();
 }
@@ -46,8 +80,11 @@ Result<Conversation> parse_messages(const json& j) {
     } else if (c.is_array()) {
       bool first = true;
       for (const auto& part : c) {
-        if (!part.is_object() || part.value("type", "") != "text" || !part.contains("text"))
+        if (!part.is_object() || !part.contains("type") || part["type"] != "text" ||
+            !part.contains("text"))
           return Error(at + ".content: only text parts are supported");
+        if (!part["text"].is_string())
+          return Error(at + ".content: a text part's text must be a string");
         if (!first) msg.content += "\n";
         msg.content += part["text"].get<std::string>();
         first = false;
@@ -81,9 +118,10 @@ Result<GenerateRequest> parse_generate_request(std::string_view body, Endpoint e
     if (it->is_string()) {
       r.prompt = it->get<std::string>();
     } else if (it->is_array() && !it->empty() && (*it)[0].is_number_integer()) {
-      for (const auto& t : *it) {
-        if (!t.is_number_integer()) return Error("field 'prompt': a token list holds integers");
-        r.prompt_ids.push_back(t.get<TokenId>());
+      for (size_t i = 0; i < it->size(); ++i) {
+        auto id = token_id((*it)[i], "prompt[" + std::to_string(i) + "]");
+        if (!id) return id.error();
+        r.prompt_ids.push_back(*id);
       }
       r.prompt_is_ids = true;
     } else {
@@ -98,7 +136,10 @@ Result<GenerateRequest> parse_generate_request(std::string_view body, Endpoint e
     if (it == j.end() || it->is_null()) continue;
     if (!it->is_number_integer())
       return Error(std::string("field '") + key + "' must be an integer");
-    const int64_t v = it->get<int64_t>();
+    // A huge unsigned value is clamped below, not wrapped negative.
+    const int64_t v = it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(INT64_MAX)
+                          ? INT64_MAX
+                          : it->get<int64_t>();
     if (v < 1)
       return Error(std::string(key) + " must be at least 1, got " + std::to_string(v) + ".");
     r.max_tokens = int(std::min<int64_t>(v, 1 << 30));
@@ -111,7 +152,7 @@ Result<GenerateRequest> parse_generate_request(std::string_view body, Endpoint e
   }
   if (auto s = j.find("seed"); s != j.end() && !s->is_null()) {
     if (!s->is_number_integer()) return Error("field 'seed' must be an integer");
-    r.seed = s->get<int64_t>();
+    r.seed = s->get<uint64_t>();  // a negative seed keeps its bits, as before
   }
   double temperature = 1.0;
   L4_OPT(j, "temperature", temperature);  // accepted; the filler does not depend on it
@@ -144,7 +185,7 @@ Result<std::vector<TokenId>> parse_detokenize_request(std::string_view body) {
   auto parsed = parse_object(body);
   if (!parsed) return parsed.error();
   std::vector<TokenId> ids;
-  L4_OPT(*parsed, "tokens", ids);
+  L4_TRY_STATUS(get_ids(*parsed, "tokens", ids));
   return ids;
 }
 

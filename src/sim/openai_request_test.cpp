@@ -46,5 +46,49 @@ TEST(SimOpenAiRequest, ContextLengthMessageIsVllms) {
   EXPECT_EQ(body, R"({"error":{"message":"x","type":"BadRequestError","param":null,"code":400}})");
 }
 
+// Found by fuzz/openai_request_fuzz: each of these threw out of the parser
+// (nlohmann type_error) or converted a float to int (undefined behaviour)
+// instead of answering 400. Inputs kept in fuzz/regressions/openai_request_fuzz.
+TEST(SimOpenAiRequest, WrongTypesAreErrorsNotExceptions) {
+  const char* chat_bodies[] = {
+      R"({"messages":[{"role":"user","content":[{"type":"text","text":1}]}]})",
+      R"({"messages":[{"role":"user","content":[{"type":1,"text":"a"}]}]})",
+      R"({"messages":[{"role":"user","content":"a"}],"stream":"yes"})",
+      R"({"messages":[{"role":"user","content":"a"}],"stream":1})",
+      R"({"messages":[{"role":"user","content":"a"}],"model":7})",
+      R"({"messages":[{"role":"user","content":"a"}],"temperature":"hot"})",
+      R"({"messages":[{"role":"user","content":"a"}],"stream_options":{"include_usage":0}})",
+  };
+  for (const char* body : chat_bodies) {
+    auto r = parse_generate_request(body, Endpoint::kChat);
+    EXPECT_FALSE(r.ok()) << body;
+  }
+  EXPECT_FALSE(parse_tokenize_request(R"({"prompt":["a"]})").ok());
+  EXPECT_FALSE(parse_tokenize_request(R"({"prompt":"a","add_special_tokens":"no"})").ok());
+}
+
+TEST(SimOpenAiRequest, TokenIdsMustBeInRange) {
+  for (const char* tokens :
+       {"[1e300]", "[225577777777777777777777777777]", "[1.5]", "[-1]", "[2147483648]", "[18446744073709551615]", "[\"a\"]", "7"}) {
+    const std::string body = std::string(R"({"tokens":)") + tokens + "}";
+    auto d = parse_detokenize_request(body);
+    ASSERT_FALSE(d.ok()) << body;
+    EXPECT_NE(d.error().message().find("tokens"), std::string::npos) << d.error().message();
+    if (tokens[0] != '[') continue;
+    const std::string prompt = std::string(R"({"prompt":[1,)") + (tokens + 1) + "}";
+    EXPECT_FALSE(parse_generate_request(prompt, Endpoint::kCompletion).ok()) << prompt;
+  }
+  auto ok = parse_detokenize_request(R"({"tokens":[0,2147483647]})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->back(), 2147483647);
+}
+
+TEST(SimOpenAiRequest, HugeUnsignedMaxTokensIsClampedNotNegative) {
+  auto r = parse_generate_request(R"({"prompt":"a","max_tokens":18446744073709551615})",
+                                  Endpoint::kCompletion);
+  ASSERT_TRUE(r.ok()) << r.error().message();
+  EXPECT_EQ(*r->max_tokens, 1 << 30);
+}
+
 }  // namespace
 }  // namespace l4lab::sim
