@@ -50,6 +50,13 @@ int finish_code(const Result<matrix::MatrixSummary>& r) {
     std::cerr << "matrix: interrupted; run the same command again to resume\n";
     return 128 + (engine::interrupt_signal() ? engine::interrupt_signal() : 2);
   }
+  if (r->failed > 0) {
+    // unsupported is the probe's honest "not run", not a failure; every other
+    // outcome but ok is (docs/MATRIX.md#outcomes).
+    std::cerr << "matrix: " << r->failed
+              << " run(s) failed (see each run_manifest.json outcome): exit 1\n";
+    return 1;
+  }
   return 0;
 }
 
@@ -182,8 +189,9 @@ int main_run(const MainRunOpts& o_in) {
   mo.l4lab_exe = self_exe();
   if (o.full) mo.per_cell_override = 0;
   int code = finish_code(matrix::run_matrix(*plan, mo));
-  if (code != 0) return code;
-  return report(mo.runs_dir);
+  if (code != 0 && code != 1) return code;  // no runs, or interrupted: nothing to report yet
+  const int rep = report(mo.runs_dir);      // failed runs are reported too, then exit 1
+  return code != 0 ? code : rep;
 }
 
 }  // namespace

@@ -208,6 +208,7 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
       break;
     }
     o.status == "ok" ? ++sum.ok : ++sum.not_ok;
+    if (o.status != "ok" && o.status != "unsupported") ++sum.failed;
     L4_TRY_STATUS(state.record(cfg.name, key.trial, o.status, rel, iso8601_utc(wall_ns())));
   }
   return sum;

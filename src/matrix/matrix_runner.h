@@ -24,6 +24,9 @@ struct MatrixSummary {
   int runs = 0, skipped = 0, ok = 0, not_ok = 0;
   int not_selected = 0;  // left out by --only
   int left = 0;          // not started because --max-runs was reached
+  // Runs that ended in a failure outcome (anything but ok and unsupported:
+  // start_failed, start_timeout, crashed, oom, failure_budget, bench_failed).
+  int failed = 0;
   bool interrupted = false;
 };
 

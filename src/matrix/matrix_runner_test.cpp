@@ -92,6 +92,7 @@ TEST(MatrixRunner, EachStandInFailureGetsItsOutcomeAndTheMatrixGoesOn) {
   ASSERT_TRUE(sum.ok()) << sum.error().message();
   EXPECT_EQ(sum->runs, 7);
   EXPECT_EQ(sum->ok, 2);
+  EXPECT_EQ(sum->failed, 4);  // all but the 2 ok and Sa's honest "unsupported": exit 1
   const fs::path runs = o.runs_dir;
 
   auto s0 = manifest(runs, "S0/trial-1");

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "common/clock.h"
@@ -284,9 +285,21 @@ Outcome execute_run(const RunContext& ctx, engine::Applied* applied_out) {
   if (bench_exit->success()) return w.finish({"ok", "", "", 0});
   std::optional<int> code =
       bench_exit->exited ? std::optional<int>(bench_exit->code) : std::nullopt;
-  if (bench_exit->exited && bench_exit->code == 1)
-    return w.finish({"failure_budget", "the bench stopped: its failure budget was spent (exit 1)",
+  if (bench_exit->exited && bench_exit->code == 1) {
+    // Exit 1 is a run that failed by its own rule (docs/BENCH.md): the budget
+    // spent, no measured request succeeded, or interrupted; bench.json says which.
+    std::string why;
+    if (auto bj = read_file(dir + "/bench.json"); bj.ok()) {
+      auto j = nlohmann::json::parse(*bj, nullptr, false);
+      if (j.is_object() && j.contains("outcome") && j["outcome"].is_object() &&
+          j["outcome"].contains("exit_reason") && j["outcome"]["exit_reason"].is_string())
+        why = j["outcome"]["exit_reason"].get<std::string>();
+    }
+    const bool budget = why.empty() || why.find("budget") != std::string::npos;
+    return w.finish({budget ? "failure_budget" : "bench_failed",
+                     "the bench exited 1: " + (why.empty() ? "its failure budget was spent" : why),
                      "bench.log tail:\n" + bench_tail, code});
+  }
   return w.finish({"bench_failed", "the bench failed (" + bench_exit->describe() + ")",
                    "bench.log tail:\n" + bench_tail, code});
 }

@@ -68,8 +68,8 @@ TEST(SimOpenAiRequest, WrongTypesAreErrorsNotExceptions) {
 }
 
 TEST(SimOpenAiRequest, TokenIdsMustBeInRange) {
-  for (const char* tokens :
-       {"[1e300]", "[225577777777777777777777777777]", "[1.5]", "[-1]", "[2147483648]", "[18446744073709551615]", "[\"a\"]", "7"}) {
+  for (const char* tokens : {"[1e300]", "[225577777777777777777777777777]", "[1.5]", "[-1]",
+                             "[2147483648]", "[18446744073709551615]", "[\"a\"]", "7"}) {
     const std::string body = std::string(R"({"tokens":)") + tokens + "}";
     auto d = parse_detokenize_request(body);
     ASSERT_FALSE(d.ok()) << body;
