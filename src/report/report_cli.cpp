@@ -92,7 +92,7 @@ void run_report(const ReportArgs& a) {
     std::cout << fmt::format(
         "l4lab report: {} configurations, {} runs{} -> {}/report.md, report.html, summary.json, "
         "summary.csv ({:.2f} s)\n",
-        s.configs.size(), s.runs.size(), s.any_simulated ? " (some SIMULATED)" : "", a.runs_dir,
+        s.configs.size(), s.runs.size(), s.all_simulated ? " (all SIMULATED)" : s.any_simulated ? " (some SIMULATED)" : "", a.runs_dir,
         secs);
 }
 
