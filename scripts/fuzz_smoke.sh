@@ -5,10 +5,15 @@
 # left in build-fuzz/findings/<target>/ (copy it into fuzz/regressions/).
 #   scripts/fuzz_smoke.sh                 # every target, 10 s each
 #   FUZZ_SECONDS=60 scripts/fuzz_smoke.sh sse_parser_fuzz plan_fuzz
+#   FUZZ_RUNS=20000 scripts/fuzz_smoke.sh  # a fixed number of inputs from -seed=1: the same
+#                                          # inputs on every machine (what scripts/test.sh runs)
 # Longer runs: bench/fuzz/fuzz_long.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-10}
+# Deterministic mode for CI: a fixed seed and number of runs, not a time limit.
+budget=(-max_total_time="$seconds")
+[ -n "${FUZZ_RUNS:-}" ] && budget=(-seed=1 -runs="$FUZZ_RUNS")
 start=$(date +%s)
 
 if ! command -v clang++ >/dev/null; then
@@ -44,7 +49,7 @@ for t in "${targets[@]}"; do
     echo "fuzz_smoke: $t: a kept regression input fails again (see $findings/regress.log)" >&2
     failed+=("$t"); continue
   fi
-  if "$bin" "$work" "fuzz/corpus/$t" "${dict[@]}" -max_total_time="$seconds" -timeout=10 \
+  if "$bin" "$work" "fuzz/corpus/$t" "${dict[@]}" "${budget[@]}" -timeout=10 \
       -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1 \
       >"$findings/log" 2>&1; then
     stats=$(grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$findings/log" |

@@ -4,6 +4,7 @@
 # present), then runs CTest: C++ unit and integration tests, the Python oracle
 # tests (mistral-common, numpy, headless Chromium) and the real-engine test.
 #   L4LAB_SKIP_REAL_ENGINE=1 scripts/test.sh   # skip the engine install; its test then reports "skipped"
+#   L4LAB_SKIP_FUZZ=1 scripts/test.sh          # skip the fuzz smoke (scripts/fuzz_smoke.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -12,5 +13,10 @@ if [ "${L4LAB_SKIP_REAL_ENGINE:-0}" != 1 ]; then
   scripts/setup_engine.sh
 fi
 echo "test.sh: set-up and build took $(( $(date +%s) - start )) s"
+# Every parser of outside input fuzzed briefly (clang, ASan+UBSan; docs/RELIABILITY.md):
+# a fixed seed and number of inputs, so CI sees the same inputs each time.
+if [ "${L4LAB_SKIP_FUZZ:-0}" != 1 ]; then
+  FUZZ_RUNS=${FUZZ_RUNS:-20000} scripts/fuzz_smoke.sh
+fi
 ctest --test-dir build --output-on-failure -j2 "$@"
 echo "test.sh: total $(( $(date +%s) - start )) s"
