@@ -92,8 +92,11 @@ void run_report(const ReportArgs& a) {
     std::cout << fmt::format(
         "l4lab report: {} configurations, {} runs{} -> {}/report.md, report.html, summary.json, "
         "summary.csv ({:.2f} s)\n",
-        s.configs.size(), s.runs.size(), s.all_simulated ? " (all SIMULATED)" : s.any_simulated ? " (some SIMULATED)" : "", a.runs_dir,
-        secs);
+        s.configs.size(), s.runs.size(),
+        s.all_simulated   ? " (all SIMULATED)"
+        : s.any_simulated ? " (some SIMULATED)"
+                          : "",
+        a.runs_dir, secs);
 }
 
 void add_options(CLI::App* cmd, ReportArgs& a) {
