@@ -66,6 +66,24 @@ std::string kv_capacity_cell(const ConfigSummary& c) {
   return fnum(c.kv_cache_tokens_min, 0) + "–" + fnum(c.kv_cache_tokens_max, 0);
 }
 
+std::string simulated_banner(const StudySummary& s) {
+  if (!s.any_simulated) return "";
+  return fmt::format(
+      "{} configurations ran on the simulated engine (`serve-sim`), not a real GPU; each is "
+      "labelled SIMULATED wherever its numbers appear.",
+      s.all_simulated ? "all" : "some");
+}
+
+std::string dummy_weights_banner(const StudySummary& s) {
+  if (!s.any_dummy_weights) return "";
+  return fmt::format(
+      "{} configurations ran a real engine on a real GPU with random (dummy) weights: speed "
+      "and memory are real, the generated text is not, and anything that depends on the text "
+      "(speculative-decoding acceptance, early stops) is an artefact of random weights. Each "
+      "is labelled DUMMY WEIGHTS.",
+      s.all_dummy_weights ? "all" : "some");
+}
+
 std::string no_comparison_text(const StudySummary& s) {
   return s.configs.size() <= 1
              ? "only the baseline configuration was run: nothing to compare it with"

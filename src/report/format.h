@@ -27,6 +27,10 @@ std::string run_label(const analysis::RunSummary& r);
 // The row shown when no configuration can be compared with the baseline.
 // "915744", "915744-968832" across trials, or "–" when no engine log said.
 std::string kv_capacity_cell(const analysis::ConfigSummary& c);
+// The banners' sentences, one text for report.md and report.html ("" when
+// no configuration is simulated / ran dummy weights).
+std::string simulated_banner(const analysis::StudySummary& s);
+std::string dummy_weights_banner(const analysis::StudySummary& s);
 std::string no_comparison_text(const analysis::StudySummary& s);
 std::string verdict_word(const analysis::Delta& d);
 // The anchor in docs/METRICS.md that defines a statistic.

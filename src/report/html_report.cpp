@@ -184,16 +184,9 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
       "svg{display:block;margin:10px 0;max-width:100%;height:auto}"
       ".warn{color:#8a5a00}</style></head><body><h1>l4lab report</h1>";
   if (s.any_simulated)
-    o += fmt::format(
-        "<p class=\"sim\">SIMULATED: {} configurations ran on the simulated engine "
-        "(serve-sim); they are labelled SIMULATED wherever their numbers appear.</p>",
-        s.all_simulated ? "all" : "some");
+    o += "<p class=\"sim\">SIMULATED: " + xml_escape(simulated_banner(s)) + "</p>";
   if (s.any_dummy_weights)
-    o += fmt::format(
-        "<p class=\"sim\">DUMMY WEIGHTS: {} configurations ran a real engine on a real GPU "
-        "with random weights: speed and memory are real, the text is not (speculative "
-        "acceptance and early stops are artefacts). They are labelled DUMMY WEIGHTS.</p>",
-        s.all_dummy_weights ? "all" : "some");
+    o += "<p class=\"sim\">DUMMY WEIGHTS: " + xml_escape(dummy_weights_banner(s)) + "</p>";
   o += fmt::format(
       "<p>{} configurations, {} runs; baseline <b>{}</b>. Intervals: {:.0f}% two-stage "
       "bootstrap ({} resamples, seed {}). Definitions: <a href=\"METRICS.md\">METRICS.md</a>; "

@@ -433,19 +433,8 @@ void warnings_section(std::string& out, const StudySummary& s) {
 
 std::string markdown_report(const StudySummary& s) {
   std::string out = "# l4lab report\n\n";
-  if (s.any_simulated)
-    out += fmt::format(
-        "> **SIMULATED**: {} numbers below come from the simulated engine (`serve-sim`), "
-        "not a real GPU; every such configuration is labelled SIMULATED.\n\n",
-        s.all_simulated ? "all" : "some");
-  if (s.any_dummy_weights)
-    out += fmt::format(
-        "> **DUMMY WEIGHTS**: {} configurations ran a real engine on a real GPU with random "
-        "(dummy) weights: speed and memory are real, the generated text is not, and "
-        "anything that depends on the text (speculative-decoding acceptance, early stops) "
-        "is an artefact of random weights. Each such configuration is labelled DUMMY "
-        "WEIGHTS.\n\n",
-        s.all_dummy_weights ? "all" : "some");
+  if (s.any_simulated) out += "> **SIMULATED**: " + simulated_banner(s) + "\n\n";
+  if (s.any_dummy_weights) out += "> **DUMMY WEIGHTS**: " + dummy_weights_banner(s) + "\n\n";
   size_t n_trials = s.runs.size();
   out += fmt::format(
       "{} configurations, {} runs. Percentiles: {} ([definition](METRICS.md#percentiles)). "
