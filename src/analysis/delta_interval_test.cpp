@@ -13,20 +13,12 @@ namespace l4lab::analysis {
 namespace {
 
 using testing::make_ok;
+using testing::ok_run;
 
 // n ok requests of `tokens` tokens each; TTFT from ttft(i).
 template <typename F>
 RunData crafted_run(const std::string& cfg, int trial, int n, int tokens, F ttft) {
-  RunData d;
-  d.config_name = cfg;
-  d.trial = trial;
-  d.rel_dir = cfg + "/trial-" + std::to_string(trial);
-  d.has_traces = true;
-  d.manifest.present = true;
-  d.manifest.config_name = cfg;
-  d.manifest.trial = trial;
-  d.manifest.outcome_status = "ok";
-  d.manifest.workload_sha256 = "w";
+  RunData d = ok_run(cfg, trial, "w");
   for (int i = 0; i < n; ++i)
     d.requests.push_back(
         make_ok("r" + std::to_string(i), int64_t(i) * 20'000'000, ttft(i), tokens, 10.0));

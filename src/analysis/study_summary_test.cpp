@@ -10,19 +10,11 @@ namespace l4lab::analysis {
 namespace {
 
 using testing::make_ok;
+using testing::ok_run;
 
 RunData run(const std::string& cfg, int trial, double ttft_shift, const std::string& workload,
             int n = 300) {
-  RunData d;
-  d.config_name = cfg;
-  d.trial = trial;
-  d.rel_dir = cfg + "/trial-" + std::to_string(trial);
-  d.has_traces = true;
-  d.manifest.present = true;
-  d.manifest.config_name = cfg;
-  d.manifest.trial = trial;
-  d.manifest.outcome_status = "ok";
-  d.manifest.workload_sha256 = workload;
+  RunData d = ok_run(cfg, trial, workload);
   d.manifest.engine_version = "0.11";
   d.manifest.model = "m";
   for (int i = 0; i < n; ++i) {

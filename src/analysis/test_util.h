@@ -12,6 +12,22 @@
 
 namespace l4lab::analysis::testing {
 
+// A run folder as the loader gives it: manifest present, outcome ok, traces
+// present (requests added by the caller).
+inline RunData ok_run(const std::string& cfg, int trial, const std::string& workload_sha256) {
+  RunData d;
+  d.config_name = cfg;
+  d.trial = trial;
+  d.rel_dir = cfg + "/trial-" + std::to_string(trial);
+  d.has_traces = true;
+  d.manifest.present = true;
+  d.manifest.config_name = cfg;
+  d.manifest.trial = trial;
+  d.manifest.outcome_status = "ok";
+  d.manifest.workload_sha256 = workload_sha256;
+  return d;
+}
+
 // An ok request sent at t0 (ns), first token after ttft_ms, `tokens` chunks
 // one token each spaced itl_ms apart, ending at the last chunk.
 inline RequestSample make_ok(const std::string& id, int64_t t0, double ttft_ms, int tokens,
