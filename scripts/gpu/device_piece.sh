@@ -30,6 +30,13 @@ if [ -f .labxfer/lab.tar.xz ] && ! cmp -s .labxfer/lab.sha256 "$LAB/lab.sha256" 
 fi
 [ -x "$LAB/l4lab" ] || { echo "device_piece: no lab in $LAB (carry .labxfer)"; exit 2; }
 mkdir -p runs/workload "$RUNS"
+# A study begun in an earlier sitting (pack_lab.sh RUNS_SEED): its plan, workload
+# hash, matrix state and run folders, so finished runs are skipped.
+if [ -f .labxfer/runs_seed.tar.xz ] && [ ! -f "$RUNS/matrix_state.jsonl" ]; then
+  unxz_ .labxfer/runs_seed.tar.xz | tar -C "$RUNS" -xf - ||
+    { echo "device_piece: cannot unpack .labxfer/runs_seed.tar.xz into $RUNS"; exit 2; }
+  echo "device_piece: seeded $RUNS from runs_seed.tar.xz ($(wc -l < "$RUNS/matrix_state.jsonl") state lines)"
+fi
 if [ ! -f runs/workload/prompts.jsonl ]; then
   unxz_ "$LAB/workload/prompts.jsonl.xz" > runs/workload/prompts.jsonl; cp "$LAB/workload/prompts.manifest.json" runs/workload/
 fi

@@ -6,7 +6,10 @@
 # so the lab finds its libraries without LD_LIBRARY_PATH: the engine the lab
 # starts inherits the lab's environment, and an LD_LIBRARY_PATH there could
 # shadow the engine's own CUDA libraries. Also copies the default workload.
-#   scripts/gpu/pack_lab.sh            (after `ninja -C build src/cli/l4lab`)
+# To resume a study begun in an earlier sitting, name the earlier runs folder's
+# tarball (e.g. docs/results/<date>-vllm-h200/runs.tar.xz): it travels as
+# .labxfer/runs_seed.tar.xz and device_piece.sh unpacks it into an empty RUNS.
+#   scripts/gpu/pack_lab.sh [RUNS_SEED.tar.xz]   (after `ninja -C build src/cli/l4lab`)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=/tmp/labstage
@@ -28,9 +31,14 @@ if [ -f runs/workload/prompts.jsonl ]; then
   mkdir -p "$OUT/workload"; cp runs/workload/prompts.manifest.json "$OUT/workload/"
   xz -T0 -6 -c runs/workload/prompts.jsonl > "$OUT/workload/prompts.jsonl.xz"
 fi
-(cd "$OUT" && find . -type f | sort | xargs sha256sum > MANIFEST)
+(cd "$OUT" && find . -type f ! -name MANIFEST | sort | xargs sha256sum > MANIFEST.tmp && mv MANIFEST.tmp MANIFEST)
 # One xz tarball: what travels with the last bundle part must stay under 64 MiB.
 rm -rf .labxfer; mkdir -p .labxfer
 tar -C "$OUT" -cf - . | xz -T0 -6 > .labxfer/lab.tar.xz
 sha256sum .labxfer/lab.tar.xz | cut -d' ' -f1 > .labxfer/lab.sha256
+if [ $# -ge 1 ]; then
+  xz -t "$1" || { echo "pack_lab: $1 is not an xz file" >&2; exit 2; }
+  cp "$1" .labxfer/runs_seed.tar.xz
+  echo "pack_lab: runs seed $1 -> .labxfer/runs_seed.tar.xz $(du -h .labxfer/runs_seed.tar.xz | cut -f1)"
+fi
 echo "pack_lab: $(du -sh "$OUT" | cut -f1) ($(ls "$OUT/lib" | wc -l) libraries) -> .labxfer/lab.tar.xz $(du -h .labxfer/lab.tar.xz | cut -f1)"

@@ -144,6 +144,10 @@ Spread spread_of(std::vector<double> v) {
   return s;
 }
 
+size_t trials_with_data(const ConfigSummary& c) {
+  return c.runs.size() >= c.not_run.size() ? c.runs.size() - c.not_run.size() : 0;
+}
+
 Delta make_delta(Stat st, const ConfigSummary& c, const ConfigSummary& base, double confidence,
                  bool comparable) {
   Delta d;
@@ -215,6 +219,14 @@ Delta make_delta(Stat st, const ConfigSummary& c, const ConfigSummary& base, dou
   } else {
     const bool up = d.lo > 0;
     d.verdict = (up == higher_is_better(st)) ? "better" : "worse";
+    const size_t nc = trials_with_data(c), nb = trials_with_data(base);
+    if (nc < 2 || nb < 2) {
+      d.reason = fmt::format(
+          "{} would be {}, but {} has {} trial with data: its interval holds request-to-request "
+          "variation only, not run-to-run (engine start, host); run 2 or more trials for a verdict",
+          stat_name(st), d.verdict, nc < 2 ? c.name : base.name, nc < 2 ? nc : nb);
+      d.verdict = kOneTrial;
+    }
   }
   return d;
 }

@@ -61,12 +61,17 @@ struct RunSummary {
 // two bootstraps, so a relative change never falls below -100%; the absolute
 // interval is base * (ratio - 1).
 inline constexpr const char* kNoVariance = "no variance measured";
+// An interval that excludes 0 when the configuration or the baseline has a
+// single trial with data: the interval holds request-to-request variation
+// only, not run-to-run (engine start, host), so it is not a verdict.
+inline constexpr const char* kOneTrial = "indicative (1 trial)";
 struct Delta {
   Stat stat = Stat::request_throughput;
   double base = kNaN, value = kNaN;
   double delta = kNaN, lo = kNaN, hi = kNaN;  // value - base and its interval
   double rel_pct = kNaN, rel_lo_pct = kNaN, rel_hi_pct = kNaN;
-  // better | worse | within noise | no variance measured | not comparable | n/a
+  // better | worse | within noise | indicative (1 trial) | no variance measured |
+  // not comparable | n/a
   std::string verdict;
   std::string reason;  // why there is no interval or no verdict; "" otherwise
 };

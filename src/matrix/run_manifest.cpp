@@ -105,6 +105,7 @@ nlohmann::json build_manifest(const ManifestInput& in) {
                 {"mem_total_mib", opt(in.gpu->mem_total_mib)},
                 {"driver", str_or_null(in.gpu->driver)},
                 {"cuda", str_or_null(in.gpu->cuda)},
+                {"uuid", str_or_null(in.gpu->uuid)},
                 {"source", in.gpu->source}};
   } else {
     j["gpu"] = nullptr;

@@ -46,8 +46,10 @@ std::string interval_method_text() {
          "the absolute interval is baseline x (ratio - 1). A statistic whose resamples have no "
          "variance (zero-width interval: a fixed count in a closed loop, identical requests) "
          "gets no interval and the verdict 'no variance measured', never better or worse. "
-         "With a single trial, a throughput interval reflects only which requests were drawn, "
-         "not run-to-run variation (docs/METRICS.md#intervals, #deltas).";
+         "With a single trial, an interval reflects only which requests were drawn, not "
+         "run-to-run variation: a change whose interval excludes 0 when either side has one "
+         "trial is 'indicative (1 trial)', not better or worse (docs/METRICS.md#intervals, "
+         "#deltas).";
 }
 
 std::string fp99(const Dist& d) {

@@ -63,8 +63,10 @@ void headline(std::string& out, const StudySummary& s) {
     out += fmt::format(
         "Effect of each configuration against the baseline **{}**, best first. Cells: relative "
         "change [{:.0f}% interval] (absolute change [interval]). *within noise* means the "
-        "interval includes 0; *no variance measured* means the resamples of that statistic do "
-        "not vary, so there is no interval and no verdict ([method](#method)).\n\n",
+        "interval includes 0; *indicative (1 trial)* means it excludes 0 but one side has a "
+        "single trial, so run-to-run variation is not in it and it is no verdict; *no variance "
+        "measured* means the resamples of that statistic do not vary, so there is no interval "
+        "and no verdict ([method](#method)).\n\n",
         cfg_label(*base), s.options.confidence * 100);
     for (Stat st : kHeadlineStats) {
       const size_t i = static_cast<size_t>(st);

@@ -114,6 +114,7 @@ class NvmlSourceImpl : public GpuSource {
       return Error(path + ": missing an NVML symbol");
     load(mem_v2_, "nvmlDeviceGetMemoryInfo_v2");
     load(driver_, "nvmlSystemGetDriverVersion");
+    load(uuid_, "nvmlDeviceGetUUID");
     load(cuda_, "nvmlSystemGetCudaDriverVersion");
     load(shutdown_, "nvmlShutdown");
     nvmlReturn_t rc = init_v2();
@@ -145,6 +146,8 @@ class NvmlSourceImpl : public GpuSource {
     g.mem_total_mib = s.mem_total_mib;
     char buf[96] = {0};
     if (driver_ && driver_(buf, sizeof buf) == 0) g.driver = buf;
+    char ubuf[96] = {0};
+    if (uuid_ && uuid_(devices_[0], ubuf, sizeof ubuf) == 0) g.uuid = ubuf;
     int cuda = 0;
     if (cuda_ && cuda_(&cuda) == 0)
       g.cuda = std::to_string(cuda / 1000) + "." + std::to_string((cuda % 1000) / 10);
@@ -205,6 +208,7 @@ class NvmlSourceImpl : public GpuSource {
   nvmlReturn_t (*clock_)(nvmlDevice_t, int, unsigned*) = nullptr;
   nvmlReturn_t (*temp_)(nvmlDevice_t, int, unsigned*) = nullptr;
   nvmlReturn_t (*driver_)(char*, unsigned) = nullptr;
+  nvmlReturn_t (*uuid_)(nvmlDevice_t, char*, unsigned) = nullptr;
   nvmlReturn_t (*cuda_)(int*) = nullptr;
   nvmlReturn_t (*shutdown_)() = nullptr;
 };
@@ -212,7 +216,7 @@ class NvmlSourceImpl : public GpuSource {
 class SyntheticSource : public GpuSource {
  public:
   std::string name() const override { return "synthetic"; }
-  GpuInfo info() override { return {1, "synthetic (no GPU)", 24576.0, "", "", "synthetic"}; }
+  GpuInfo info() override { return {1, "synthetic (no GPU)", 24576.0, "", "", "synthetic", ""}; }
   Result<std::vector<GpuSample>> sample() override {
     GpuSample s;
     s.t_ns = mono_ns();

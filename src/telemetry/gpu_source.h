@@ -30,6 +30,9 @@ struct GpuInfo {
   std::string driver;
   std::string cuda;
   std::string source;
+  // GPU 0's NVML UUID ("GPU-..."): tells runs on one physical GPU from runs on
+  // another of the same name (lent hosts differ between sittings). Empty when unknown.
+  std::string uuid;
 };
 
 class GpuSource {

@@ -107,7 +107,8 @@ int run_sample(const SampleOpts& o) {
         {"name", info.name},
         {"mem_total_mib", info.mem_total_mib ? nlohmann::json(*info.mem_total_mib) : nullptr},
         {"driver", info.driver},
-        {"cuda", info.cuda}}},
+        {"cuda", info.cuda},
+        {"uuid", info.uuid}}},
       {"note", stats.source == "nvidia-smi"
                    ? "process CPU excludes the nvidia-smi child's own CPU time"
                    : ""}};

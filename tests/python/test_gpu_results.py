@@ -85,3 +85,25 @@ def test_accounting_invariants(unpacked):
         assert all(r["usage_completion_tokens"] == r["max_tokens"] for r in rows)  # ignore_eos
         hist = run["engine"]["e2e_histogram"]["count"]
         assert hist == len(rows), (run["dir"], hist, len(rows))
+
+
+def test_engine_facts_show_each_factor(unpacked):
+    """What each factor must do to the engine, read from vLLM's own log lines
+    (engine_log_facts in summary.json): FP8 KV cache (C5) about doubles the KV
+    capacity at the same memory; FP8 weights (C8) halve the weights and give
+    the freed memory to the KV cache. Every configuration has an energy per
+    output token from NVML."""
+    _, committed = unpacked
+    res = {c["name"]: c["resources"] for c in committed["configs"]}
+    c1 = res["C1"]
+    for name, r in res.items():
+        assert r["energy_per_output_token_j"] > 0, name
+        assert r["kv_cache_tokens_min"] > 0, name
+    if "C5" in res:
+        ratio = res["C5"]["kv_cache_tokens_min"] / c1["kv_cache_tokens_max"]
+        assert 1.9 < ratio < 2.1, ratio
+        assert abs(res["C5"]["kv_cache_memory_gib"] - c1["kv_cache_memory_gib"]) < 1.0
+    if "C8" in res:
+        assert res["C8"]["weights_gib"] < 0.6 * c1["weights_gib"]
+        assert res["C8"]["kv_cache_tokens_min"] > c1["kv_cache_tokens_max"]
+        assert res["C8"]["kv_cache_memory_gib"] > c1["kv_cache_memory_gib"]
