@@ -6,6 +6,9 @@
 
 namespace l4lab {
 
+struct SentencePieceTokenizer::Impl : sentencepiece::SentencePieceProcessor {};
+
+SentencePieceTokenizer::SentencePieceTokenizer() = default;
 SentencePieceTokenizer::~SentencePieceTokenizer() = default;
 
 Result<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::load(
@@ -13,7 +16,7 @@ Result<std::unique_ptr<SentencePieceTokenizer>> SentencePieceTokenizer::load(
   auto bytes = read_file(path);
   if (!bytes) return bytes.error();
   std::unique_ptr<SentencePieceTokenizer> t(new SentencePieceTokenizer());
-  t->sp_ = std::make_unique<sentencepiece::SentencePieceProcessor>();
+  t->sp_ = std::make_unique<Impl>();
   auto st = t->sp_->LoadFromSerializedProto(*bytes);
   if (!st.ok()) {
     return Error(path + ": not a SentencePiece model (" + std::string(st.message()) + ")");

@@ -9,10 +9,6 @@
 #include "common/result.h"
 #include "workload/tokenizer.h"
 
-namespace sentencepiece {
-class SentencePieceProcessor;
-}
-
 namespace l4lab {
 
 class SentencePieceTokenizer final : public Tokenizer {
@@ -32,8 +28,12 @@ class SentencePieceTokenizer final : public Tokenizer {
   const std::string& path() const override { return path_; }
 
  private:
-  SentencePieceTokenizer() = default;
-  std::unique_ptr<sentencepiece::SentencePieceProcessor> sp_;
+  SentencePieceTokenizer();
+  // The processor, behind a pointer so that this header names no SentencePiece
+  // type: bench/random/ builds the workload with libc++ against another
+  // definition of Impl (libsentencepiece itself is libstdc++-built).
+  struct Impl;
+  std::unique_ptr<Impl> sp_;
   std::string id_, sha256_, path_;
 };
 

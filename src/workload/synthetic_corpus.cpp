@@ -417,8 +417,14 @@ CorpusItem make_dialogue(uint64_t seed, int i) {
                    << w.noun() << "?";
       case 3:
         return S{} << "Could you give me a short example involving " << w.nouns() << "?";
-      case 4:
-        return "How much does a " + w.adj() + " " + w.noun() + " usually cost?";
+      case 4: {
+        // Two draws in one `a + b` would be unspecified in order (gcc drew
+        // the noun first, clang the adjective): named, in gcc's order, so the
+        // pinned default workload stays and every compiler builds it alike.
+        const std::string noun = w.noun();
+        const std::string adj = w.adj();
+        return "How much does a " + adj + " " + noun + " usually cost?";
+      }
       case 5:
         return "I read this: " + w.sentence() + " Is that true?";
       case 6:
