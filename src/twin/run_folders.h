@@ -1,0 +1,14 @@
+// Which run folders an argument names: a folder with traces.jsonl is one run;
+// otherwise its <config>/trial-<k>/ folders that have one (a RUNS_DIR).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace l4lab::twin {
+
+Result<std::vector<std::string>> find_run_folders(const std::string& arg);
+
+}  // namespace l4lab::twin
