@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "common/files.h"
 #include "common/version.h"
+#include "metrics/percentile.h"
 #include "sim/virtual_run.h"
 #include "twin/engine_flags.h"
 #include "twin/load_comparison.h"
@@ -129,23 +130,40 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
       fmt::format("{} serving {} (calibrated from {} run(s) of {})",
                   fitted[0].gpu_name.empty() ? prof.hardware.name : fitted[0].gpu_name,
                   "Mistral-7B shape", fitted.size(), fitted[0].config_name);
-  // Per-request overhead: the median TTFT gap with no overhead modelled.
-  std::vector<double> meas_ttft, model_ttft;
+  // Per-request overhead: the value at which the replayed runs' median TTFT
+  // equals the measured median (bisection; each step replays every run).
+  std::vector<double> meas_ttft;
+  std::vector<twin::ReplayPlan> plans;
   for (const auto& ev : fitted) {
-    const auto plan =
-        twin::replay_plan(ev.requests, ev.concurrency, twin::client_gap_ms(ev.requests));
-    prof.overheads.request_ms = 0;
-    auto v = sim::run_virtual(prof, plan.requests, plan.client);
-    if (!v) return fail(v.error().context(ev.dir).message(), 1);
-    for (size_t i = 0; i < plan.requests.size(); ++i) {
-      if (!plan.measured[i]) continue;
-      const auto& tl = v->requests[i];
-      model_ttft.push_back(double(tl.emits.front().first - tl.arrival_ns) / 1e6);
-    }
+    plans.push_back(
+        twin::replay_plan(ev.requests, ev.concurrency, twin::client_gap_ms(ev.requests)));
     for (const auto& r : ev.requests)
       if (r.measured) meas_ttft.push_back(double(r.t_first_token_ns - r.t_sent_ns) / 1e6);
   }
-  const double request_ms = twin::fit_request_overhead_ms(meas_ttft, model_ttft);
+  const double meas_median = metrics::percentile(meas_ttft, 50);
+  std::string replay_error;
+  int replays = 0;
+  auto model_median = [&](double request_ms) {
+    sim::SimProfile q = prof;
+    q.overheads.request_ms = request_ms;
+    std::vector<double> ttft;
+    for (const auto& plan : plans) {
+      auto v = sim::run_virtual(q, plan.requests, plan.client);
+      ++replays;
+      if (!v) {
+        replay_error = v.error().message();
+        return 1e300;
+      }
+      for (size_t i = 0; i < plan.requests.size(); ++i)
+        if (plan.measured[i])
+          ttft.push_back(double(v->requests[i].emits.front().first - v->requests[i].arrival_ns) /
+                         1e6);
+    }
+    return metrics::percentile(ttft, 50);
+  };
+  const double request_ms =
+      twin::fit_request_overhead_ms(model_median, meas_median, meas_median, 0.1);
+  if (!replay_error.empty()) return fail(replay_error, 1);
   prof.overheads.request_ms = request_ms;
   // Score: every fitted run (in sample) and every --validate run (held out).
   std::vector<Scored> scored;
@@ -209,8 +227,8 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   y << YAML::Key << "request_ms" << YAML::Value << YAML::BeginMap << YAML::Key << "value"
     << YAML::Value << request_ms << YAML::Key << "from" << YAML::Value
     << fmt::format(
-           "median measured TTFT minus median model TTFT without it, over {} measured requests",
-           meas_ttft.size());
+           "bisection ({} replays) to the measured median TTFT {:.2f} ms of {} measured requests",
+           replays, meas_median, meas_ttft.size());
   y << YAML::EndMap << YAML::EndMap;
   y << YAML::Key << "identifies" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "hardware.bandwidth_efficiency" << YAML::Value

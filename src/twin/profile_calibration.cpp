@@ -87,12 +87,16 @@ Result<CalibratedProfile> calibrate_profile(const CalibrationInputs& in) {
   return out;
 }
 
-double fit_request_overhead_ms(std::vector<double> measured_ttft_ms,
-                               std::vector<double> model_ttft_ms) {
-  if (measured_ttft_ms.empty() || model_ttft_ms.empty()) return 0;
-  const double a = metrics::percentile(std::move(measured_ttft_ms), 50);
-  const double b = metrics::percentile(std::move(model_ttft_ms), 50);
-  return std::max(0.0, a - b);
+double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,
+                               double measured_median_ttft_ms, double hi_ms, double tol_ms) {
+  double lo = 0, hi = hi_ms;
+  if (model_median_ttft_ms(lo) >= measured_median_ttft_ms) return 0;
+  if (model_median_ttft_ms(hi) <= measured_median_ttft_ms) return hi;
+  while (hi - lo > tol_ms) {
+    const double mid = (lo + hi) / 2;
+    (model_median_ttft_ms(mid) < measured_median_ttft_ms ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 }  // namespace l4lab::twin

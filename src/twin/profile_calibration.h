@@ -18,6 +18,7 @@
 // log, becomes a note.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,8 +46,12 @@ Result<CalibratedProfile> calibrate_profile(const CalibrationInputs& in);
 
 // The per-request overhead (arrival to scheduler, plus the client's view of
 // the first token) that makes the model's median TTFT equal the measured
-// one: median(measured TTFT) - median(model TTFT with no overhead), >= 0.
-double fit_request_overhead_ms(std::vector<double> measured_ttft_ms,
-                               std::vector<double> model_ttft_ms);
+// one. `model_median_ttft_ms(x)` replays the runs with overhead x; it grows
+// with x (a later arrival at the scheduler never makes a first token come
+// earlier relative to its send), so bisection over [0, hi_ms] finds it to
+// within tol_ms. Returns 0 when even no overhead is too slow, hi_ms when
+// hi_ms is not enough.
+double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,
+                               double measured_median_ttft_ms, double hi_ms, double tol_ms = 0.05);
 
 }  // namespace l4lab::twin

@@ -73,10 +73,12 @@ TEST(TwinProfileCalibration, ClampsAnInterceptBelowTheWeightReadAndSaysSo) {
   EXPECT_NE(c->notes[0].find("clamped"), std::string::npos);
 }
 
-TEST(TwinProfileCalibration, RequestOverheadIsTheMedianGap) {
-  EXPECT_DOUBLE_EQ(fit_request_overhead_ms({100, 110, 120}, {80, 85, 90}), 25);
-  EXPECT_DOUBLE_EQ(fit_request_overhead_ms({10}, {20}), 0);
-  EXPECT_DOUBLE_EQ(fit_request_overhead_ms({}, {20}), 0);
+TEST(TwinProfileCalibration, RequestOverheadSolvesForTheMeasuredMedian) {
+  // A model whose median TTFT grows faster than the overhead (queueing).
+  auto model = [](double x) { return 48 + 1.4 * x; };
+  EXPECT_NEAR(fit_request_overhead_ms(model, 99.4, 200), (99.4 - 48) / 1.4, 0.05);
+  EXPECT_EQ(fit_request_overhead_ms(model, 40, 200), 0);     // even none is too slow
+  EXPECT_EQ(fit_request_overhead_ms(model, 900, 200), 200);  // the bound is not enough
 }
 
 }  // namespace

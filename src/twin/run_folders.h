@@ -1,5 +1,6 @@
 // Which run folders an argument names: a folder with traces.jsonl is one run;
-// otherwise its <config>/trial-<k>/ folders that have one (a RUNS_DIR).
+// otherwise its trial-<k>/ folders (a configuration's folder), or else its
+// <config>/trial-<k>/ folders (a RUNS_DIR), those that have one.
 #pragma once
 
 #include <string>

@@ -50,7 +50,8 @@ Result<StepCostFit> fit_step_costs(const std::vector<StepInterval>& intervals,
   std::vector<std::vector<double>> drows;
   std::vector<double> dy;
   for (const auto& s : intervals) {
-    if (s.steps != 1 || s.prefill_tokens > 0 || s.decode_seqs == 0) continue;
+    if (s.steps != 1 || s.prefill_tokens > 0 || s.awaiting_first_token > 0 || s.decode_seqs == 0)
+      continue;
     drows.push_back({1.0, double(s.decode_seqs), s.kv_tokens});
     dy.push_back(s.dt_ms);
   }

@@ -8,8 +8,8 @@
 // Identification (docs/TWIN.md#fit): per_step from the step count, per_seq
 // and per_kv_token from how decode steps grow with batch and context,
 // per_prefill_token and per_attn_pos from the prompt tokens and their
-// positions. A second fit over pure decode steps (one step, no prefill)
-// checks the decode terms on their own.
+// positions. A second fit over pure decode steps (one step, no prefill
+// packed, no request awaiting its first token) checks the decode terms alone.
 #pragma once
 
 #include <vector>

@@ -70,6 +70,14 @@ std::vector<StepInterval> reconstruct_steps(const std::vector<MeasuredRequest>& 
       out[j].kv_tokens += double(r.prompt_tokens + received);
     }
   }
+  // Requests between their send and their first token, per interval.
+  for (const auto& r : requests) {
+    if (r.chunks.empty()) continue;
+    // Intervals j with t_sent < start[j+1] and first token >= start[j+1].
+    size_t j = size_t(std::upper_bound(start.begin(), start.end(), r.t_sent_ns) - start.begin());
+    for (; j < k_n && start[j] <= r.chunks.front().first; ++j)
+      if (j >= 1) ++out[j - 1].awaiting_first_token;
+  }
   // Prefill: FCFS packing into each step's budget after the decodes.
   std::vector<size_t> order;
   for (size_t i = 0; i < requests.size(); ++i)

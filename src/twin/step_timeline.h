@@ -31,6 +31,10 @@ struct StepInterval {
   double kv_tokens = 0;
   double prefill_tokens = 0;
   double attn_positions = 0;  // sum over prefill chunks of (b^2 - a^2) / 2
+  // Requests sent before the interval ended whose first token had not come
+  // by then: while any is, the interval may hold prefill work whatever the
+  // packing says (the decode-only check skips such intervals).
+  int awaiting_first_token = 0;
 };
 
 struct StepTimelineOptions {
