@@ -189,17 +189,34 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     YAML::Emitter em;
     em << c;
     p.calibration.yaml = em.c_str();
+    L4_FIELD(c, "fitted_config", p.calibration.fitted_config, where);
+    L4_FIELD(c, "client_gap_ms", p.calibration.client_gap_ms, where);
+    auto read_errors = [&](const YAML::Node& e, const std::string& what,
+                           CalibrationInfo::Errors& out) -> Status {
+      if (!e.IsMap())
+        return Error(where + ":" + std::to_string(e.Mark().line + 1) + ": '" + what +
+                     "' must be a map");
+      for (const auto& kv : e) {
+        double x = 0;
+        L4_FIELD(e, kv.first.as<std::string>().c_str(), x, where);
+        out.emplace_back(kv.first.as<std::string>(), x);
+      }
+      return Status::Ok();
+    };
     if (auto v = c["validation"]) {
       if (!v.IsMap()) return Error(where + ": 'calibration.validation' must be a map");
       L4_FIELD(v, "note", p.calibration.validation_note, where);
-      if (auto e = v["relative_error"]) {
-        if (!e.IsMap())
-          return Error(where + ":" + std::to_string(e.Mark().line + 1) +
-                       ": 'calibration.validation.relative_error' must be a map");
-        for (const auto& kv : e) {
-          double x = 0;
-          L4_FIELD(e, kv.first.as<std::string>().c_str(), x, where);
-          p.calibration.validation_error.emplace_back(kv.first.as<std::string>(), x);
+      if (auto e = v["relative_error"])
+        L4_TRY_STATUS(read_errors(e, "calibration.validation.relative_error",
+                                  p.calibration.validation_error));
+      if (auto b = v["relative_error_by_config"]) {
+        if (!b.IsMap())
+          return Error(where + ": 'calibration.validation.relative_error_by_config' must be a map");
+        for (const auto& kv : b) {
+          p.calibration.validation_error_by_config.emplace_back(kv.first.as<std::string>(),
+                                                                CalibrationInfo::Errors{});
+          L4_TRY_STATUS(read_errors(kv.second, "relative_error_by_config",
+                                    p.calibration.validation_error_by_config.back().second));
         }
       }
     }

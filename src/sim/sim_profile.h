@@ -65,11 +65,25 @@ struct Overheads {
 // predicted reports can quote it; absent in hand-written profiles.
 struct CalibrationInfo {
   bool present = false;
-  std::string yaml;  // the profile's `calibration:` section, as written
-  // calibration.validation: metric -> measured relative error (e.g.
-  // "ttft_p50" -> 0.07), printed beside every predicted figure.
-  std::vector<std::pair<std::string, double>> validation_error;
+  std::string yaml;           // the profile's `calibration:` section, as written
+  std::string fitted_config;  // calibration.fitted_config, e.g. "C1"
+  double client_gap_ms = 0;   // calibration.client_gap_ms: the bench's send-after-end gap
+  using Errors = std::vector<std::pair<std::string, double>>;  // metric -> relative error
+  // calibration.validation.relative_error: held-out runs of the fitted
+  // configuration (e.g. "ttft_p50_ms" -> 0.07), printed beside predicted figures.
+  Errors validation_error;
+  // calibration.validation.relative_error_by_config: held-out configurations
+  // the profile predicts through its mechanisms (e.g. C8 through fp8 weights).
+  std::vector<std::pair<std::string, Errors>> validation_error_by_config;
   std::string validation_note;  // what was held out
+  // The errors that apply to a configuration: its own held-out ones, else the
+  // fitted configuration's when it is that one; nullptr when never validated.
+  const Errors* errors_for(const std::string& config) const {
+    for (const auto& [c, e] : validation_error_by_config)
+      if (c == config) return &e;
+    if (config == fitted_config && !validation_error.empty()) return &validation_error;
+    return nullptr;
+  }
 };
 
 struct ExactTiming {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -165,6 +166,10 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
       twin::fit_request_overhead_ms(model_median, meas_median, meas_median, 0.1);
   if (!replay_error.empty()) return fail(replay_error, 1);
   prof.overheads.request_ms = request_ms;
+  // The bench client's own gap between a response's end and its next send.
+  std::vector<double> gaps;
+  for (const auto& ev : fitted) gaps.push_back(twin::client_gap_ms(ev.requests));
+  const double client_gap = metrics::percentile(gaps, 50);
   // Score: every fitted run (in sample) and every --validate run (held out).
   std::vector<Scored> scored;
   for (const auto& ev : fitted) {
@@ -185,6 +190,8 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     << fmt::format("l4lab {} ({})", lab_version(), lab_git_sha());
   y << YAML::Key << "command" << YAML::Value << command_line;
   y << YAML::Key << "base_profile" << YAML::Value << a.base;
+  y << YAML::Key << "fitted_config" << YAML::Value << fitted[0].config_name;
+  y << YAML::Key << "client_gap_ms" << YAML::Value << client_gap;
   y << YAML::Key << "sources" << YAML::Value << YAML::BeginSeq;
   for (const auto* list : {&fitted, &held})
     for (const auto& ev : *list) {
@@ -251,21 +258,44 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   y << YAML::EndMap;
   y << YAML::Key << "notes" << YAML::Value << cal->notes;
   y << YAML::Key << "validation" << YAML::Value << YAML::BeginMap;
-  const bool any_held = !held.empty();
+  const std::string fitted_config = fitted[0].config_name;
+  bool same_held = false;
+  for (const auto& s : scored)
+    same_held = same_held || (s.held_out && s.run->config_name == fitted_config);
   y << YAML::Key << "note" << YAML::Value
-    << (any_held ? "relative_error: the largest error over the held-out runs (--validate), "
-                   "(predicted - measured) / measured"
-                 : "relative_error: in-sample only (no run was held out), (predicted - "
-                   "measured) / measured");
-  y << YAML::Key << "relative_error" << YAML::Value << YAML::BeginMap;
-  for (size_t k = 0; k < scored[0].rows.size(); ++k) {
-    double worst = std::nan("");
-    for (const auto& s : scored) {
-      if (s.held_out != any_held) continue;
-      const double e = s.rows[k].rel_error;
-      if (!std::isnan(e) && (std::isnan(worst) || std::abs(e) > std::abs(worst))) worst = e;
+    << (same_held ? "relative_error: the largest error over the held-out runs of " + fitted_config +
+                        "; relative_error_by_config: over the held-out runs of each other "
+                        "configuration; (predicted - measured) / measured"
+                  : "relative_error: IN SAMPLE (no run of " + fitted_config +
+                        " was held out); relative_error_by_config: held-out runs of other "
+                        "configurations; (predicted - measured) / measured");
+  // The largest |error| per metric over the runs `pick` selects.
+  auto worst = [&](auto pick) {
+    y << YAML::BeginMap;
+    for (size_t k = 0; k < scored[0].rows.size(); ++k) {
+      double w = std::nan("");
+      for (const auto& s : scored) {
+        if (!pick(s)) continue;
+        const double e = s.rows[k].rel_error;
+        if (!std::isnan(e) && (std::isnan(w) || std::abs(e) > std::abs(w))) w = e;
+      }
+      if (!std::isnan(w)) y << YAML::Key << scored[0].rows[k].metric << YAML::Value << w;
     }
-    if (!std::isnan(worst)) y << YAML::Key << scored[0].rows[k].metric << YAML::Value << worst;
+    y << YAML::EndMap;
+  };
+  y << YAML::Key << "relative_error" << YAML::Value;
+  worst([&](const Scored& s) {
+    return s.run->config_name == fitted_config && s.held_out == same_held;
+  });
+  std::vector<std::string> others;
+  for (const auto& s : scored)
+    if (s.held_out && s.run->config_name != fitted_config &&
+        std::find(others.begin(), others.end(), s.run->config_name) == others.end())
+      others.push_back(s.run->config_name);
+  y << YAML::Key << "relative_error_by_config" << YAML::Value << YAML::BeginMap;
+  for (const auto& c : others) {
+    y << YAML::Key << c << YAML::Value;
+    worst([&](const Scored& s) { return s.held_out && s.run->config_name == c; });
   }
   y << YAML::EndMap;
   y << YAML::Key << "runs" << YAML::Value << YAML::BeginSeq;

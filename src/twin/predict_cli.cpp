@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "cli/commands.h"
 #include "common/files.h"
@@ -31,7 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct PredictArgs {
-  std::string plan, profile, out, workload;
+  std::string plan, profile, out, workload, schedule;
   int limit = 0;
 };
 
@@ -56,16 +57,63 @@ BenchModel bench_model(const std::vector<std::string>& args) {
   return b;
 }
 
+// The order of a recorded schedule.jsonl ({"i":..,"id":..,"t_offset_ns":..}),
+// closed loop or not: its ids resolved against the workload.
+Result<Schedule> recorded_order(const std::string& path, const std::vector<std::string>& ids) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
+  Schedule s;
+  size_t line_no = 0, pos = 0;
+  while (pos < text->size()) {
+    size_t end = text->find('\n', pos);
+    if (end == std::string::npos) end = text->size();
+    const std::string line = text->substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    std::string id;
+    try {
+      id = nlohmann::json::parse(line).at("id").get<std::string>();
+    } catch (const std::exception& e) {
+      return Error(fmt::format("{}:{}: {}", path, line_no, e.what()));
+    }
+    auto it = index.find(id);
+    if (it == index.end())
+      return Error(fmt::format("{}:{}: request '{}' is not in the workload", path, line_no, id));
+    s.entries.push_back({it->second, id, std::nullopt});
+  }
+  return s;
+}
+
 std::string resolve(const std::string& path, const std::string& plan_file) {
   if (fs::exists(path)) return path;
   const fs::path alt = fs::path(plan_file).parent_path() / path;
   return fs::exists(alt) ? alt.string() : path;
 }
 
-std::string err_label(const sim::SimProfile& p, const std::string& metric) {
-  for (const auto& [k, v] : p.calibration.validation_error)
-    if (k == metric) return fmt::format("±{:.1f}%", 100 * std::abs(v));
+std::string err_label(const sim::CalibrationInfo::Errors* errors, const std::string& metric) {
+  if (errors)
+    for (const auto& [k, v] : *errors)
+      if (k == metric) return fmt::format("±{:.1f}%", 100 * std::abs(v));
   return "error unknown";
+}
+
+// What a configuration asks of the model that no calibration has checked.
+std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e,
+                                                const sim::SimProfile& p) {
+  std::vector<std::string> out;
+  if (e.enforce_eager)
+    out.push_back(fmt::format("eager mode: +{} ms per step is the base profile's guess",
+                              p.overheads.eager_extra_ms));
+  if (!e.speculative_config.empty())
+    out.push_back(fmt::format("ngram speculation: {} accepted tokens per step is a guess",
+                              p.ngram_mean_accepted_tokens));
+  if (e.kv_cache_dtype != "auto") out.push_back("fp8 KV cache: KV bytes halved, not fitted");
+  if (!e.enable_chunked_prefill) out.push_back("chunked prefill off: whole-prompt steps");
+  if (e.cpu_offload_gb > 0) out.push_back("CPU offload: PCIe figure from the datasheet");
+  return out;
 }
 
 void run_predict(const PredictArgs& a) {
@@ -97,8 +145,12 @@ void run_predict(const PredictArgs& a) {
   so.concurrency = bm.concurrency;
   so.seed = bm.seed;
   so.limit = size_t(std::max(0, a.limit));
-  auto sched = generate_schedule(ids, so);
+  // A recorded schedule.jsonl gives a measured run's own order (closed loop:
+  // the order is all a schedule holds); otherwise the bench's seeded order.
+  auto sched = a.schedule.empty() ? generate_schedule(ids, so) : recorded_order(a.schedule, ids);
   if (!sched) return fail(sched.error().message(), 2);
+  if (a.limit > 0 && size_t(a.limit) < sched->entries.size())
+    sched->entries.resize(size_t(a.limit));
   std::vector<sim::VirtualRequest> reqs;
   std::vector<bool> measured;
   for (size_t i = 0; i < sched->entries.size(); ++i) {
@@ -112,18 +164,21 @@ void run_predict(const PredictArgs& a) {
       "# PREDICTED: {} on {} (profile {})\n\n"
       "Every figure below is PREDICTED by serve-sim's engine model in virtual time with the "
       "calibrated profile `{}` (sha256 {}), never measured. Beside each figure: the profile's "
-      "validation error for that metric ({}).\n\n"
-      "Workload `{}` ({} requests, output = max_new_tokens{}), closed loop at concurrency {}, {} "
-      "warm-up requests.\n\n"
+      "validation error for that metric on held-out runs of the same configuration (error "
+      "unknown where none was held out; {}).\n\n"
+      "Workload `{}` ({} requests, output = max_new_tokens{}), order {}, closed loop at "
+      "concurrency {} with "
+      "the calibrated client gap {:.2f} ms, {} warm-up requests.\n\n"
       "| config | TTFT p50 ms | TTFT p95 ms | TPOT p50 ms | TPOT p95 ms | E2E p50 ms | E2E p95 ms "
       "| "
-      "E2E p99 ms | output tok/s | KV usage mean | preemptions | not modelled |\n"
+      "E2E p99 ms | output tok/s | KV usage mean | preemptions | not modelled / not validated |\n"
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
       plan->name, base->hardware.name, base->name, a.profile, *profile_sha,
       base->calibration.validation_note.empty() ? "none recorded"
                                                 : base->calibration.validation_note,
       wl_path, reqs.size(), bm.ignore_eos ? ", as --ignore-eos" : ": no EOS is modelled",
-      bm.concurrency, bm.warmup_requests);
+      a.schedule.empty() ? fmt::format("of the bench's seed {}", bm.seed) : "of " + a.schedule,
+      bm.concurrency, base->calibration.client_gap_ms, bm.warmup_requests);
   nlohmann::json summary = nlohmann::json::array();
   for (const auto& cfg_path_raw : plan->configs) {
     const std::string cfg_path = resolve(cfg_path_raw, plan->file);
@@ -134,7 +189,11 @@ void run_predict(const PredictArgs& a) {
     auto flags = twin::apply_vllm_flags(p.engine, cfg->engine.args);
     if (!flags) return fail(flags.error().context(cfg_path).message(), 2);
     const std::string not_modelled = fmt::format("{}", fmt::join(flags->unmodelled, " "));
-    auto v = sim::run_virtual(p, reqs, {bm.concurrency, false, 0});
+    const auto* errors = base->calibration.errors_for(cfg->name);
+    auto unvalidated = unvalidated_mechanisms(p.engine, p);
+    if (!errors) unvalidated.insert(unvalidated.begin(), "no held-out run of this configuration");
+    const int64_t gap_ns = int64_t(std::llround(base->calibration.client_gap_ms * 1e6));
+    auto v = sim::run_virtual(p, reqs, {bm.concurrency, false, gap_ns});
     if (!v) {
       md += fmt::format("| {} | refused: {} |\n", cfg->name, v.error().message());
       continue;
@@ -172,8 +231,9 @@ void run_predict(const PredictArgs& a) {
       if (auto st = tw.write(r); !st.ok()) return fail(st.error().message(), 2);
     }
     tw.close();
-    nlohmann::json errors = nlohmann::json::object();
-    for (const auto& [k, e] : base->calibration.validation_error) errors[k] = e;
+    nlohmann::json errors_json = nlohmann::json::object();
+    if (errors)
+      for (const auto& [k, e] : *errors) errors_json[k] = e;
     const nlohmann::json manifest = {
         {"schema", "l4lab.run_manifest/1"},
         {"config",
@@ -191,7 +251,8 @@ void run_predict(const PredictArgs& a) {
           {"profile_sha256", *profile_sha},
           {"profile_name", base->name},
           {"validation_note", base->calibration.validation_note},
-          {"validation_relative_error", errors},
+          {"validation_relative_error", errors_json},
+          {"unvalidated", unvalidated},
           {"unmodelled_flags", flags->unmodelled},
           {"engine_args", cfg->engine.args},
           {"tool",
@@ -215,7 +276,7 @@ void run_predict(const PredictArgs& a) {
     if (auto st = write_file(dir + "/bench.json", bench.dump(2) + "\n"); !st.ok())
       return fail(st.error().message(), 2);
     auto fig = [&](double x, const char* metric, const char* f) {
-      return fmt::format("{} ({})", fmt::format(fmt::runtime(f), x), err_label(*base, metric));
+      return fmt::format("{} ({})", fmt::format(fmt::runtime(f), x), err_label(errors, metric));
     };
     md += fmt::format(
         "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {} |\n", cfg->name,
@@ -224,7 +285,8 @@ void run_predict(const PredictArgs& a) {
         fig(m.e2e_p50, "e2e_p50_ms", "{:.0f}"), fig(m.e2e_p95, "e2e_p95_ms", "{:.0f}"),
         fig(m.e2e_p99, "e2e_p99_ms", "{:.0f}"), fig(m.output_tok_s, "output_tok_s", "{:.0f}"),
         fig(m.kv_usage_mean, "kv_usage_mean", "{:.4f}"), m.preemptions,
-        not_modelled.empty() ? "" : "`" + not_modelled + "`");
+        (not_modelled.empty() ? "" : "flags `" + not_modelled + "`; ") +
+            fmt::format("{}", fmt::join(unvalidated, "; ")));
     summary.push_back({{"config", cfg->name},
                        {"predicted", true},
                        {"ttft_p50_ms", m.ttft_p50},
@@ -237,7 +299,9 @@ void run_predict(const PredictArgs& a) {
                        {"output_tok_s", m.output_tok_s},
                        {"kv_usage_mean", m.kv_usage_mean},
                        {"preemptions", m.preemptions},
-                       {"unmodelled_flags", flags->unmodelled}});
+                       {"unmodelled_flags", flags->unmodelled},
+                       {"unvalidated", unvalidated},
+                       {"validation_relative_error", errors_json}});
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   md += fmt::format(
@@ -265,6 +329,8 @@ void register_predict_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "folder for <config>/trial-1/ and predicted.md")->required();
   cmd->add_option("--workload", a->workload, "prompts.jsonl (default: the plan's)");
   cmd->add_option("--limit", a->limit, "only the first N requests of the schedule");
+  cmd->add_option("--schedule", a->schedule,
+                  "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
   cmd->callback([a] { run_predict(*a); });
 }
 
