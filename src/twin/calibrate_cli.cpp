@@ -46,6 +46,8 @@ struct Scored {
   bool held_out;
   std::vector<twin::ErrorRow> rows;
   std::vector<std::string> unmodelled;
+  long kv_capacity_model = 0;
+  double kv_capacity_log = 0;  // 0 when the log did not say
 };
 
 // The profile with the run's own engine flags, then its predicted load.
@@ -62,7 +64,14 @@ Result<Scored> score_run(const sim::SimProfile& calibrated, const twin::RunEvide
   if (!v) return v.error().context(ev.dir);
   const auto measured = twin::measured_load_metrics(ev.requests, ev.kv_usage, ev.preemptions);
   const auto predicted = twin::predicted_load_metrics(*v, plan.measured);
-  return Scored{&ev, held_out, twin::compare_loads(measured, predicted), flags->unmodelled};
+  auto costs = sim::derive_costs(p);
+  if (!costs) return costs.error().context(ev.dir);
+  return Scored{&ev,
+                held_out,
+                twin::compare_loads(measured, predicted),
+                flags->unmodelled,
+                costs->kv_capacity_tokens,
+                ev.facts.kv_cache_tokens ? ev.facts.kv_cache_tokens->value : 0.0};
 }
 
 std::string pct(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:+.1f}%", 100 * x); }
@@ -73,6 +82,11 @@ void print_table(const Scored& s) {
       s.unmodelled.empty()
           ? ""
           : ", unmodelled flags: " + fmt::format("{}", fmt::join(s.unmodelled, " ")));
+  if (s.kv_capacity_log > 0)
+    std::cout << fmt::format(
+        "KV capacity: PREDICTED {} tokens, engine.log {:.0f} ({})\n\n", s.kv_capacity_model,
+        s.kv_capacity_log,
+        pct((double(s.kv_capacity_model) - s.kv_capacity_log) / s.kv_capacity_log));
   std::cout << "| metric | measured | PREDICTED | error |\n|---|---:|---:|---:|\n";
   for (const auto& r : s.rows)
     std::cout << fmt::format("| {} | {:.4g} | {:.4g} | {} |\n", r.metric, r.measured, r.predicted,
@@ -301,8 +315,11 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   y << YAML::Key << "runs" << YAML::Value << YAML::BeginSeq;
   for (const auto& s : scored) {
     y << YAML::BeginMap << YAML::Key << "run" << YAML::Value << s.run->dir << YAML::Key
-      << "held_out" << YAML::Value << s.held_out << YAML::Key << "unmodelled_flags" << YAML::Value
-      << YAML::Flow << s.unmodelled << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
+      << "held_out" << YAML::Value << s.held_out << YAML::Key << "kv_capacity_tokens" << YAML::Value
+      << YAML::Flow << YAML::BeginMap << YAML::Key << "predicted" << YAML::Value
+      << s.kv_capacity_model << YAML::Key << "engine_log" << YAML::Value << s.kv_capacity_log
+      << YAML::EndMap << YAML::Key << "unmodelled_flags" << YAML::Value << YAML::Flow
+      << s.unmodelled << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
     for (const auto& r : s.rows) {
       y << YAML::Key << r.metric << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
         << "measured" << YAML::Value << r.measured << YAML::Key << "predicted" << YAML::Value
