@@ -90,7 +90,7 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_TRY_STATUS(check_keys(h,
                              {"name", "memory_gib", "memory_bandwidth_gbps", "bandwidth_efficiency",
                               "tensor_tflops_bf16", "tensor_tflops_fp8", "compute_efficiency",
-                              "activation_reserve_gib", "pcie_gbps"},
+                              "compute_efficiency_fp8", "activation_reserve_gib", "pcie_gbps"},
                              where, "hardware"));
     L4_FIELD(h, "name", p.hardware.name, where);
     L4_FIELD(h, "memory_gib", p.hardware.memory_gib, where);
@@ -99,6 +99,11 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_FIELD(h, "tensor_tflops_bf16", p.hardware.tensor_tflops_bf16, where);
     L4_FIELD(h, "tensor_tflops_fp8", p.hardware.tensor_tflops_fp8, where);
     L4_FIELD(h, "compute_efficiency", p.hardware.compute_efficiency, where);
+    if (h["compute_efficiency_fp8"]) {
+      double v = 0;
+      L4_FIELD(h, "compute_efficiency_fp8", v, where);
+      p.hardware.compute_efficiency_fp8 = v;
+    }
     L4_FIELD(h, "activation_reserve_gib", p.hardware.activation_reserve_gib, where);
     L4_FIELD(h, "pcie_gbps", p.hardware.pcie_gbps, where);
   }
@@ -137,8 +142,10 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_FIELD(e, "preemption", p.engine.preemption, where);
   }
   if (auto o = root["overheads"]) {
-    L4_TRY_STATUS(check_keys(o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms"}, where,
-                             "overheads"));
+    L4_TRY_STATUS(check_keys(
+        o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms", "fp8_weights_step_ms"}, where,
+        "overheads"));
+    L4_FIELD(o, "fp8_weights_step_ms", p.overheads.fp8_weights_step_ms, where);
     L4_FIELD(o, "step_ms", p.overheads.step_ms, where);
     L4_FIELD(o, "request_ms", p.overheads.request_ms, where);
     L4_FIELD(o, "eager_extra_ms", p.overheads.eager_extra_ms, where);
@@ -289,8 +296,9 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
   d.weight_bytes_on_gpu = weight_bytes - offload_bytes;
   d.kv_bytes_per_token = 2.0 * m.layers * m.kv_heads * m.head_dim * (fp8_kv ? 1.0 : m.dtype_bytes);
   const double bw = h.memory_bandwidth_gbps * 1e9 * h.bandwidth_efficiency;  // bytes/s
-  const double flops =
-      (fp8_weights ? h.tensor_tflops_fp8 : h.tensor_tflops_bf16) * 1e12 * h.compute_efficiency;
+  const double flops = fp8_weights ? h.tensor_tflops_fp8 * 1e12 *
+                                         h.compute_efficiency_fp8.value_or(h.compute_efficiency)
+                                   : h.tensor_tflops_bf16 * 1e12 * h.compute_efficiency;
   const double free_bytes = h.memory_gib * gib * e.gpu_memory_utilization - d.weight_bytes_on_gpu -
                             h.activation_reserve_gib * gib;
   d.kv_capacity_tokens = p.costs.kv_capacity_tokens
@@ -308,7 +316,8 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
   d.attn_ms_per_token_pos = p.costs.attn_ms_per_token_pos
                                 ? *p.costs.attn_ms_per_token_pos
                                 : 1e3 * 4.0 * m.layers * m.hidden_size / flops;
-  d.step_overhead_ms = p.overheads.step_ms + (e.enforce_eager ? p.overheads.eager_extra_ms : 0);
+  d.step_overhead_ms = p.overheads.step_ms + (e.enforce_eager ? p.overheads.eager_extra_ms : 0) +
+                       (fp8_weights ? p.overheads.fp8_weights_step_ms : 0);
   d.per_seq_ms = p.overheads.per_seq_ms;
   d.request_overhead_ms = p.overheads.request_ms;
   if (!e.speculative_config.empty()) {
@@ -361,6 +370,8 @@ std::string sim_profile_yaml(const SimProfile& p) {
   y << YAML::Key << "tensor_tflops_bf16" << YAML::Value << h.tensor_tflops_bf16;
   y << YAML::Key << "tensor_tflops_fp8" << YAML::Value << h.tensor_tflops_fp8;
   y << YAML::Key << "compute_efficiency" << YAML::Value << h.compute_efficiency;
+  if (h.compute_efficiency_fp8)
+    y << YAML::Key << "compute_efficiency_fp8" << YAML::Value << *h.compute_efficiency_fp8;
   y << YAML::Key << "activation_reserve_gib" << YAML::Value << h.activation_reserve_gib;
   y << YAML::Key << "pcie_gbps" << YAML::Value << h.pcie_gbps;
   y << YAML::EndMap;
@@ -383,7 +394,8 @@ std::string sim_profile_yaml(const SimProfile& p) {
   y << YAML::Key << "overheads" << YAML::Value << YAML::BeginMap << YAML::Key << "step_ms"
     << YAML::Value << o.step_ms << YAML::Key << "eager_extra_ms" << YAML::Value << o.eager_extra_ms
     << YAML::Key << "per_seq_ms" << YAML::Value << o.per_seq_ms << YAML::Key << "request_ms"
-    << YAML::Value << o.request_ms << YAML::EndMap;
+    << YAML::Value << o.request_ms << YAML::Key << "fp8_weights_step_ms" << YAML::Value
+    << o.fp8_weights_step_ms << YAML::EndMap;
   y << YAML::Key << "exact" << YAML::Value << YAML::BeginMap << YAML::Key << "ttft_ms"
     << YAML::Value << p.exact.ttft_ms << YAML::Key << "itl_ms" << YAML::Value << p.exact.itl_ms
     << YAML::EndMap;

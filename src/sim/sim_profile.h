@@ -32,6 +32,9 @@ struct HardwareShape {
   double tensor_tflops_bf16 = 121;
   double tensor_tflops_fp8 = 242;
   double compute_efficiency = 0.6;
+  // FP8 GEMMs (--quantization fp8) reach a different share of their peak;
+  // absent: the same as compute_efficiency (fitted from an fp8 run).
+  std::optional<double> compute_efficiency_fp8;
   double activation_reserve_gib = 1.4;
   double pcie_gbps = 25;
 };
@@ -59,6 +62,9 @@ struct Overheads {
   // From a request's arrival to the scheduler seeing it (tokenisation,
   // hand-off to the engine core); 0 in the first-principles profiles.
   double request_ms = 0;
+  // Per step with --quantization fp8, beyond the halved weight read
+  // (activation quantisation at every linear layer; fitted from an fp8 run).
+  double fp8_weights_step_ms = 0;
 };
 
 // Where a calibrated profile came from (`l4lab calibrate`): kept as text so

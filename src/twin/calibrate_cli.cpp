@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "common/files.h"
@@ -117,22 +118,34 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   p.engine = sim::EngineArgs{};
   auto flags = twin::apply_vllm_flags(p.engine, fitted[0].engine_argv);
   if (!flags) return fail(flags.error().context(fitted[0].dir).message(), 2);
-  std::vector<twin::StepInterval> intervals;
+  // The first run's configuration is the base; runs that differ from it only
+  // by --quantization fp8 fit the fp8-weights knob; any other difference is
+  // refused (no fit rule for it yet).
+  std::vector<twin::StepInterval> intervals, fp8_intervals;
+  std::vector<sim::EngineArgs> run_args;
+  std::string fp8_config;
   for (const auto& ev : fitted) {
     sim::EngineArgs e{};
     auto f = twin::apply_vllm_flags(e, ev.engine_argv);
     if (!f) return fail(f.error().context(ev.dir).message(), 2);
-    if (e.max_num_batched_tokens != p.engine.max_num_batched_tokens ||
-        e.quantization != p.engine.quantization || e.kv_cache_dtype != p.engine.kv_cache_dtype ||
-        e.enforce_eager != p.engine.enforce_eager ||
-        e.enable_chunked_prefill != p.engine.enable_chunked_prefill)
+    const bool same_rest = e.max_num_batched_tokens == p.engine.max_num_batched_tokens &&
+                           e.kv_cache_dtype == p.engine.kv_cache_dtype &&
+                           e.enforce_eager == p.engine.enforce_eager &&
+                           e.enable_chunked_prefill == p.engine.enable_chunked_prefill &&
+                           e.speculative_config == p.engine.speculative_config &&
+                           e.max_num_seqs == p.engine.max_num_seqs;
+    const bool fp8_knob = same_rest && e.quantization == "fp8" && p.engine.quantization.empty();
+    if (!same_rest || (e.quantization != p.engine.quantization && !fp8_knob))
       return fail(ev.dir +
-                      ": its engine flags differ from the first run's; calibrate fits runs of "
-                      "one configuration (give other configurations with --validate)",
+                      ": its engine flags differ from the first run's by more than "
+                      "--quantization fp8 (the one knob calibrate fits); give it with --validate",
                   2);
     auto iv = twin::reconstruct_steps(ev.requests, {1'000'000, e.max_num_batched_tokens});
-    intervals.insert(intervals.end(), iv.begin(), iv.end());
-    intervals.push_back({});  // idle marker: no window spans two runs
+    auto& into = fp8_knob ? fp8_intervals : intervals;
+    into.insert(into.end(), iv.begin(), iv.end());
+    into.push_back({});  // idle marker: no window spans two runs
+    if (fp8_knob) fp8_config = ev.config_name;
+    run_args.push_back(e);
   }
   auto fit = twin::fit_step_costs(intervals, a.window);
   if (!fit) return fail(fit.error().message(), 1);
@@ -140,16 +153,26 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   auto cal = twin::calibrate_profile(in);
   if (!cal) return fail(cal.error().message(), 1);
   sim::SimProfile prof = cal->profile;
+  std::optional<twin::StepCostFit> fp8_fit;
+  if (!fp8_intervals.empty()) {
+    auto f8 = twin::fit_step_costs(fp8_intervals, a.window,
+                                   twin::FixedDecodeSlopes{fit->per_seq_ms, fit->per_kv_token_ms});
+    if (!f8) return fail(f8.error().context("the fp8 runs").message(), 1);
+    if (auto st = twin::calibrate_fp8_weights(prof, *f8, cal->notes); !st.ok())
+      return fail(st.error().message(), 1);
+    fp8_fit = *f8;
+  }
   prof.name = a.name.empty() ? fmt::format("{}-calibrated", fitted[0].config_name) : a.name;
-  prof.approximates =
-      fmt::format("{} serving {} (calibrated from {} run(s) of {})",
-                  fitted[0].gpu_name.empty() ? prof.hardware.name : fitted[0].gpu_name,
-                  "Mistral-7B shape", fitted.size(), fitted[0].config_name);
+  prof.approximates = fmt::format(
+      "{} serving {} (calibrated from {} run(s) of {}{})",
+      fitted[0].gpu_name.empty() ? prof.hardware.name : fitted[0].gpu_name, "Mistral-7B shape",
+      fitted.size(), fitted[0].config_name, fp8_config.empty() ? "" : " and " + fp8_config);
   // Per-request overhead: the value at which the replayed runs' median TTFT
   // equals the measured median (bisection; each step replays every run).
   std::vector<double> meas_ttft;
   std::vector<twin::ReplayPlan> plans;
   for (const auto& ev : fitted) {
+    if (ev.concurrency < 1) return fail(ev.dir + "/bench.json: not a closed-loop run", 2);
     plans.push_back(
         twin::replay_plan(ev.requests, ev.concurrency, twin::client_gap_ms(ev.requests)));
     for (const auto& r : ev.requests)
@@ -162,7 +185,9 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
     sim::SimProfile q = prof;
     q.overheads.request_ms = request_ms;
     std::vector<double> ttft;
-    for (const auto& plan : plans) {
+    for (size_t r = 0; r < plans.size(); ++r) {
+      const auto& plan = plans[r];
+      q.engine = run_args[r];
       auto v = sim::run_virtual(q, plan.requests, plan.client);
       ++replays;
       if (!v) {
@@ -205,6 +230,7 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   y << YAML::Key << "command" << YAML::Value << command_line;
   y << YAML::Key << "base_profile" << YAML::Value << a.base;
   y << YAML::Key << "fitted_config" << YAML::Value << fitted[0].config_name;
+  if (!fp8_config.empty()) y << YAML::Key << "fp8_weights_config" << YAML::Value << fp8_config;
   y << YAML::Key << "client_gap_ms" << YAML::Value << client_gap;
   y << YAML::Key << "sources" << YAML::Value << YAML::BeginSeq;
   for (const auto* list : {&fitted, &held})
@@ -251,6 +277,21 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
            "bisection ({} replays) to the measured median TTFT {:.2f} ms of {} measured requests",
            replays, meas_median, meas_ttft.size());
   y << YAML::EndMap << YAML::EndMap;
+  if (fp8_fit) {
+    y << YAML::Key << "fp8_weights_fit" << YAML::Value << YAML::BeginMap << YAML::Key << "config"
+      << YAML::Value << fp8_config << YAML::Key << "held" << YAML::Value
+      << "per_seq_ms and per_kv_token_ms held at the base fit's values" << YAML::Key << "windows"
+      << YAML::Value << fp8_fit->windows << YAML::Key << "coefficients" << YAML::Value
+      << YAML::BeginMap << YAML::Key << "per_step_ms" << YAML::Value << fp8_fit->per_step_ms
+      << YAML::Key << "per_seq_ms" << YAML::Value << fp8_fit->per_seq_ms << YAML::Key
+      << "per_kv_token_ms" << YAML::Value << fp8_fit->per_kv_token_ms << YAML::Key
+      << "per_prefill_token_ms" << YAML::Value << fp8_fit->per_prefill_token_ms << YAML::Key
+      << "per_attn_pos_ms" << YAML::Value << fp8_fit->per_attn_pos_ms << YAML::EndMap << YAML::Key
+      << "residuals" << YAML::Value << YAML::BeginMap << YAML::Key << "window_rms_ms" << YAML::Value
+      << fp8_fit->window_fit.rms << YAML::Key << "window_rel_rms" << YAML::Value
+      << fp8_fit->window_fit.rel_rms << YAML::Key << "r2" << YAML::Value << fp8_fit->window_fit.r2
+      << YAML::EndMap << YAML::EndMap;
+  }
   y << YAML::Key << "identifies" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "hardware.bandwidth_efficiency" << YAML::Value
     << "per_kv_token_ms (decode steps growing with the context they read; KV bytes per token "
@@ -267,6 +308,12 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
        "runs whose prompts are mostly short";
   y << YAML::Key << "overheads.request_ms" << YAML::Value
     << "the TTFT left after queueing and prefill are modelled";
+  if (fp8_fit) {
+    y << YAML::Key << "overheads.fp8_weights_step_ms" << YAML::Value
+      << "the fp8 runs' per-step intercept less the step overhead and the halved weight read";
+    y << YAML::Key << "hardware.compute_efficiency_fp8" << YAML::Value
+      << "the fp8 runs' per_prefill_token_ms, over the datasheet FP8 tensor throughput";
+  }
   y << YAML::Key << "hardware.activation_reserve_gib" << YAML::Value
     << "engine.log: GPU memory x utilisation - weights - KV cache memory";
   y << YAML::EndMap;
@@ -344,10 +391,10 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   if (auto st = write_file_atomic(a.out, text); !st.ok()) return fail(st.error().message(), 2);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::cout << fmt::format(
-      "calibrate: {} step intervals in {} windows from {} run(s); window fit rms {:.2f} ms "
+      "calibrate: {} step intervals in {} windows from the {} run(s); window fit rms {:.2f} ms "
       "({:.1f}% of a window), r2 {:.4f}\n",
-      f.intervals_used, f.windows, fitted.size(), f.window_fit.rms, 100 * f.window_fit.rel_rms,
-      f.window_fit.r2);
+      f.intervals_used, f.windows, fitted[0].config_name, f.window_fit.rms,
+      100 * f.window_fit.rel_rms, f.window_fit.r2);
   std::cout << fmt::format(
       "calibrate: per_step {:.4f} ms, per_seq {:.5f} ms, per_kv_token {:.4g} ms, per_prefill_token "
       "{:.5f} ms, per_attn_pos {:.4g} ms; request_ms {:.2f}\n",
@@ -364,6 +411,12 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
       "compute_efficiency {:.3f}, activation_reserve_gib {:.2f}\n",
       prof.hardware.bandwidth_efficiency, prof.overheads.step_ms, prof.overheads.per_seq_ms,
       prof.hardware.compute_efficiency, prof.hardware.activation_reserve_gib);
+  if (fp8_fit)
+    std::cout << fmt::format(
+        "calibrate: fp8 runs ({}): {} windows, rms {:.2f} ms ({:.1f}%), per_step {:.4f} ms, "
+        "per_prefill_token {:.5f} ms\n",
+        fp8_config, fp8_fit->windows, fp8_fit->window_fit.rms, 100 * fp8_fit->window_fit.rel_rms,
+        fp8_fit->per_step_ms, fp8_fit->per_prefill_token_ms);
   for (const auto& n : cal->notes) std::cout << "note: " << n << "\n";
   for (const auto& s : scored) print_table(s);
   std::cout << fmt::format("\ncalibrate: wrote {} in {:.2f} s\n", a.out, secs);

@@ -87,6 +87,36 @@ Result<CalibratedProfile> calibrate_profile(const CalibrationInputs& in) {
   return out;
 }
 
+Status calibrate_fp8_weights(sim::SimProfile& p, const StepCostFit& f,
+                             std::vector<std::string>& notes) {
+  if (!(f.per_prefill_token_ms > 0))
+    return Error(fmt::format(
+        "calibrate: the fp8 runs' prefill cost is {:.3g} ms per token, not positive: they do not "
+        "identify FP8 compute throughput",
+        f.per_prefill_token_ms));
+  const auto& m = p.model;
+  const double bw = p.hardware.memory_bandwidth_gbps * 1e9 * p.hardware.bandwidth_efficiency;
+  const double fp8_weights_ms = 1e3 * m.params * 1.0 / bw;
+  p.overheads.fp8_weights_step_ms = f.per_step_ms - p.overheads.step_ms - fp8_weights_ms;
+  if (p.overheads.step_ms + p.overheads.fp8_weights_step_ms < 0) {
+    notes.push_back(fmt::format(
+        "fp8: the per-step intercept ({:.3f} ms) is below the halved weight read ({:.3f} ms): "
+        "fp8_weights_step_ms set so the fp8 step overhead is 0",
+        f.per_step_ms, fp8_weights_ms));
+    p.overheads.fp8_weights_step_ms = -p.overheads.step_ms;
+  }
+  p.hardware.compute_efficiency_fp8 =
+      2.0 * m.params / (f.per_prefill_token_ms * 1e-3) / (p.hardware.tensor_tflops_fp8 * 1e12);
+  notes.push_back(fmt::format(
+      "fp8 weights: per-step intercept {:.3f} ms = step {:.3f} + halved weight read {:.3f} + "
+      "fp8_weights_step_ms {:.3f}; compute_efficiency_fp8 {:.3f} of {:.0f} TFLOPS "
+      "(BF16: {:.3f} of {:.0f})",
+      f.per_step_ms, p.overheads.step_ms, fp8_weights_ms, p.overheads.fp8_weights_step_ms,
+      *p.hardware.compute_efficiency_fp8, p.hardware.tensor_tflops_fp8,
+      p.hardware.compute_efficiency, p.hardware.tensor_tflops_bf16));
+  return Status::Ok();
+}
+
 double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,
                                double measured_median_ttft_ms, double hi_ms, double tol_ms) {
   double lo = 0, hi = hi_ms;

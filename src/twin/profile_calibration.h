@@ -44,6 +44,17 @@ struct CalibratedProfile {
 
 Result<CalibratedProfile> calibrate_profile(const CalibrationInputs& in);
 
+// The fp8-weights knob (--quantization fp8), from a step fit of fp8 runs of
+// the same engine settings, on a profile already calibrated on the BF16 runs:
+//   overheads.fp8_weights_step_ms: the fp8 per-step intercept less the BF16
+//     step overhead and the halved weight read at the BF16-fitted bandwidth
+//     (what halving the weight read does not remove);
+//   hardware.compute_efficiency_fp8: 2 x params FLOPs / the fp8 per-prefill-
+//     token time, over the datasheet FP8 tensor throughput.
+// Appends a note per parameter to `notes`.
+Status calibrate_fp8_weights(sim::SimProfile& p, const StepCostFit& fp8_fit,
+                             std::vector<std::string>& notes);
+
 // The per-request overhead (arrival to scheduler, plus the client's view of
 // the first token) that makes the model's median TTFT equal the measured
 // one. `model_median_ttft_ms(x)` replays the runs with overhead x; it grows

@@ -55,6 +55,30 @@ TEST(TwinProfileCalibration, Fp8WeightsHalveTheWeightReadOfTheCalibratedProfile)
   EXPECT_EQ(fp8->attn_ms_per_token_pos, bf16->attn_ms_per_token_pos);
 }
 
+TEST(TwinProfileCalibration, Fp8KnobFromAnFp8RunsFit) {
+  auto c = calibrate_profile(h200_like());
+  ASSERT_TRUE(c.ok());
+  sim::SimProfile p = c->profile;
+  StepCostFit f8 = h200_like().fit;
+  const double halved_ms = 7.248e9 / 4.08e12 * 1e3;
+  f8.per_step_ms = p.overheads.step_ms + halved_ms + 0.6;  // 0.6 ms the halving leaves
+  f8.per_prefill_token_ms = 0.0177 / 1.35;                 // 1.35x, not 2x
+  std::vector<std::string> notes;
+  ASSERT_TRUE(calibrate_fp8_weights(p, f8, notes).ok());
+  EXPECT_NEAR(p.overheads.fp8_weights_step_ms, 0.6, 1e-9);
+  ASSERT_TRUE(p.hardware.compute_efficiency_fp8.has_value());
+  EXPECT_NEAR(*p.hardware.compute_efficiency_fp8, 2 * 7.248e9 / (0.0177e-3 / 1.35) / 1979e12, 1e-9);
+  ASSERT_EQ(notes.size(), 1u);
+  // The knob acts only with --quantization fp8, and gives back the fp8 fit.
+  auto bf16 = sim::derive_costs(p);
+  p.engine.quantization = "fp8";
+  auto fp8 = sim::derive_costs(p);
+  ASSERT_TRUE(bf16.ok() && fp8.ok());
+  EXPECT_NEAR(bf16->step_overhead_ms + bf16->decode_base_ms, 4.4, 1e-9);
+  EXPECT_NEAR(fp8->step_overhead_ms + fp8->decode_base_ms, f8.per_step_ms, 1e-9);
+  EXPECT_NEAR(fp8->compute_ms_per_token, 0.0177 / 1.35, 1e-12);
+}
+
 TEST(TwinProfileCalibration, RefusesSlopesTheDataDidNotIdentify) {
   auto in = h200_like();
   in.fit.per_kv_token_ms = -1e-6;

@@ -6,8 +6,8 @@ namespace {
 bool idle(const StepInterval& s) { return s.decode_seqs == 0 && s.prefill_tokens == 0; }
 }  // namespace
 
-Result<StepCostFit> fit_step_costs(const std::vector<StepInterval>& intervals,
-                                   int window_intervals) {
+Result<StepCostFit> fit_step_costs(const std::vector<StepInterval>& intervals, int window_intervals,
+                                   std::optional<FixedDecodeSlopes> fixed) {
   if (window_intervals < 1) return Error("step fit: the window must hold >= 1 interval");
   StepCostFit f;
   std::vector<std::vector<double>> rows;
@@ -31,21 +31,34 @@ Result<StepCostFit> fit_step_costs(const std::vector<StepInterval>& intervals,
       row[4] += s.attn_positions;
     }
     if (skip) continue;
+    if (fixed) {  // move the fixed terms to the left-hand side
+      t -= fixed->per_seq_ms * row[1] + fixed->per_kv_token_ms * row[2];
+      row = {row[0], row[3], row[4]};
+    }
     rows.push_back(std::move(row));
     y.push_back(t);
     f.intervals_used += window_intervals;
   }
-  auto w = least_squares(
-      rows, y,
-      {"per_step_ms", "per_seq_ms", "per_kv_token_ms", "per_prefill_token_ms", "per_attn_pos_ms"});
+  auto w = fixed
+               ? least_squares(rows, y, {"per_step_ms", "per_prefill_token_ms", "per_attn_pos_ms"})
+               : least_squares(rows, y,
+                               {"per_step_ms", "per_seq_ms", "per_kv_token_ms",
+                                "per_prefill_token_ms", "per_attn_pos_ms"});
   if (!w) return w.error().context("step fit over " + std::to_string(rows.size()) + " windows");
   f.window_fit = *w;
   f.windows = int(rows.size());
   f.per_step_ms = w->coef[0];
-  f.per_seq_ms = w->coef[1];
-  f.per_kv_token_ms = w->coef[2];
-  f.per_prefill_token_ms = w->coef[3];
-  f.per_attn_pos_ms = w->coef[4];
+  if (fixed) {
+    f.per_seq_ms = fixed->per_seq_ms;
+    f.per_kv_token_ms = fixed->per_kv_token_ms;
+    f.per_prefill_token_ms = w->coef[1];
+    f.per_attn_pos_ms = w->coef[2];
+  } else {
+    f.per_seq_ms = w->coef[1];
+    f.per_kv_token_ms = w->coef[2];
+    f.per_prefill_token_ms = w->coef[3];
+    f.per_attn_pos_ms = w->coef[4];
+  }
   // The decode terms alone, on single pure-decode steps.
   std::vector<std::vector<double>> drows;
   std::vector<double> dy;

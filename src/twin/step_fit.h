@@ -12,6 +12,7 @@
 // packed, no request awaiting its first token) checks the decode terms alone.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "common/result.h"
@@ -33,7 +34,16 @@ struct StepCostFit {
   int decode_steps = 0;
 };
 
+// The decode slopes per_seq and per_kv_token, held at given values (a knob
+// fit: the fp8 runs share the BF16 runs' batch and KV costs, and only the
+// intercept and the compute terms are fitted to them).
+struct FixedDecodeSlopes {
+  double per_seq_ms = 0;
+  double per_kv_token_ms = 0;
+};
+
 Result<StepCostFit> fit_step_costs(const std::vector<StepInterval>& intervals,
-                                   int window_intervals = 50);
+                                   int window_intervals = 50,
+                                   std::optional<FixedDecodeSlopes> fixed = std::nullopt);
 
 }  // namespace l4lab::twin
