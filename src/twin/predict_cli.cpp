@@ -24,6 +24,7 @@
 #include "traces/trace_writer.h"
 #include "twin/engine_flags.h"
 #include "twin/load_comparison.h"
+#include "twin/profile_transfer.h"
 #include "workload/workload_io.h"
 
 namespace l4lab::cli {
@@ -32,7 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct PredictArgs {
-  std::string plan, profile, out, workload, schedule;
+  std::string plan, profile, out, workload, schedule, hardware;
   int limit = 0;
 };
 
@@ -131,6 +132,15 @@ void run_predict(const PredictArgs& a) {
               << " is not a calibrated profile (no calibration section): its error is unknown\n";
   auto profile_sha = sha256_file(a.profile);
   if (!profile_sha) return fail(profile_sha.error().message(), 2);
+  // --hardware: carry the profile to another GPU by its published figures.
+  std::vector<std::string> assumptions;
+  if (!a.hardware.empty()) {
+    auto hw = sim::load_sim_profile(a.hardware);
+    if (!hw) return fail(hw.error().message(), 2);
+    auto t = twin::transfer_profile(*base, hw->hardware);
+    assumptions = t.assumptions;
+    base = std::move(t.profile);
+  }
   const std::string wl_path =
       a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
   auto wl = read_workload(wl_path);
@@ -191,7 +201,10 @@ void run_predict(const PredictArgs& a) {
     const std::string not_modelled = fmt::format("{}", fmt::join(flags->unmodelled, " "));
     const auto* errors = base->calibration.errors_for(cfg->name);
     auto unvalidated = unvalidated_mechanisms(p.engine, p);
-    if (!errors) unvalidated.insert(unvalidated.begin(), "no held-out run of this configuration");
+    if (!errors)
+      unvalidated.insert(unvalidated.begin(), assumptions.empty()
+                                                  ? "no held-out run of this configuration"
+                                                  : "transferred to an unmeasured GPU");
     const int64_t gap_ns = int64_t(std::llround(base->calibration.client_gap_ms * 1e6));
     auto v = sim::run_virtual(p, reqs, {bm.concurrency, false, gap_ns});
     if (!v) {
@@ -253,6 +266,7 @@ void run_predict(const PredictArgs& a) {
           {"validation_note", base->calibration.validation_note},
           {"validation_relative_error", errors_json},
           {"unvalidated", unvalidated},
+          {"transfer_assumptions", assumptions},
           {"unmodelled_flags", flags->unmodelled},
           {"engine_args", cfg->engine.args},
           {"tool",
@@ -303,6 +317,12 @@ void run_predict(const PredictArgs& a) {
                        {"unvalidated", unvalidated},
                        {"validation_relative_error", errors_json}});
   }
+  if (!assumptions.empty()) {
+    md += fmt::format(
+        "\n**Transferred** to {} by published figures, not validated there. Assumptions:\n\n",
+        base->hardware.name);
+    for (const auto& x : assumptions) md += "- " + x + "\n";
+  }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   md += fmt::format(
       "\nPREDICTED in {:.2f} s of wall time (virtual time: no GPU, no sockets, no waiting).\n",
@@ -329,6 +349,9 @@ void register_predict_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "folder for <config>/trial-1/ and predicted.md")->required();
   cmd->add_option("--workload", a->workload, "prompts.jsonl (default: the plan's)");
   cmd->add_option("--limit", a->limit, "only the first N requests of the schedule");
+  cmd->add_option("--hardware", a->hardware,
+                  "a profile whose hardware section is another GPU's datasheet: carry the "
+                  "calibrated profile there (PREDICTED, not validated; assumptions listed)");
   cmd->add_option("--schedule", a->schedule,
                   "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
   cmd->callback([a] { run_predict(*a); });
