@@ -445,6 +445,9 @@ void register_twin_commands(CLI::App& app) {
     std::string line = "l4lab calibrate";
     for (const auto& r : a->runs) line += " " + r;
     for (const auto& v : a->validate) line += " --validate " + v;
+    if (!a->name.empty()) line += " --name " + a->name;
+    if (a->base != CalibrateArgs{}.base) line += " --base " + a->base;
+    if (a->window != CalibrateArgs{}.window) line += " --window " + std::to_string(a->window);
     line += " --out " + a->out;
     run_calibrate(*a, line);
   });
