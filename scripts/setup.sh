@@ -10,7 +10,7 @@ ROOT=$PWD
 APT_PKGS=(build-essential cmake ninja-build ccache pkg-config git python3 python3-venv
   libcurl4-openssl-dev libssl-dev libsimdjson-dev nlohmann-json3-dev libyaml-cpp-dev
   libsentencepiece-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libevent-dev libcsv-dev liburing-dev clang-format chromium
+  libevent-dev libeigen3-dev libcsv-dev liburing-dev clang-format chromium
   clang libclang-rt-14-dev   # clang + libFuzzer: the fuzz smoke of scripts/test.sh
   libc++-dev libc++abi-dev)  # clang + libc++: bench/random/libcxx_golden.sh (portable seeds)
 

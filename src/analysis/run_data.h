@@ -7,6 +7,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/analysis_options.h"
@@ -61,6 +62,12 @@ struct RunManifest {
   int trial = 0;
   bool simulated = false;
   bool dummy_weights = false;  // engine ran random weights: speed real, text random
+  // `l4lab predict` wrote it: serve-sim's model in virtual time with a
+  // calibrated profile (docs/TWIN.md); the profile's validation error, per
+  // metric, as recorded in the manifest.
+  bool predicted = false;
+  std::string prediction_profile;
+  std::vector<std::pair<std::string, double>> prediction_error;
   std::string engine_name;
   std::string engine_version;
   std::string model;

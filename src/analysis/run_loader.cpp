@@ -103,6 +103,16 @@ RunManifest parse_run_manifest(std::string_view text, const std::string& name,
       j.contains("simulated") && j["simulated"].is_boolean() && j["simulated"].get<bool>();
   m.dummy_weights = j.contains("dummy_weights") && j["dummy_weights"].is_boolean() &&
                     j["dummy_weights"].get<bool>();
+  m.predicted =
+      j.contains("predicted") && j["predicted"].is_boolean() && j["predicted"].get<bool>();
+  if (m.predicted && j.contains("prediction") && j["prediction"].is_object()) {
+    const auto& pr = j["prediction"];
+    if (pr.contains("profile") && pr["profile"].is_string())
+      m.prediction_profile = pr["profile"].get<std::string>();
+    if (pr.contains("validation_relative_error") && pr["validation_relative_error"].is_object())
+      for (const auto& [k, v] : pr["validation_relative_error"].items())
+        if (v.is_number()) m.prediction_error.emplace_back(k, v.get<double>());
+  }
   m.engine_name = str_at(j, {"engine", "name"});
   m.engine_version = str_at(j, {"engine", "version"});
   m.model = str_at(j, {"model"});

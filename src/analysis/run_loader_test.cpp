@@ -37,6 +37,21 @@ TEST(AnalysisRunLoader, ManifestFields) {
   EXPECT_NE(w[0].find("bad.json"), std::string::npos);
 }
 
+TEST(AnalysisRunLoader, PredictedManifestKeepsItsProfileAndErrors) {
+  std::vector<std::string> w;
+  const RunManifest m = parse_run_manifest(
+      R"({"schema":"l4lab.run_manifest/1","config":{"name":"C8"},"trial":1,"simulated":true,
+          "predicted":true,"prediction":{"profile":"p.yaml",
+          "validation_relative_error":{"ttft_p50_ms":-0.29,"tpot_p50_ms":-0.137}}})",
+      "m.json", w);
+  EXPECT_TRUE(m.predicted);
+  EXPECT_EQ(m.prediction_profile, "p.yaml");
+  ASSERT_EQ(m.prediction_error.size(), 2u);
+  for (const auto& [k, v] : m.prediction_error)
+    EXPECT_DOUBLE_EQ(v, k == "ttft_p50_ms" ? -0.29 : -0.137) << k;
+  EXPECT_FALSE(parse_run_manifest(R"({"simulated":true})", "m.json", w).predicted);
+}
+
 TEST(AnalysisRunLoader, ManifestMachineAndLabRun) {
   std::vector<std::string> w;
   const RunManifest m = parse_run_manifest(

@@ -77,6 +77,7 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
   s.trial = d.trial;
   s.simulated = d.manifest.simulated;
   s.dummy_weights = d.manifest.dummy_weights;
+  s.predicted = d.manifest.predicted;
   s.engine_facts = d.engine_facts;
   s.status = d.manifest.present
                  ? (d.manifest.outcome_status.empty() ? "unknown" : d.manifest.outcome_status)
@@ -267,6 +268,11 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       if (c.factor.empty()) c.factor = d.manifest.config_factor;
       c.simulated = c.simulated || d.manifest.simulated;
       c.dummy_weights = c.dummy_weights || d.manifest.dummy_weights;
+      if (d.manifest.predicted && !c.predicted) {
+        c.prediction_profile = d.manifest.prediction_profile;
+        c.prediction_error = d.manifest.prediction_error;
+      }
+      c.predicted = c.predicted || d.manifest.predicted;
       if (!d.manifest.workload_sha256.empty()) workloads.insert(d.manifest.workload_sha256);
       if (d.manifest.applied_value == "false")
         c.not_applied.push_back(fmt::format(
@@ -384,6 +390,7 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
     st.any_simulated = st.any_simulated || c.simulated;
     st.all_simulated = st.all_simulated && c.simulated;
     st.any_dummy_weights = st.any_dummy_weights || c.dummy_weights;
+    st.any_predicted = st.any_predicted || c.predicted;
     st.all_dummy_weights = st.all_dummy_weights && c.dummy_weights;
   }
 

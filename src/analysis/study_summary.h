@@ -27,6 +27,7 @@ struct RunSummary {
   int trial = 0;
   bool simulated = false;
   bool dummy_weights = false;
+  bool predicted = false;
   std::string status;  // manifest outcome.status, "unknown" without a manifest
   std::string reason;
   std::string applied;
@@ -95,6 +96,9 @@ struct ConfigSummary {
   std::string factor;
   bool simulated = false;
   bool dummy_weights = false;
+  bool predicted = false;
+  std::string prediction_profile;
+  std::vector<std::pair<std::string, double>> prediction_error;  // metric -> relative error
   bool is_baseline = false;
   std::vector<size_t> runs;          // indices into StudySummary::runs
   bool has_data = false;             // at least one ok measured request
@@ -138,6 +142,7 @@ struct StudySummary {
   bool any_simulated = false;
   bool all_simulated = false;  // every configuration (with runs) is simulated
   bool any_dummy_weights = false;
+  bool any_predicted = false;
   bool all_dummy_weights = false;
 };
 

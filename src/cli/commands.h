@@ -15,5 +15,7 @@ void register_sim_commands(CLI::App& app);       // sim/sim_cli.cpp
 void register_bench_commands(CLI::App& app);     // client/bench_cli.cpp
 void register_matrix_commands(CLI::App& app);    // matrix/matrix_cli.cpp (matrix, run)
 void register_report_commands(CLI::App& app);    // report/report_cli.cpp (report, verify)
+void register_twin_commands(CLI::App& app);      // twin/calibrate_cli.cpp (calibrate, predict)
+void register_predict_command(CLI::App& app);    // twin/predict_cli.cpp
 
 }  // namespace l4lab::cli

@@ -59,7 +59,11 @@ std::string fp99(const Dist& d) {
 }
 
 std::string cfg_label(const ConfigSummary& c) {
-  return c.name + (c.simulated ? " (SIMULATED)" : "") + (c.dummy_weights ? " (DUMMY WEIGHTS)" : "");
+  return c.name +
+         (c.predicted   ? " (PREDICTED)"
+          : c.simulated ? " (SIMULATED)"
+                        : "") +
+         (c.dummy_weights ? " (DUMMY WEIGHTS)" : "");
 }
 
 std::string kv_capacity_cell(const ConfigSummary& c) {
@@ -74,6 +78,23 @@ std::string simulated_banner(const StudySummary& s) {
       "{} configurations ran on the simulated engine (`serve-sim`), not a real GPU; each is "
       "labelled SIMULATED wherever its numbers appear.",
       s.all_simulated ? "all" : "some");
+}
+
+std::string predicted_banner(const StudySummary& s) {
+  if (!s.any_predicted) return "";
+  std::string out =
+      "configurations labelled PREDICTED were not run: `l4lab predict` ran serve-sim's engine "
+      "model in virtual time with a profile calibrated to real runs (docs/TWIN.md). Their "
+      "figures are a model's; the profile's measured validation error, per metric:";
+  for (const auto& c : s.configs) {
+    if (!c.predicted) continue;
+    out += fmt::format(" {} (profile `{}`):", c.name, c.prediction_profile);
+    if (c.prediction_error.empty()) out += " none recorded;";
+    for (const auto& [k, e] : c.prediction_error) out += fmt::format(" {} {:+.1f}%,", k, 100 * e);
+    if (out.back() == ',') out.back() = ';';
+  }
+  if (out.back() == ';') out.back() = '.';
+  return out;
 }
 
 std::string dummy_weights_banner(const StudySummary& s) {
@@ -93,7 +114,10 @@ std::string no_comparison_text(const StudySummary& s) {
 }
 
 std::string run_label(const RunSummary& r) {
-  return r.rel_dir + (r.simulated ? " (SIMULATED)" : "") +
+  return r.rel_dir +
+         (r.predicted   ? " (PREDICTED)"
+          : r.simulated ? " (SIMULATED)"
+                        : "") +
          (r.dummy_weights ? " (DUMMY WEIGHTS)" : "");
 }
 

@@ -30,6 +30,9 @@ std::string kv_capacity_cell(const analysis::ConfigSummary& c);
 // The banners' sentences, one text for report.md and report.html ("" when
 // no configuration is simulated / ran dummy weights).
 std::string simulated_banner(const analysis::StudySummary& s);
+// Configurations `l4lab predict` wrote: not run, modelled with a calibrated
+// profile; lists each one's validation error ("" when none is predicted).
+std::string predicted_banner(const analysis::StudySummary& s);
 std::string dummy_weights_banner(const analysis::StudySummary& s);
 std::string no_comparison_text(const analysis::StudySummary& s);
 std::string verdict_word(const analysis::Delta& d);

@@ -185,6 +185,8 @@ std::string html_report(const StudyData& data, const StudySummary& s) {
       ".warn{color:#8a5a00}</style></head><body><h1>l4lab report</h1>";
   if (s.any_simulated)
     o += "<p class=\"sim\">SIMULATED: " + xml_escape(simulated_banner(s)) + "</p>";
+  if (s.any_predicted)
+    o += "<p class=\"sim\">PREDICTED: " + xml_escape(predicted_banner(s)) + "</p>";
   if (s.any_dummy_weights)
     o += "<p class=\"sim\">DUMMY WEIGHTS: " + xml_escape(dummy_weights_banner(s)) + "</p>";
   o += fmt::format(

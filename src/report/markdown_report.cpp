@@ -435,6 +435,7 @@ void warnings_section(std::string& out, const StudySummary& s) {
 
 std::string markdown_report(const StudySummary& s) {
   std::string out = "# l4lab report\n\n";
+  if (s.any_predicted) out += "> **PREDICTED**: " + predicted_banner(s) + "\n\n";
   if (s.any_simulated) out += "> **SIMULATED**: " + simulated_banner(s) + "\n\n";
   if (s.any_dummy_weights) out += "> **DUMMY WEIGHTS**: " + dummy_weights_banner(s) + "\n\n";
   size_t n_trials = s.runs.size();

@@ -50,6 +50,26 @@ TEST(ReportOutputs, SimulatedIsLabelledEverywhere) {
   EXPECT_NE(summary_to_csv(s).find("\"C2\",pooled,true"), std::string::npos);
 }
 
+TEST(ReportOutputs, PredictedIsLabelledWithItsValidationError) {
+  AnalysisOptions o;
+  o.resamples = 100;
+  StudyData d = study();
+  auto& m = d.runs[1].manifest;
+  m.simulated = m.predicted = true;
+  m.prediction_profile = "configs/sim-profiles/x-calibrated.yaml";
+  m.prediction_error = {{"ttft_p50_ms", -0.005}, {"tpot_p50_ms", 0.137}};
+  const StudySummary s = summarize_study(d, o);
+  const std::string md = markdown_report(s);
+  EXPECT_NE(md.find("> **PREDICTED**: "), std::string::npos);
+  EXPECT_NE(md.find("C2 (PREDICTED)"), std::string::npos);
+  EXPECT_EQ(md.find("C2 (SIMULATED)"), std::string::npos);  // PREDICTED says more
+  EXPECT_NE(md.find("ttft_p50_ms -0.5%, tpot_p50_ms +13.7%"), std::string::npos);
+  EXPECT_NE(md.find("x-calibrated.yaml"), std::string::npos);
+  const auto j = summary_to_json(s);
+  EXPECT_TRUE(j["configs"][1]["predicted"].get<bool>());
+  EXPECT_TRUE(j["any_predicted"].get<bool>());
+}
+
 TEST(ReportOutputs, VllmLayoutKeysAndFailureConventions) {
   const StudyData d = study();
   AnalysisOptions o;

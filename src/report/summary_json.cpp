@@ -139,6 +139,7 @@ json run_json(const RunSummary& r) {
       {"trial", r.trial},
       {"simulated", r.simulated},
       {"dummy_weights", r.dummy_weights},
+      {"predicted", r.predicted},
       {"status", r.status},
       {"reason", r.reason},
       {"applied", r.applied},
@@ -226,6 +227,7 @@ json config_json(const ConfigSummary& c, const StudySummary& s) {
           {"factor", c.factor},
           {"simulated", c.simulated},
           {"dummy_weights", c.dummy_weights},
+          {"predicted", c.predicted},
           {"is_baseline", c.is_baseline},
           {"has_data", c.has_data},
           {"runs", runs},
@@ -291,6 +293,7 @@ json summary_to_json(const StudySummary& s) {
           {"baseline_found", s.baseline_found},
           {"any_simulated", s.any_simulated},
           {"any_dummy_weights", s.any_dummy_weights},
+          {"any_predicted", s.any_predicted},
           {"warnings", s.warnings},
           {"configs", configs},
           {"runs", runs}};

@@ -12,22 +12,37 @@ BatchEngine::BatchEngine(const SimProfile& p, const DerivedCosts& d)
     : p_(p), d_(d), block_size_(p.engine.block_size) {
   total_blocks_ = std::max<long>(1, d.kv_capacity_tokens / block_size_);
   free_blocks_ = total_blocks_;
+  request_overhead_ns_ = std::max<int64_t>(0, std::llround(d.request_overhead_ms * 1e6));
 }
 
 double BatchEngine::step_ms(long tokens, long ctx_tokens, double attn_positions, int seqs) const {
   const double mem_ms = d_.decode_base_ms + d_.kv_read_ms_per_token * double(ctx_tokens);
   const double compute_ms =
       d_.compute_ms_per_token * double(tokens) + d_.attn_ms_per_token_pos * attn_positions;
-  return d_.step_overhead_ms + std::max(mem_ms, compute_ms) + d_.per_seq_ms * seqs;
+  const double work_ms =
+      p_.step_model == StepModel::kAdditive ? mem_ms + compute_ms : std::max(mem_ms, compute_ms);
+  return d_.step_overhead_ms + work_ms + d_.per_seq_ms * seqs;
 }
 
-void BatchEngine::submit(const EngineRequest& r, int64_t /*now_ns*/) {
+void BatchEngine::submit(const EngineRequest& r, int64_t now_ns) {
   Seq s;
   s.req = r;
   s.req.output_tokens = std::max(1, r.output_tokens);
   seqs_.emplace(r.id, s);
-  waiting_.push_back(r.id);
-  blocked_ = false;
+  pending_.push_back({now_ns + request_overhead_ns_, r.id});
+}
+
+// Requests whose hand-off is done by t join the queue; an idle or blocked
+// engine may start a step at the moment the first of them arrived.
+void BatchEngine::admit_ready(int64_t t) {
+  while (!pending_.empty() && pending_.front().ready_ns <= t) {
+    const Pending x = pending_.front();
+    pending_.pop_front();
+    if (!seqs_.count(x.id)) continue;  // aborted before it arrived
+    if (!in_step_ && (blocked_ || !active())) wake_ns_ = std::max(wake_ns_, x.ready_ns);
+    waiting_.push_back(x.id);
+    blocked_ = false;
+  }
 }
 
 void BatchEngine::release(Seq& s) {
@@ -35,16 +50,17 @@ void BatchEngine::release(Seq& s) {
   s.blocks = 0;
 }
 
-void BatchEngine::abort(uint64_t id) {
+void BatchEngine::abort(uint64_t id, int64_t now_ns) {
   auto it = seqs_.find(id);
   if (it == seqs_.end()) return;
   release(it->second);
   if (it->second.running) {
     running_.erase(std::find(running_.begin(), running_.end(), id));
-  } else {
-    waiting_.erase(std::find(waiting_.begin(), waiting_.end(), id));
-  }
+  } else if (auto w = std::find(waiting_.begin(), waiting_.end(), id); w != waiting_.end()) {
+    waiting_.erase(w);
+  }  // else still pending: admit_ready skips it
   seqs_.erase(it);
+  if (!in_step_ && blocked_) wake_ns_ = std::max(wake_ns_, now_ns);
   blocked_ = false;
 }
 
@@ -169,19 +185,21 @@ void BatchEngine::advance(int64_t now_ns, std::vector<TokenEmit>& out) {
       if (step_end_ns_ > now_ns) return;
       const int64_t t = step_end_ns_;
       finish_step(out);
-      if (!seqs_.empty()) start_step(t);  // the engine loop runs back to back
-    } else if (!blocked_ && !seqs_.empty()) {
-      start_step(now_ns);
-      if (!in_step_) return;
-    } else {
-      return;
+      wake_ns_ = t;  // the engine loop runs back to back
+      admit_ready(t);
+      continue;
     }
+    const int64_t t = next_event_ns();
+    if (t == kNever || t > now_ns) return;
+    admit_ready(t);
+    if (active() && !blocked_) start_step(wake_ns_);
   }
 }
 
 int64_t BatchEngine::next_event_ns() const {
   if (in_step_) return step_end_ns_;
-  if (!blocked_ && !seqs_.empty()) return 0;  // a step can start now
+  if (active() && !blocked_) return wake_ns_;  // a step can start then
+  if (!pending_.empty()) return pending_.front().ready_ns;
   return kNever;
 }
 

@@ -7,6 +7,14 @@
 // admitted request is preempted (recompute: its KV is dropped and it waits
 // at the queue's head), unless preemption is off, in which case admission
 // reserves prompt + output blocks up front.
+//
+// Clock independence: a step that starts when the engine was idle starts at
+// the model time its work arrived (a submit, an abort that unblocked the
+// queue), not when advance() happens to be called; so the HTTP server's late
+// timer wake-ups never shift the timeline, and a virtual-time run of the same
+// submits gives the same emissions (engine_driver.h). A submitted request
+// reaches the scheduler `request_overhead_ms` later (the API server's
+// tokenisation and hand-off, fitted by `l4lab calibrate`).
 #pragma once
 
 #include <deque>
@@ -20,7 +28,7 @@ class BatchEngine final : public EngineModel {
  public:
   BatchEngine(const SimProfile& p, const DerivedCosts& d);
   void submit(const EngineRequest& r, int64_t now_ns) override;
-  void abort(uint64_t id) override;
+  void abort(uint64_t id, int64_t now_ns) override;
   void advance(int64_t now_ns, std::vector<TokenEmit>& out) override;
   int64_t next_event_ns() const override;
   EngineStats stats() const override;
@@ -39,6 +47,10 @@ class BatchEngine final : public EngineModel {
     int64_t first_scheduled_ns = -1;
     bool running = false;
   };
+  struct Pending {
+    int64_t ready_ns;
+    uint64_t id;
+  };
   struct Planned {
     uint64_t id;
     int tokens;
@@ -56,12 +68,17 @@ class BatchEngine final : public EngineModel {
   int block_size_;
   long total_blocks_, free_blocks_;
   std::unordered_map<uint64_t, Seq> seqs_;
+  std::deque<Pending> pending_;  // submitted, not yet at the scheduler (ready order)
   std::deque<uint64_t> waiting_;
   std::vector<uint64_t> running_;
   std::vector<Planned> plan_;
   bool in_step_ = false;
-  bool blocked_ = false;  // nothing schedulable until a submit/abort/finish
+  bool blocked_ = false;  // nothing schedulable until an arrival/abort/finish
   int64_t step_end_ns_ = 0;
+  int64_t wake_ns_ = 0;  // when the next step may start (not in a step, not blocked)
+  int64_t request_overhead_ns_ = 0;
+  bool active() const { return !waiting_.empty() || !running_.empty(); }
+  void admit_ready(int64_t t);
   EngineStats counters_;
 };
 

@@ -143,6 +143,34 @@ TEST(SimBatchEngine, SameSeedSameTimeline) {
   EXPECT_EQ(once(), once());
 }
 
+TEST(SimBatchEngine, AdditiveStepsAddMemoryAndCompute) {
+  SimProfile p;
+  auto d = derive_costs(p);
+  BatchEngine roof(p, *d);
+  p.step_model = StepModel::kAdditive;
+  BatchEngine add(p, *d);
+  const double mem = d->decode_base_ms + d->kv_read_ms_per_token * 1000;
+  const double comp = d->compute_ms_per_token * 2048;
+  EXPECT_NEAR(roof.step_ms(2048, 1000, 0, 1) - d->step_overhead_ms - d->per_seq_ms,
+              std::max(mem, comp), 1e-9);
+  EXPECT_NEAR(add.step_ms(2048, 1000, 0, 1) - d->step_overhead_ms - d->per_seq_ms, mem + comp,
+              1e-9);
+}
+
+TEST(SimBatchEngine, AbortBeforeArrivalAtTheSchedulerLeavesNoTrace) {
+  SimProfile p = small_profile();
+  p.overheads.request_ms = 5;
+  BatchEngine e(p, *derive_costs(p));
+  e.submit({1, 50, 3, 1}, 0);
+  e.submit({2, 50, 3, 2}, 0);
+  EXPECT_EQ(e.next_event_ns(), 5'000'000);  // nothing before the hand-off
+  e.abort(1, 1'000'000);
+  Timeline r = drive(e);
+  EXPECT_EQ(r.tokens.count(1), 0u);
+  EXPECT_EQ(r.tokens[2], 3);
+  EXPECT_EQ(e.stats().kv_usage, 0);
+}
+
 TEST(SimBatchEngine, EagerModeAddsStepOverhead) {
   SimProfile p;
   auto base = derive_costs(p);

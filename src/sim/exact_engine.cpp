@@ -10,7 +10,9 @@ void ExactEngine::submit(const EngineRequest& r, int64_t now_ns) {
   seqs_.emplace(r.id, s);
 }
 
-void ExactEngine::abort(uint64_t id) { seqs_.erase(id); }  // its heap entry is skipped lazily
+void ExactEngine::abort(uint64_t id, int64_t /*now_ns*/) {
+  seqs_.erase(id);
+}  // its heap entry is skipped lazily
 
 void ExactEngine::advance(int64_t now_ns, std::vector<TokenEmit>& out) {
   while (!heap_.empty() && heap_.top().first <= now_ns) {

@@ -14,10 +14,11 @@ class ExactEngine final : public EngineModel {
  public:
   ExactEngine(int64_t ttft_ns, int64_t itl_ns) : ttft_ns_(ttft_ns), itl_ns_(itl_ns) {}
   void submit(const EngineRequest& r, int64_t now_ns) override;
-  void abort(uint64_t id) override;
+  void abort(uint64_t id, int64_t now_ns) override;
   void advance(int64_t now_ns, std::vector<TokenEmit>& out) override;
   int64_t next_event_ns() const override;
   EngineStats stats() const override;
+  bool shared_timeline() const override { return false; }
 
  private:
   struct Seq {

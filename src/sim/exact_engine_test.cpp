@@ -31,7 +31,7 @@ TEST(SimExactEngine, AbortedRequestsEmitNothing) {
   ExactEngine e(5 * kMs, 1 * kMs);
   e.submit({1, 10, 5, 0}, 0);
   e.submit({2, 10, 5, 0}, 0);
-  e.abort(1);
+  e.abort(1, 0);
   std::vector<TokenEmit> out;
   e.advance(100 * kMs, out);
   ASSERT_EQ(out.size(), 1u);

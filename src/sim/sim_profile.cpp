@@ -54,10 +54,11 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   if (!root.IsMap()) return Error(where + ": a profile is a YAML map");
   SimProfile p;
   p.source_path = where;
-  L4_TRY_STATUS(check_keys(root,
-                           {"schema", "name", "approximates", "mode", "model", "hardware", "engine",
-                            "overheads", "exact", "costs", "speculation", "output", "faults"},
-                           where, ""));
+  L4_TRY_STATUS(check_keys(
+      root,
+      {"schema", "name", "approximates", "mode", "model", "hardware", "engine", "overheads",
+       "exact", "costs", "speculation", "output", "faults", "calibration", "step_model"},
+      where, ""));
   L4_FIELD(root, "name", p.name, where);
   L4_FIELD(root, "approximates", p.approximates, where);
   std::string mode = "modelled";
@@ -66,6 +67,13 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     p.mode = SimMode::kExact;
   } else if (mode != "modelled") {
     return Error(where + ": mode must be 'modelled' or 'exact', not '" + mode + "'");
+  }
+  std::string step_model = "roofline";
+  L4_FIELD(root, "step_model", step_model, where);
+  if (step_model == "additive") {
+    p.step_model = StepModel::kAdditive;
+  } else if (step_model != "roofline") {
+    return Error(where + ": step_model must be 'roofline' or 'additive', not '" + step_model + "'");
   }
   if (auto m = root["model"]) {
     L4_TRY_STATUS(
@@ -82,7 +90,7 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_TRY_STATUS(check_keys(h,
                              {"name", "memory_gib", "memory_bandwidth_gbps", "bandwidth_efficiency",
                               "tensor_tflops_bf16", "tensor_tflops_fp8", "compute_efficiency",
-                              "activation_reserve_gib", "pcie_gbps"},
+                              "compute_efficiency_fp8", "activation_reserve_gib", "pcie_gbps"},
                              where, "hardware"));
     L4_FIELD(h, "name", p.hardware.name, where);
     L4_FIELD(h, "memory_gib", p.hardware.memory_gib, where);
@@ -91,6 +99,11 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_FIELD(h, "tensor_tflops_bf16", p.hardware.tensor_tflops_bf16, where);
     L4_FIELD(h, "tensor_tflops_fp8", p.hardware.tensor_tflops_fp8, where);
     L4_FIELD(h, "compute_efficiency", p.hardware.compute_efficiency, where);
+    if (h["compute_efficiency_fp8"]) {
+      double v = 0;
+      L4_FIELD(h, "compute_efficiency_fp8", v, where);
+      p.hardware.compute_efficiency_fp8 = v;
+    }
     L4_FIELD(h, "activation_reserve_gib", p.hardware.activation_reserve_gib, where);
     L4_FIELD(h, "pcie_gbps", p.hardware.pcie_gbps, where);
   }
@@ -129,8 +142,12 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_FIELD(e, "preemption", p.engine.preemption, where);
   }
   if (auto o = root["overheads"]) {
-    L4_TRY_STATUS(check_keys(o, {"step_ms", "eager_extra_ms", "per_seq_ms"}, where, "overheads"));
+    L4_TRY_STATUS(check_keys(
+        o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms", "fp8_weights_step_ms"}, where,
+        "overheads"));
+    L4_FIELD(o, "fp8_weights_step_ms", p.overheads.fp8_weights_step_ms, where);
     L4_FIELD(o, "step_ms", p.overheads.step_ms, where);
+    L4_FIELD(o, "request_ms", p.overheads.request_ms, where);
     L4_FIELD(o, "eager_extra_ms", p.overheads.eager_extra_ms, where);
     L4_FIELD(o, "per_seq_ms", p.overheads.per_seq_ms, where);
   }
@@ -140,8 +157,15 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_FIELD(x, "itl_ms", p.exact.itl_ms, where);
   }
   if (auto c = root["costs"]) {
-    L4_TRY_STATUS(check_keys(c, {"kv_capacity_tokens", "prefill_ms_per_token", "decode_base_ms"},
-                             where, "costs"));
+    L4_TRY_STATUS(check_keys(
+        c,
+        {"kv_capacity_tokens", "prefill_ms_per_token", "decode_base_ms", "attn_ms_per_token_pos"},
+        where, "costs"));
+    if (c["attn_ms_per_token_pos"]) {
+      double v = 0;
+      L4_FIELD(c, "attn_ms_per_token_pos", v, where);
+      p.costs.attn_ms_per_token_pos = v;
+    }
     if (c["kv_capacity_tokens"]) {
       long v = 0;
       L4_FIELD(c, "kv_capacity_tokens", v, where);
@@ -165,6 +189,44 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   if (auto o = root["output"]) {
     L4_TRY_STATUS(check_keys(o, {"eos_probability"}, where, "output"));
     L4_FIELD(o, "eos_probability", p.eos_probability, where);
+  }
+  if (auto c = root["calibration"]) {
+    if (!c.IsMap()) return Error(where + ": 'calibration' must be a map");
+    p.calibration.present = true;
+    YAML::Emitter em;
+    em << c;
+    p.calibration.yaml = em.c_str();
+    L4_FIELD(c, "fitted_config", p.calibration.fitted_config, where);
+    L4_FIELD(c, "client_gap_ms", p.calibration.client_gap_ms, where);
+    auto read_errors = [&](const YAML::Node& e, const std::string& what,
+                           CalibrationInfo::Errors& out) -> Status {
+      if (!e.IsMap())
+        return Error(where + ":" + std::to_string(e.Mark().line + 1) + ": '" + what +
+                     "' must be a map");
+      for (const auto& kv : e) {
+        double x = 0;
+        L4_FIELD(e, kv.first.as<std::string>().c_str(), x, where);
+        out.emplace_back(kv.first.as<std::string>(), x);
+      }
+      return Status::Ok();
+    };
+    if (auto v = c["validation"]) {
+      if (!v.IsMap()) return Error(where + ": 'calibration.validation' must be a map");
+      L4_FIELD(v, "note", p.calibration.validation_note, where);
+      if (auto e = v["relative_error"])
+        L4_TRY_STATUS(read_errors(e, "calibration.validation.relative_error",
+                                  p.calibration.validation_error));
+      if (auto b = v["relative_error_by_config"]) {
+        if (!b.IsMap())
+          return Error(where + ": 'calibration.validation.relative_error_by_config' must be a map");
+        for (const auto& kv : b) {
+          p.calibration.validation_error_by_config.emplace_back(kv.first.as<std::string>(),
+                                                                CalibrationInfo::Errors{});
+          L4_TRY_STATUS(read_errors(kv.second, "relative_error_by_config",
+                                    p.calibration.validation_error_by_config.back().second));
+        }
+      }
+    }
   }
   if (auto f = root["faults"]) {
     if (!f.IsSequence()) return Error(where + ": 'faults' must be a list");
@@ -234,8 +296,9 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
   d.weight_bytes_on_gpu = weight_bytes - offload_bytes;
   d.kv_bytes_per_token = 2.0 * m.layers * m.kv_heads * m.head_dim * (fp8_kv ? 1.0 : m.dtype_bytes);
   const double bw = h.memory_bandwidth_gbps * 1e9 * h.bandwidth_efficiency;  // bytes/s
-  const double flops =
-      (fp8_weights ? h.tensor_tflops_fp8 : h.tensor_tflops_bf16) * 1e12 * h.compute_efficiency;
+  const double flops = fp8_weights ? h.tensor_tflops_fp8 * 1e12 *
+                                         h.compute_efficiency_fp8.value_or(h.compute_efficiency)
+                                   : h.tensor_tflops_bf16 * 1e12 * h.compute_efficiency;
   const double free_bytes = h.memory_gib * gib * e.gpu_memory_utilization - d.weight_bytes_on_gpu -
                             h.activation_reserve_gib * gib;
   d.kv_capacity_tokens = p.costs.kv_capacity_tokens
@@ -250,9 +313,13 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
   d.compute_ms_per_token =
       p.costs.prefill_ms_per_token ? *p.costs.prefill_ms_per_token : 1e3 * 2.0 * m.params / flops;
   // QK^T and PV: 2 matmuls x 2 FLOPs x hidden per layer per earlier position.
-  d.attn_ms_per_token_pos = 1e3 * 4.0 * m.layers * m.hidden_size / flops;
-  d.step_overhead_ms = p.overheads.step_ms + (e.enforce_eager ? p.overheads.eager_extra_ms : 0);
+  d.attn_ms_per_token_pos = p.costs.attn_ms_per_token_pos
+                                ? *p.costs.attn_ms_per_token_pos
+                                : 1e3 * 4.0 * m.layers * m.hidden_size / flops;
+  d.step_overhead_ms = p.overheads.step_ms + (e.enforce_eager ? p.overheads.eager_extra_ms : 0) +
+                       (fp8_weights ? p.overheads.fp8_weights_step_ms : 0);
   d.per_seq_ms = p.overheads.per_seq_ms;
+  d.request_overhead_ms = p.overheads.request_ms;
   if (!e.speculative_config.empty()) {
     nlohmann::json sc;
     try {
@@ -272,6 +339,88 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
         std::min(double(d.num_speculative_tokens), std::max(0.0, p.ngram_mean_accepted_tokens));
   }
   return d;
+}
+
+}  // namespace l4lab::sim
+
+namespace l4lab::sim {
+
+std::string sim_profile_yaml(const SimProfile& p) {
+  YAML::Emitter y;
+  y.SetDoublePrecision(10);
+  y << YAML::BeginMap;
+  y << YAML::Key << "schema" << YAML::Value << "l4lab.sim_profile/1";
+  y << YAML::Key << "name" << YAML::Value << p.name;
+  if (!p.approximates.empty()) y << YAML::Key << "approximates" << YAML::Value << p.approximates;
+  y << YAML::Key << "mode" << YAML::Value << (p.mode == SimMode::kExact ? "exact" : "modelled");
+  y << YAML::Key << "step_model" << YAML::Value
+    << (p.step_model == StepModel::kAdditive ? "additive" : "roofline");
+  const auto& m = p.model;
+  y << YAML::Key << "model" << YAML::Value << YAML::BeginMap << YAML::Key << "params" << YAML::Value
+    << m.params << YAML::Key << "layers" << YAML::Value << m.layers << YAML::Key << "hidden_size"
+    << YAML::Value << m.hidden_size << YAML::Key << "kv_heads" << YAML::Value << m.kv_heads
+    << YAML::Key << "head_dim" << YAML::Value << m.head_dim << YAML::Key << "dtype_bytes"
+    << YAML::Value << m.dtype_bytes << YAML::EndMap;
+  const auto& h = p.hardware;
+  y << YAML::Key << "hardware" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << h.name;
+  y << YAML::Key << "memory_gib" << YAML::Value << h.memory_gib;
+  y << YAML::Key << "memory_bandwidth_gbps" << YAML::Value << h.memory_bandwidth_gbps;
+  y << YAML::Key << "bandwidth_efficiency" << YAML::Value << h.bandwidth_efficiency;
+  y << YAML::Key << "tensor_tflops_bf16" << YAML::Value << h.tensor_tflops_bf16;
+  y << YAML::Key << "tensor_tflops_fp8" << YAML::Value << h.tensor_tflops_fp8;
+  y << YAML::Key << "compute_efficiency" << YAML::Value << h.compute_efficiency;
+  if (h.compute_efficiency_fp8)
+    y << YAML::Key << "compute_efficiency_fp8" << YAML::Value << *h.compute_efficiency_fp8;
+  y << YAML::Key << "activation_reserve_gib" << YAML::Value << h.activation_reserve_gib;
+  y << YAML::Key << "pcie_gbps" << YAML::Value << h.pcie_gbps;
+  y << YAML::EndMap;
+  const auto& e = p.engine;
+  y << YAML::Key << "engine" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "max_model_len" << YAML::Value << e.max_model_len;
+  y << YAML::Key << "gpu_memory_utilization" << YAML::Value << e.gpu_memory_utilization;
+  y << YAML::Key << "max_num_seqs" << YAML::Value << e.max_num_seqs;
+  y << YAML::Key << "max_num_batched_tokens" << YAML::Value << e.max_num_batched_tokens;
+  y << YAML::Key << "enable_chunked_prefill" << YAML::Value << e.enable_chunked_prefill;
+  y << YAML::Key << "enforce_eager" << YAML::Value << e.enforce_eager;
+  y << YAML::Key << "kv_cache_dtype" << YAML::Value << e.kv_cache_dtype;
+  y << YAML::Key << "quantization" << YAML::Value << e.quantization;
+  y << YAML::Key << "speculative_config" << YAML::Value << e.speculative_config;
+  y << YAML::Key << "cpu_offload_gb" << YAML::Value << e.cpu_offload_gb;
+  y << YAML::Key << "block_size" << YAML::Value << e.block_size;
+  y << YAML::Key << "preemption" << YAML::Value << e.preemption;
+  y << YAML::EndMap;
+  const auto& o = p.overheads;
+  y << YAML::Key << "overheads" << YAML::Value << YAML::BeginMap << YAML::Key << "step_ms"
+    << YAML::Value << o.step_ms << YAML::Key << "eager_extra_ms" << YAML::Value << o.eager_extra_ms
+    << YAML::Key << "per_seq_ms" << YAML::Value << o.per_seq_ms << YAML::Key << "request_ms"
+    << YAML::Value << o.request_ms << YAML::Key << "fp8_weights_step_ms" << YAML::Value
+    << o.fp8_weights_step_ms << YAML::EndMap;
+  y << YAML::Key << "exact" << YAML::Value << YAML::BeginMap << YAML::Key << "ttft_ms"
+    << YAML::Value << p.exact.ttft_ms << YAML::Key << "itl_ms" << YAML::Value << p.exact.itl_ms
+    << YAML::EndMap;
+  const auto& c = p.costs;
+  if (c.kv_capacity_tokens || c.prefill_ms_per_token || c.decode_base_ms ||
+      c.attn_ms_per_token_pos) {
+    y << YAML::Key << "costs" << YAML::Value << YAML::BeginMap;
+    if (c.kv_capacity_tokens)
+      y << YAML::Key << "kv_capacity_tokens" << YAML::Value << *c.kv_capacity_tokens;
+    if (c.prefill_ms_per_token)
+      y << YAML::Key << "prefill_ms_per_token" << YAML::Value << *c.prefill_ms_per_token;
+    if (c.decode_base_ms) y << YAML::Key << "decode_base_ms" << YAML::Value << *c.decode_base_ms;
+    if (c.attn_ms_per_token_pos)
+      y << YAML::Key << "attn_ms_per_token_pos" << YAML::Value << *c.attn_ms_per_token_pos;
+    y << YAML::EndMap;
+  }
+  y << YAML::Key << "speculation" << YAML::Value << YAML::BeginMap << YAML::Key
+    << "ngram_mean_accepted_tokens" << YAML::Value << p.ngram_mean_accepted_tokens << YAML::EndMap;
+  y << YAML::Key << "output" << YAML::Value << YAML::BeginMap << YAML::Key << "eos_probability"
+    << YAML::Value << p.eos_probability << YAML::EndMap;
+  if (p.calibration.present) {
+    y << YAML::Key << "calibration" << YAML::Value << YAML::Load(p.calibration.yaml);
+  }
+  y << YAML::EndMap;
+  return std::string(y.c_str()) + "\n";
 }
 
 }  // namespace l4lab::sim

@@ -32,6 +32,9 @@ struct HardwareShape {
   double tensor_tflops_bf16 = 121;
   double tensor_tflops_fp8 = 242;
   double compute_efficiency = 0.6;
+  // FP8 GEMMs (--quantization fp8) reach a different share of their peak;
+  // absent: the same as compute_efficiency (fitted from an fp8 run).
+  std::optional<double> compute_efficiency_fp8;
   double activation_reserve_gib = 1.4;
   double pcie_gbps = 25;
 };
@@ -56,6 +59,37 @@ struct Overheads {
   double step_ms = 2.0;
   double eager_extra_ms = 4.0;
   double per_seq_ms = 0.02;
+  // From a request's arrival to the scheduler seeing it (tokenisation,
+  // hand-off to the engine core); 0 in the first-principles profiles.
+  double request_ms = 0;
+  // Per step with --quantization fp8, beyond the halved weight read
+  // (activation quantisation at every linear layer; fitted from an fp8 run).
+  double fp8_weights_step_ms = 0;
+};
+
+// Where a calibrated profile came from (`l4lab calibrate`): kept as text so
+// predicted reports can quote it; absent in hand-written profiles.
+struct CalibrationInfo {
+  bool present = false;
+  std::string yaml;           // the profile's `calibration:` section, as written
+  std::string fitted_config;  // calibration.fitted_config, e.g. "C1"
+  double client_gap_ms = 0;   // calibration.client_gap_ms: the bench's send-after-end gap
+  using Errors = std::vector<std::pair<std::string, double>>;  // metric -> relative error
+  // calibration.validation.relative_error: held-out runs of the fitted
+  // configuration (e.g. "ttft_p50_ms" -> 0.07), printed beside predicted figures.
+  Errors validation_error;
+  // calibration.validation.relative_error_by_config: held-out configurations
+  // the profile predicts through its mechanisms (e.g. C8 through fp8 weights).
+  std::vector<std::pair<std::string, Errors>> validation_error_by_config;
+  std::string validation_note;  // what was held out
+  // The errors that apply to a configuration: its own held-out ones, else the
+  // fitted configuration's when it is that one; nullptr when never validated.
+  const Errors* errors_for(const std::string& config) const {
+    for (const auto& [c, e] : validation_error_by_config)
+      if (c == config) return &e;
+    if (config == fitted_config && !validation_error.empty()) return &validation_error;
+    return nullptr;
+  }
 };
 
 struct ExactTiming {
@@ -68,13 +102,23 @@ struct CostOverrides {
   std::optional<long> kv_capacity_tokens;
   std::optional<double> prefill_ms_per_token;
   std::optional<double> decode_base_ms;
+  std::optional<double>
+      attn_ms_per_token_pos;  // fitted: attention does not follow the weights' dtype
 };
+
+// How a step's costs combine (docs/SERVE_SIM.md#engine-model):
+//   roofline: overhead + max(memory time, compute time) + per_seq * seqs
+//             (the first-principles profiles);
+//   additive: overhead + memory time + compute time + per_seq * seqs
+//             (what `l4lab calibrate` fits: linear in the step's work).
+enum class StepModel { kRoofline, kAdditive };
 
 struct SimProfile {
   std::string name = "l4-mistral7b";
   std::string approximates;
   std::string source_path;  // "" when built in code
   SimMode mode = SimMode::kModelled;
+  StepModel step_model = StepModel::kRoofline;
   ModelShape model;
   HardwareShape hardware;
   EngineArgs engine;
@@ -84,6 +128,7 @@ struct SimProfile {
   double ngram_mean_accepted_tokens = 0.6;
   double eos_probability = 0.5;
   std::vector<FaultRule> faults;
+  CalibrationInfo calibration;
 };
 
 // The numbers the engine model uses, derived from a profile (docs/SERVE_SIM.md).
@@ -97,12 +142,17 @@ struct DerivedCosts {
   double attn_ms_per_token_pos = 0;  // attention FLOPs of one token per prior position
   double step_overhead_ms = 0;       // incl. eager extra
   double per_seq_ms = 0;
+  double request_overhead_ms = 0;  // arrival -> scheduler
   int num_speculative_tokens = 0;
   double mean_accepted_tokens = 0;
 };
 
 Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::string& where);
 Result<SimProfile> load_sim_profile(const std::string& path);
+// The profile as YAML that parse_sim_profile reads back to the same values
+// (calibration copied as written; faults are not written: calibrated
+// profiles have none).
+std::string sim_profile_yaml(const SimProfile& p);
 Result<DerivedCosts> derive_costs(const SimProfile& p);
 // Checks the engine arguments the way vLLM refuses to start (e.g. a token
 // budget below max_model_len without chunked prefill).

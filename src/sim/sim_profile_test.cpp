@@ -6,7 +6,9 @@ namespace l4lab::sim {
 namespace {
 
 TEST(SimProfile, ShippedProfilesLoadAndValidate) {
-  for (const char* name : {"l4-mistral7b", "exact-50-10", "l4-mistral7b-faulty"}) {
+  for (const char* name :
+       {"l4-mistral7b", "exact-50-10", "l4-mistral7b-faulty", "h200-mistral7b-datasheet",
+        "h200-mistral7b-c1-calibrated", "h200-mistral7b-c1c8-calibrated"}) {
     const std::string path =
         std::string(L4LAB_SOURCE_DIR) + "/configs/sim-profiles/" + name + ".yaml";
     auto p = load_sim_profile(path);
@@ -14,6 +16,56 @@ TEST(SimProfile, ShippedProfilesLoadAndValidate) {
     EXPECT_EQ(p->name, name);
     EXPECT_TRUE(validate_profile(*p).ok());
   }
+}
+
+TEST(SimProfile, CalibratedProfileCarriesItsValidationPerConfiguration) {
+  auto p = load_sim_profile(std::string(L4LAB_SOURCE_DIR) +
+                            "/configs/sim-profiles/h200-mistral7b-c1-calibrated.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_EQ(p->step_model, StepModel::kAdditive);
+  ASSERT_TRUE(p->calibration.present);
+  EXPECT_EQ(p->calibration.fitted_config, "C1");
+  ASSERT_NE(p->calibration.errors_for("C1"), nullptr);
+  ASSERT_NE(p->calibration.errors_for("C8"), nullptr);
+  EXPECT_EQ(p->calibration.errors_for("C3"), nullptr);  // never validated
+  EXPECT_GT(p->overheads.request_ms, 0);
+}
+
+TEST(SimProfile, WrittenYamlReadsBackToTheSameProfile) {
+  SimProfile p;
+  p.name = "round-trip";
+  p.step_model = StepModel::kAdditive;
+  p.hardware.bandwidth_efficiency = 0.854321;
+  p.hardware.compute_efficiency_fp8 = 0.561;
+  p.overheads.request_ms = 37.4381;
+  p.overheads.fp8_weights_step_ms = 0.5;
+  p.costs.attn_ms_per_token_pos = 1.198e-6;
+  p.engine.max_num_seqs = 64;
+  p.engine.quantization = "fp8";
+  p.calibration.present = true;
+  p.calibration.yaml =
+      "fitted_config: C1\nclient_gap_ms: 0.09\nvalidation:\n  relative_error: {ttft_p50_ms: "
+      "-0.005}\n";
+  auto back = parse_sim_profile(sim_profile_yaml(p), "rt.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->name, "round-trip");
+  EXPECT_EQ(back->step_model, StepModel::kAdditive);
+  EXPECT_DOUBLE_EQ(back->hardware.bandwidth_efficiency, 0.854321);
+  EXPECT_DOUBLE_EQ(*back->hardware.compute_efficiency_fp8, 0.561);
+  EXPECT_DOUBLE_EQ(back->overheads.request_ms, 37.4381);
+  EXPECT_DOUBLE_EQ(back->overheads.fp8_weights_step_ms, 0.5);
+  EXPECT_DOUBLE_EQ(*back->costs.attn_ms_per_token_pos, 1.198e-6);
+  EXPECT_EQ(back->engine.max_num_seqs, 64);
+  EXPECT_EQ(back->engine.quantization, "fp8");
+  EXPECT_EQ(back->calibration.fitted_config, "C1");
+  EXPECT_DOUBLE_EQ(back->calibration.client_gap_ms, 0.09);
+  ASSERT_EQ(back->calibration.validation_error.size(), 1u);
+  EXPECT_DOUBLE_EQ(back->calibration.validation_error[0].second, -0.005);
+  const auto d = derive_costs(*back), d0 = derive_costs(p);
+  ASSERT_TRUE(d.ok() && d0.ok());
+  EXPECT_DOUBLE_EQ(d->decode_base_ms, d0->decode_base_ms);
+  EXPECT_DOUBLE_EQ(d->compute_ms_per_token, d0->compute_ms_per_token);
+  EXPECT_DOUBLE_EQ(d->step_overhead_ms, d0->step_overhead_ms);
 }
 
 TEST(SimProfile, ParsesExactMode) {

@@ -29,7 +29,7 @@
 
 #include "common/clock.h"
 #include "sim/chunk_formatter.h"
-#include "sim/engine_model.h"
+#include "sim/engine_driver.h"
 #include "sim/fault_spec.h"
 #include "sim/filler_text.h"
 #include "sim/http_socket_io.h"
@@ -110,7 +110,7 @@ struct SimServer::Impl {
   std::unique_ptr<Tokenizer> tok;
   std::optional<MistralV3ChatTemplate> tmpl;
   std::optional<FillerText> filler;
-  std::unique_ptr<EngineModel> engine;
+  std::unique_ptr<EngineDriver> engine;  // the engine model and its clock rule
   SimMetrics metrics;
   std::string model_id;
   event_base* base = nullptr;
@@ -361,8 +361,13 @@ struct SimServer::Impl {
       flush_queued_headers(s->conn);
       metrics.on_http(200);
     }
-    engine->submit({index, prompt_tokens, s->output_tokens, s->seed}, s->arrival_model_ns);
+    // The driver first runs the model up to the arrival (what fell due before
+    // it is delivered below), so the model never sees time go backwards.
+    emits.clear();
+    s->arrival_model_ns = engine->submit({index, prompt_tokens, s->output_tokens, s->seed},
+                                         s->arrival_model_ns, emits);
     streams.emplace(index, std::move(s));
+    for (const auto& e : emits) on_emit(e);
     schedule_tick();
   }
 
@@ -630,7 +635,8 @@ Result<std::unique_ptr<SimServer::Impl>> make_worker(const SimServerOptions& opt
   auto filler = FillerText::from_tokenizer(*m->tok);
   if (!filler) return filler.error();
   m->filler.emplace(std::move(*filler));
-  m->engine = make_engine(m->opt.profile, m->costs);
+  m->engine =
+      std::make_unique<EngineDriver>(make_engine(m->opt.profile, m->costs), m->opt.timeline_sink);
   m->model_id = m->opt.served_model_name;
   if (m->model_id.empty()) {
     m->model_id = "serve-sim/" + m->opt.profile.name;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "sim/engine_driver.h"
 #include "sim/sim_profile.h"
 
 namespace l4lab::sim {
@@ -33,6 +34,9 @@ struct SimServerOptions {
   // Exact mode only: N event loops on N threads share the port (SO_REUSEPORT,
   // the kernel spreads connections over them); /metrics sums every worker.
   int workers = 1;
+  // Receives each finished request's model timeline (engine_driver.h), on the
+  // worker's thread under its lock; for tests comparing the two clocks.
+  EngineDriver::TimelineSink timeline_sink;
 };
 
 class SimServer {

@@ -8,12 +8,15 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
 #include "sim/prometheus_text_test_parser.h"
+#include "sim/virtual_run.h"
 #include "workload/chat_template.h"
 #include "workload/tokenizer_locator.h"
 
@@ -553,6 +556,60 @@ TEST_F(SimServerTest, LoadBeyondKvCapacityWaitsAndTtftGrows) {
   // Modelled seconds: queueing behind the KV cache dwarfs one prefill.
   EXPECT_GT(mean_ttft_loaded, 5 * ttft_alone);
   EXPECT_GT(m2.find("vllm:request_queue_time_seconds_sum")->value, 0);
+}
+
+// One engine model, two clocks: the HTTP server (wall clock, late timer
+// wake-ups, requests arriving while steps run) and the virtual-time run give
+// the same per-request emission times for the same arrivals. The server's
+// model timelines come from its timeline sink; the virtual run replays their
+// arrival times open loop. Exact equality, no timing assertion: the claim is
+// about model time, whatever the machine's speed.
+TEST_F(SimServerTest, HttpAndVirtualTimeRunsGiveTheSameTimings) {
+  std::mutex mu;
+  std::vector<RequestTimeline> seen;
+  SimServerOptions o;
+  o.profile.name = "two-clocks";
+  o.profile.engine.max_model_len = 2048;
+  o.profile.engine.max_num_batched_tokens = 256;  // prompts span several chunked steps
+  o.profile.costs.kv_capacity_tokens = 4096;      // and some wait for KV
+  o.profile.overheads.request_ms = 3;
+  o.time_scale = 20;
+  o.timeline_sink = [&](const RequestTimeline& tl) {
+    std::lock_guard lock(mu);
+    seen.push_back(tl);
+  };
+  const SimProfile profile = o.profile;
+  start(o);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 12; ++i)
+    clients.emplace_back([this, i] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(3 * i));
+      const json body = {{"prompt", std::vector<int>(size_t(100 + 90 * i), 1500)},
+                         {"max_tokens", 10 + 7 * i},
+                         {"ignore_eos", true},
+                         {"stream", true}};
+      EXPECT_EQ(request(base_ + "/v1/completions", body.dump()).status, 200);
+    });
+  for (auto& c : clients) c.join();
+  std::vector<RequestTimeline> http;
+  {
+    std::lock_guard lock(mu);
+    http = seen;
+  }
+  ASSERT_EQ(http.size(), 12u);
+  std::sort(http.begin(), http.end(), [](const auto& a, const auto& b) {
+    return std::pair(a.arrival_ns, a.id) < std::pair(b.arrival_ns, b.id);
+  });
+  std::vector<VirtualRequest> replay;
+  for (const auto& tl : http)
+    replay.push_back({tl.prompt_tokens, tl.output_tokens, 0, tl.arrival_ns});
+  auto v = run_virtual(profile, replay, VirtualClient{0, true, 0});
+  ASSERT_TRUE(v.ok()) << v.error().message();
+  for (size_t i = 0; i < http.size(); ++i) {
+    EXPECT_EQ(v->requests[i].arrival_ns, http[i].arrival_ns) << i;
+    EXPECT_EQ(v->requests[i].first_scheduled_ns, http[i].first_scheduled_ns) << i;
+    EXPECT_EQ(v->requests[i].emits, http[i].emits) << "request " << i;
+  }
 }
 
 }  // namespace

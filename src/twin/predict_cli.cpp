@@ -1,0 +1,360 @@
+// `l4lab predict PLAN --profile P --out DIR`: runs each configuration of a
+// plan on serve-sim's engine model in virtual time (virtual_run.h) with a
+// calibrated profile, and writes ordinary run folders labelled PREDICTED
+// (run_manifest.json `predicted: true`, traces.jsonl from the model's
+// emission times, bench.json), so `l4lab report DIR` reads them like any
+// runs and shows the PREDICTED banner. The profile's validation error goes
+// into every manifest and beside every figure of DIR/predicted.md.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "cli/commands.h"
+#include "common/files.h"
+#include "common/version.h"
+#include "engine/engine_config.h"
+#include "matrix/plan.h"
+#include "schedule/schedule.h"
+#include "sim/virtual_run.h"
+#include "traces/trace_writer.h"
+#include "twin/engine_flags.h"
+#include "twin/load_comparison.h"
+#include "twin/profile_transfer.h"
+#include "workload/workload_io.h"
+
+namespace l4lab::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PredictArgs {
+  std::string plan, profile, out, workload, schedule, hardware;
+  int limit = 0;
+};
+
+// The bench options of the plan the prediction follows.
+struct BenchModel {
+  int concurrency = 1;
+  uint64_t seed = 0;
+  int warmup_requests = 0;
+  bool ignore_eos = false;
+};
+
+BenchModel bench_model(const std::vector<std::string>& args) {
+  BenchModel b;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool has_next = i + 1 < args.size();
+    if (a == "--concurrency" && has_next) b.concurrency = std::stoi(args[++i]);
+    if (a == "--seed" && has_next) b.seed = std::stoull(args[++i]);
+    if (a == "--warmup-requests" && has_next) b.warmup_requests = std::stoi(args[++i]);
+    if (a == "--ignore-eos") b.ignore_eos = true;
+  }
+  return b;
+}
+
+// The order of a recorded schedule.jsonl ({"i":..,"id":..,"t_offset_ns":..}),
+// closed loop or not: its ids resolved against the workload.
+Result<Schedule> recorded_order(const std::string& path, const std::vector<std::string>& ids) {
+  auto text = read_file(path);
+  if (!text) return text.error();
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
+  Schedule s;
+  size_t line_no = 0, pos = 0;
+  while (pos < text->size()) {
+    size_t end = text->find('\n', pos);
+    if (end == std::string::npos) end = text->size();
+    const std::string line = text->substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    std::string id;
+    try {
+      id = nlohmann::json::parse(line).at("id").get<std::string>();
+    } catch (const std::exception& e) {
+      return Error(fmt::format("{}:{}: {}", path, line_no, e.what()));
+    }
+    auto it = index.find(id);
+    if (it == index.end())
+      return Error(fmt::format("{}:{}: request '{}' is not in the workload", path, line_no, id));
+    s.entries.push_back({it->second, id, std::nullopt});
+  }
+  return s;
+}
+
+std::string resolve(const std::string& path, const std::string& plan_file) {
+  if (fs::exists(path)) return path;
+  const fs::path alt = fs::path(plan_file).parent_path() / path;
+  return fs::exists(alt) ? alt.string() : path;
+}
+
+std::string err_label(const sim::CalibrationInfo::Errors* errors, const std::string& metric) {
+  if (errors)
+    for (const auto& [k, v] : *errors)
+      if (k == metric) return fmt::format("±{:.1f}%", 100 * std::abs(v));
+  return "error unknown";
+}
+
+// What a configuration asks of the model that no calibration has checked.
+std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e,
+                                                const sim::SimProfile& p) {
+  std::vector<std::string> out;
+  if (e.enforce_eager)
+    out.push_back(fmt::format("eager mode: +{} ms per step is the base profile's guess",
+                              p.overheads.eager_extra_ms));
+  if (!e.speculative_config.empty())
+    out.push_back(fmt::format("ngram speculation: {} accepted tokens per step is a guess",
+                              p.ngram_mean_accepted_tokens));
+  if (e.kv_cache_dtype != "auto") out.push_back("fp8 KV cache: KV bytes halved, not fitted");
+  if (!e.enable_chunked_prefill) out.push_back("chunked prefill off: whole-prompt steps");
+  if (e.cpu_offload_gb > 0) out.push_back("CPU offload: PCIe figure from the datasheet");
+  return out;
+}
+
+void run_predict(const PredictArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto fail = [](const std::string& msg, int code) {
+    std::cerr << "predict: " << msg << "\n";
+    exit_code = code;
+  };
+  auto plan = matrix::load_plan(a.plan);
+  if (!plan) return fail(plan.error().message(), 2);
+  auto base = sim::load_sim_profile(a.profile);
+  if (!base) return fail(base.error().message(), 2);
+  if (!base->calibration.present)
+    std::cerr << "predict: warning: " << a.profile
+              << " is not a calibrated profile (no calibration section): its error is unknown\n";
+  auto profile_sha = sha256_file(a.profile);
+  if (!profile_sha) return fail(profile_sha.error().message(), 2);
+  // --hardware: carry the profile to another GPU by its published figures.
+  std::vector<std::string> assumptions;
+  if (!a.hardware.empty()) {
+    auto hw = sim::load_sim_profile(a.hardware);
+    if (!hw) return fail(hw.error().message(), 2);
+    auto t = twin::transfer_profile(*base, hw->hardware);
+    assumptions = t.assumptions;
+    base = std::move(t.profile);
+  }
+  const std::string wl_path =
+      a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
+  auto wl = read_workload(wl_path);
+  if (!wl) return fail(wl.error().context("workload").message(), 2);
+  auto wl_sha = sha256_file(wl_path);
+  if (!wl_sha) return fail(wl_sha.error().message(), 2);
+  const BenchModel bm = bench_model(plan->bench_args);
+  std::vector<std::string> ids;
+  for (const auto& r : *wl) ids.push_back(r.id);
+  ScheduleOptions so;
+  so.kind = ArrivalKind::closed;
+  so.concurrency = bm.concurrency;
+  so.seed = bm.seed;
+  so.limit = size_t(std::max(0, a.limit));
+  // A recorded schedule.jsonl gives a measured run's own order (closed loop:
+  // the order is all a schedule holds); otherwise the bench's seeded order.
+  auto sched = a.schedule.empty() ? generate_schedule(ids, so) : recorded_order(a.schedule, ids);
+  if (!sched) return fail(sched.error().message(), 2);
+  if (a.limit > 0 && size_t(a.limit) < sched->entries.size())
+    sched->entries.resize(size_t(a.limit));
+  std::vector<sim::VirtualRequest> reqs;
+  std::vector<bool> measured;
+  for (size_t i = 0; i < sched->entries.size(); ++i) {
+    const auto& w = (*wl)[sched->entries[i].request];
+    reqs.push_back({w.request_prompt_tokens, std::max(1, w.max_new_tokens), uint64_t(i), 0});
+    measured.push_back(int(i) >= bm.warmup_requests);
+  }
+  std::error_code ec;
+  fs::create_directories(a.out, ec);
+  std::string md = fmt::format(
+      "# PREDICTED: {} on {} (profile {})\n\n"
+      "Every figure below is PREDICTED by serve-sim's engine model in virtual time with the "
+      "calibrated profile `{}` (sha256 {}), never measured. Beside each figure: the profile's "
+      "validation error for that metric on held-out runs of the same configuration (error "
+      "unknown where none was held out; {}).\n\n"
+      "Workload `{}` ({} requests, output = max_new_tokens{}), order {}, closed loop at "
+      "concurrency {} with "
+      "the calibrated client gap {:.2f} ms, {} warm-up requests.\n\n"
+      "| config | TTFT p50 ms | TTFT p95 ms | TPOT p50 ms | TPOT p95 ms | E2E p50 ms | E2E p95 ms "
+      "| "
+      "E2E p99 ms | output tok/s | KV usage mean | preemptions | not modelled / not validated |\n"
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
+      plan->name, base->hardware.name, base->name, a.profile, *profile_sha,
+      base->calibration.validation_note.empty() ? "none recorded"
+                                                : base->calibration.validation_note,
+      wl_path, reqs.size(), bm.ignore_eos ? ", as --ignore-eos" : ": no EOS is modelled",
+      a.schedule.empty() ? fmt::format("of the bench's seed {}", bm.seed) : "of " + a.schedule,
+      bm.concurrency, base->calibration.client_gap_ms, bm.warmup_requests);
+  nlohmann::json summary = nlohmann::json::array();
+  for (const auto& cfg_path_raw : plan->configs) {
+    const std::string cfg_path = resolve(cfg_path_raw, plan->file);
+    auto cfg = engine::load_engine_config(cfg_path);
+    if (!cfg) return fail(cfg.error().message(), 2);
+    sim::SimProfile p = *base;
+    p.engine = sim::EngineArgs{};
+    auto flags = twin::apply_vllm_flags(p.engine, cfg->engine.args);
+    if (!flags) return fail(flags.error().context(cfg_path).message(), 2);
+    const std::string not_modelled = fmt::format("{}", fmt::join(flags->unmodelled, " "));
+    const auto* errors = base->calibration.errors_for(cfg->name);
+    auto unvalidated = unvalidated_mechanisms(p.engine, p);
+    if (!errors)
+      unvalidated.insert(unvalidated.begin(), assumptions.empty()
+                                                  ? "no held-out run of this configuration"
+                                                  : "transferred to an unmeasured GPU");
+    const int64_t gap_ns = int64_t(std::llround(base->calibration.client_gap_ms * 1e6));
+    auto v = sim::run_virtual(p, reqs, {bm.concurrency, false, gap_ns});
+    if (!v) {
+      md += fmt::format("| {} | refused: {} |\n", cfg->name, v.error().message());
+      continue;
+    }
+    const auto m = twin::predicted_load_metrics(*v, measured);
+    const std::string dir = (fs::path(a.out) / cfg->name / "trial-1").string();
+    fs::create_directories(dir, ec);
+    // traces.jsonl: the model's times as a bench would have traced them.
+    TraceWriter tw;
+    if (auto st = tw.open(dir + "/traces.jsonl", false); !st.ok())
+      return fail(st.error().message(), 2);
+    for (size_t i = 0; i < v->requests.size(); ++i) {
+      const auto& tl = v->requests[i];
+      const auto& w = (*wl)[sched->entries[i].request];
+      TraceRecord r;
+      r.request_id = w.id;
+      r.task = w.task;
+      r.bucket = w.bucket;
+      r.phase = measured[i] ? Phase::measured : Phase::warmup;
+      r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
+      r.t_first_token_ns = tl.emits.front().first;
+      r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;
+      int n = 0;
+      for (const auto& [t, k] : tl.emits) {
+        r.chunks.push_back({t, k});
+        n += k;
+      }
+      r.prompt_tokens_pre_send = r.usage_prompt_tokens = w.request_prompt_tokens;
+      r.max_tokens = w.max_new_tokens;
+      r.usage_completion_tokens = n;
+      r.prompt_count_mismatch = false;
+      r.http_status = 200;
+      r.finish_reason = "length";
+      r.ok = true;
+      if (auto st = tw.write(r); !st.ok()) return fail(st.error().message(), 2);
+    }
+    tw.close();
+    nlohmann::json errors_json = nlohmann::json::object();
+    if (errors)
+      for (const auto& [k, e] : *errors) errors_json[k] = e;
+    const nlohmann::json manifest = {
+        {"schema", "l4lab.run_manifest/1"},
+        {"config",
+         {{"name", cfg->name},
+          {"file", cfg_path},
+          {"sha256", cfg->sha256},
+          {"intent", cfg->intent},
+          {"factor", cfg->factor},
+          {"baseline", cfg->baseline}}},
+        {"trial", 1},
+        {"simulated", true},
+        {"predicted", true},
+        {"prediction",
+         {{"profile", a.profile},
+          {"profile_sha256", *profile_sha},
+          {"profile_name", base->name},
+          {"validation_note", base->calibration.validation_note},
+          {"validation_relative_error", errors_json},
+          {"unvalidated", unvalidated},
+          {"transfer_assumptions", assumptions},
+          {"unmodelled_flags", flags->unmodelled},
+          {"engine_args", cfg->engine.args},
+          {"tool",
+           fmt::format("l4lab {} ({}) predict, virtual time", lab_version(), lab_git_sha())}}},
+        {"engine", {{"name", "serve-sim (virtual time, PREDICTED)"}}},
+        {"model", "serve-sim/" + base->name},
+        {"workload", {{"path", wl_path}, {"sha256", *wl_sha}, {"count", reqs.size()}}},
+        {"outcome", {{"status", "ok"}}},
+        {"gpu", nullptr},
+        {"gpu_reason", "PREDICTED: no GPU ran; the engine model ran in virtual time"}};
+    if (auto st = write_file(dir + "/run_manifest.json", manifest.dump(2) + "\n"); !st.ok())
+      return fail(st.error().message(), 2);
+    const nlohmann::json bench = {{"schema", "l4lab.bench/1"},
+                                  {"schedule",
+                                   {{"kind", "closed"},
+                                    {"concurrency", bm.concurrency},
+                                    {"seed", bm.seed},
+                                    {"count", reqs.size()}}},
+                                  {"model", "serve-sim/" + base->name},
+                                  {"predicted", true}};
+    if (auto st = write_file(dir + "/bench.json", bench.dump(2) + "\n"); !st.ok())
+      return fail(st.error().message(), 2);
+    auto fig = [&](double x, const char* metric, const char* f) {
+      return fmt::format("{} ({})", fmt::format(fmt::runtime(f), x), err_label(errors, metric));
+    };
+    md += fmt::format(
+        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {} |\n", cfg->name,
+        fig(m.ttft_p50, "ttft_p50_ms", "{:.1f}"), fig(m.ttft_p95, "ttft_p95_ms", "{:.1f}"),
+        fig(m.tpot_p50, "tpot_p50_ms", "{:.2f}"), fig(m.tpot_p95, "tpot_p95_ms", "{:.2f}"),
+        fig(m.e2e_p50, "e2e_p50_ms", "{:.0f}"), fig(m.e2e_p95, "e2e_p95_ms", "{:.0f}"),
+        fig(m.e2e_p99, "e2e_p99_ms", "{:.0f}"), fig(m.output_tok_s, "output_tok_s", "{:.0f}"),
+        fig(m.kv_usage_mean, "kv_usage_mean", "{:.4f}"), m.preemptions,
+        (not_modelled.empty() ? "" : "flags `" + not_modelled + "`; ") +
+            fmt::format("{}", fmt::join(unvalidated, "; ")));
+    summary.push_back({{"config", cfg->name},
+                       {"predicted", true},
+                       {"ttft_p50_ms", m.ttft_p50},
+                       {"ttft_p95_ms", m.ttft_p95},
+                       {"tpot_p50_ms", m.tpot_p50},
+                       {"tpot_p95_ms", m.tpot_p95},
+                       {"e2e_p50_ms", m.e2e_p50},
+                       {"e2e_p95_ms", m.e2e_p95},
+                       {"e2e_p99_ms", m.e2e_p99},
+                       {"output_tok_s", m.output_tok_s},
+                       {"kv_usage_mean", m.kv_usage_mean},
+                       {"preemptions", m.preemptions},
+                       {"unmodelled_flags", flags->unmodelled},
+                       {"unvalidated", unvalidated},
+                       {"validation_relative_error", errors_json}});
+  }
+  if (!assumptions.empty()) {
+    md += fmt::format(
+        "\n**Transferred** to {} by published figures, not validated there. Assumptions:\n\n",
+        base->hardware.name);
+    for (const auto& x : assumptions) md += "- " + x + "\n";
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  md += fmt::format(
+      "\nPREDICTED in {:.2f} s of wall time (virtual time: no GPU, no sockets, no waiting).\n",
+      secs);
+  if (auto st = write_file(a.out + "/predicted.md", md); !st.ok())
+    return fail(st.error().message(), 2);
+  if (auto st = write_file(a.out + "/predicted.json", summary.dump(2) + "\n"); !st.ok())
+    return fail(st.error().message(), 2);
+  std::cout << md;
+  std::cout << fmt::format("predict: wrote {} configuration folder(s) under {} in {:.2f} s\n",
+                           summary.size(), a.out, secs);
+}
+
+}  // namespace
+
+void register_predict_command(CLI::App& app) {
+  auto a = std::make_shared<PredictArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "predict",
+      "Run a plan's configurations on serve-sim's model in virtual time with a calibrated "
+      "profile; write run folders labelled PREDICTED (docs/TWIN.md)");
+  cmd->add_option("PLAN", a->plan, "plan YAML (plans/)")->required();
+  cmd->add_option("--profile", a->profile, "calibrated profile (l4lab calibrate)")->required();
+  cmd->add_option("--out", a->out, "folder for <config>/trial-1/ and predicted.md")->required();
+  cmd->add_option("--workload", a->workload, "prompts.jsonl (default: the plan's)");
+  cmd->add_option("--limit", a->limit, "only the first N requests of the schedule");
+  cmd->add_option("--hardware", a->hardware,
+                  "a profile whose hardware section is another GPU's datasheet: carry the "
+                  "calibrated profile there (PREDICTED, not validated; assumptions listed)");
+  cmd->add_option("--schedule", a->schedule,
+                  "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
+  cmd->callback([a] { run_predict(*a); });
+}
+
+}  // namespace l4lab::cli

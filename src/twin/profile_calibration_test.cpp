@@ -1,0 +1,109 @@
+#include "twin/profile_calibration.h"
+
+#include <gtest/gtest.h>
+
+namespace l4lab::twin {
+namespace {
+
+CalibrationInputs h200_like() {
+  CalibrationInputs in;
+  in.base.hardware.memory_bandwidth_gbps = 4800;
+  in.base.hardware.tensor_tflops_bf16 = 989;
+  in.base.hardware.tensor_tflops_fp8 = 1979;
+  in.fit.per_step_ms = 4.4;
+  in.fit.per_seq_ms = 0.06;
+  in.fit.per_kv_token_ms = 131072.0 / 4.08e12 * 1e3;  // 4.08 TB/s effective
+  in.fit.per_prefill_token_ms = 0.0177;
+  in.fit.per_attn_pos_ms = 1.2e-6;
+  in.gpu_memory_total_mib = 143771;
+  in.facts.weights_gib = analysis::EngineFact{13.51, "Model loading took 13.51 GiB"};
+  in.facts.kv_cache_memory_gib = analysis::EngineFact{111.79, "Available KV cache memory"};
+  in.facts.kv_cache_tokens = analysis::EngineFact{915744, "GPU KV cache size: 915,744 tokens"};
+  in.base.engine.max_num_seqs = 64;
+  return in;
+}
+
+TEST(TwinProfileCalibration, TurnsFittedCostsIntoPhysicalParameters) {
+  auto c = calibrate_profile(h200_like());
+  ASSERT_TRUE(c.ok()) << c.error().message();
+  const auto& p = c->profile;
+  EXPECT_NEAR(p.hardware.bandwidth_efficiency, 4.08 / 4.8, 1e-9);
+  const double weights_ms = 7.248e9 * 2 / 4.08e12 * 1e3;
+  EXPECT_NEAR(p.overheads.step_ms, 4.4 - weights_ms, 1e-9);
+  EXPECT_NEAR(p.hardware.compute_efficiency, 2 * 7.248e9 / 0.0177e-3 / 989e12, 1e-9);
+  EXPECT_NEAR(p.overheads.per_seq_ms, 0.06 - 0.0177, 1e-12);
+  EXPECT_EQ(p.step_model, sim::StepModel::kAdditive);
+  EXPECT_NEAR(p.hardware.activation_reserve_gib, 143771.0 / 1024 * 0.9 - 13.51 - 111.79, 1e-9);
+  // The derived profile gives back the fitted decode intercept and the
+  // log's KV capacity (within a block's rounding and the GiB rounding).
+  auto d = sim::derive_costs(p);
+  ASSERT_TRUE(d.ok());
+  EXPECT_NEAR(d->step_overhead_ms + d->decode_base_ms, 4.4, 1e-9);
+  EXPECT_NEAR(double(d->kv_capacity_tokens), 915744, 915744 * 0.001);
+}
+
+TEST(TwinProfileCalibration, Fp8WeightsHalveTheWeightReadOfTheCalibratedProfile) {
+  auto c = calibrate_profile(h200_like());
+  ASSERT_TRUE(c.ok());
+  sim::SimProfile p = c->profile;
+  auto bf16 = sim::derive_costs(p);
+  p.engine.quantization = "fp8";
+  auto fp8 = sim::derive_costs(p);
+  ASSERT_TRUE(bf16.ok() && fp8.ok());
+  EXPECT_NEAR(fp8->decode_base_ms, bf16->decode_base_ms / 2, 1e-9);
+  EXPECT_GT(fp8->kv_capacity_tokens, bf16->kv_capacity_tokens);
+  EXPECT_EQ(fp8->attn_ms_per_token_pos, bf16->attn_ms_per_token_pos);
+}
+
+TEST(TwinProfileCalibration, Fp8KnobFromAnFp8RunsFit) {
+  auto c = calibrate_profile(h200_like());
+  ASSERT_TRUE(c.ok());
+  sim::SimProfile p = c->profile;
+  StepCostFit f8 = h200_like().fit;
+  const double halved_ms = 7.248e9 / 4.08e12 * 1e3;
+  f8.per_step_ms = p.overheads.step_ms + halved_ms + 0.6;  // 0.6 ms the halving leaves
+  f8.per_prefill_token_ms = 0.0177 / 1.35;                 // 1.35x, not 2x
+  std::vector<std::string> notes;
+  ASSERT_TRUE(calibrate_fp8_weights(p, f8, notes).ok());
+  EXPECT_NEAR(p.overheads.fp8_weights_step_ms, 0.6, 1e-9);
+  ASSERT_TRUE(p.hardware.compute_efficiency_fp8.has_value());
+  EXPECT_NEAR(*p.hardware.compute_efficiency_fp8, 2 * 7.248e9 / (0.0177e-3 / 1.35) / 1979e12, 1e-9);
+  ASSERT_EQ(notes.size(), 1u);
+  // The knob acts only with --quantization fp8, and gives back the fp8 fit.
+  auto bf16 = sim::derive_costs(p);
+  p.engine.quantization = "fp8";
+  auto fp8 = sim::derive_costs(p);
+  ASSERT_TRUE(bf16.ok() && fp8.ok());
+  EXPECT_NEAR(bf16->step_overhead_ms + bf16->decode_base_ms, 4.4, 1e-9);
+  EXPECT_NEAR(fp8->step_overhead_ms + fp8->decode_base_ms, f8.per_step_ms, 1e-9);
+  EXPECT_NEAR(fp8->compute_ms_per_token, 0.0177 / 1.35, 1e-12);
+}
+
+TEST(TwinProfileCalibration, RefusesSlopesTheDataDidNotIdentify) {
+  auto in = h200_like();
+  in.fit.per_kv_token_ms = -1e-6;
+  auto c = calibrate_profile(in);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message().find("KV-read slope"), std::string::npos);
+}
+
+TEST(TwinProfileCalibration, ClampsAnInterceptBelowTheWeightReadAndSaysSo) {
+  auto in = h200_like();
+  in.fit.per_step_ms = 1.0;
+  auto c = calibrate_profile(in);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->profile.overheads.step_ms, 0);
+  ASSERT_FALSE(c->notes.empty());
+  EXPECT_NE(c->notes[0].find("clamped"), std::string::npos);
+}
+
+TEST(TwinProfileCalibration, RequestOverheadSolvesForTheMeasuredMedian) {
+  // A model whose median TTFT grows faster than the overhead (queueing).
+  auto model = [](double x) { return 48 + 1.4 * x; };
+  EXPECT_NEAR(fit_request_overhead_ms(model, 99.4, 200), (99.4 - 48) / 1.4, 0.05);
+  EXPECT_EQ(fit_request_overhead_ms(model, 40, 200), 0);     // even none is too slow
+  EXPECT_EQ(fit_request_overhead_ms(model, 900, 200), 200);  // the bound is not enough
+}
+
+}  // namespace
+}  // namespace l4lab::twin
