@@ -56,7 +56,7 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   p.source_path = where;
   L4_TRY_STATUS(check_keys(root,
                            {"schema", "name", "approximates", "mode", "model", "hardware", "engine",
-                            "overheads", "exact", "costs", "speculation", "output", "faults"},
+                            "overheads", "exact", "queue", "costs", "speculation", "output", "faults"},
                            where, ""));
   L4_FIELD(root, "name", p.name, where);
   L4_FIELD(root, "approximates", p.approximates, where);
@@ -64,8 +64,10 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   L4_FIELD(root, "mode", mode, where);
   if (mode == "exact") {
     p.mode = SimMode::kExact;
+  } else if (mode == "queue") {
+    p.mode = SimMode::kQueue;
   } else if (mode != "modelled") {
-    return Error(where + ": mode must be 'modelled' or 'exact', not '" + mode + "'");
+    return Error(where + ": mode must be 'modelled', 'exact' or 'queue', not '" + mode + "'");
   }
   if (auto m = root["model"]) {
     L4_TRY_STATUS(
@@ -138,6 +140,13 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_TRY_STATUS(check_keys(x, {"ttft_ms", "itl_ms"}, where, "exact"));
     L4_FIELD(x, "ttft_ms", p.exact.ttft_ms, where);
     L4_FIELD(x, "itl_ms", p.exact.itl_ms, where);
+  }
+  if (auto q = root["queue"]) {
+    L4_TRY_STATUS(check_keys(q, {"slots", "service_mean_ms", "ttft_ms", "itl_ms"}, where, "queue"));
+    L4_FIELD(q, "slots", p.queue.slots, where);
+    L4_FIELD(q, "service_mean_ms", p.queue.service_mean_ms, where);
+    L4_FIELD(q, "ttft_ms", p.queue.ttft_ms, where);
+    L4_FIELD(q, "itl_ms", p.queue.itl_ms, where);
   }
   if (auto c = root["costs"]) {
     L4_TRY_STATUS(check_keys(c, {"kv_capacity_tokens", "prefill_ms_per_token", "decode_base_ms"},
@@ -212,6 +221,11 @@ Status validate_profile(const SimProfile& p) {
     return Error("quantization: serve-sim models only 'fp8', not '" + e.quantization + "'");
   if (p.mode == SimMode::kExact && (p.exact.ttft_ms < 0 || p.exact.itl_ms < 0))
     return Error("exact.ttft_ms and exact.itl_ms must be >= 0");
+  if (p.mode == SimMode::kQueue &&
+      (p.queue.slots < 1 || !(p.queue.service_mean_ms > 0) || p.queue.ttft_ms < 0 ||
+       p.queue.itl_ms < 0))
+    return Error("queue.slots must be >= 1, queue.service_mean_ms > 0, queue.ttft_ms and "
+                 "queue.itl_ms >= 0");
   auto d = derive_costs(p);
   if (!d) return d.error();
   if (p.mode == SimMode::kModelled && d->kv_capacity_tokens < e.max_model_len)
