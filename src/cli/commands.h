@@ -15,5 +15,6 @@ void register_sim_commands(CLI::App& app);       // sim/sim_cli.cpp
 void register_bench_commands(CLI::App& app);     // client/bench_cli.cpp
 void register_matrix_commands(CLI::App& app);    // matrix/matrix_cli.cpp (matrix, run)
 void register_report_commands(CLI::App& app);    // report/report_cli.cpp (report, verify)
+void register_capacity_commands(CLI::App& app);  // capacity/capacity_cli.cpp
 
 }  // namespace l4lab::cli

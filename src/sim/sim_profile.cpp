@@ -54,10 +54,11 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   if (!root.IsMap()) return Error(where + ": a profile is a YAML map");
   SimProfile p;
   p.source_path = where;
-  L4_TRY_STATUS(check_keys(root,
-                           {"schema", "name", "approximates", "mode", "model", "hardware", "engine",
-                            "overheads", "exact", "queue", "costs", "speculation", "output", "faults"},
-                           where, ""));
+  L4_TRY_STATUS(
+      check_keys(root,
+                 {"schema", "name", "approximates", "mode", "model", "hardware", "engine",
+                  "overheads", "exact", "queue", "costs", "speculation", "output", "faults"},
+                 where, ""));
   L4_FIELD(root, "name", p.name, where);
   L4_FIELD(root, "approximates", p.approximates, where);
   std::string mode = "modelled";
@@ -221,11 +222,11 @@ Status validate_profile(const SimProfile& p) {
     return Error("quantization: serve-sim models only 'fp8', not '" + e.quantization + "'");
   if (p.mode == SimMode::kExact && (p.exact.ttft_ms < 0 || p.exact.itl_ms < 0))
     return Error("exact.ttft_ms and exact.itl_ms must be >= 0");
-  if (p.mode == SimMode::kQueue &&
-      (p.queue.slots < 1 || !(p.queue.service_mean_ms > 0) || p.queue.ttft_ms < 0 ||
-       p.queue.itl_ms < 0))
-    return Error("queue.slots must be >= 1, queue.service_mean_ms > 0, queue.ttft_ms and "
-                 "queue.itl_ms >= 0");
+  if (p.mode == SimMode::kQueue && (p.queue.slots < 1 || !(p.queue.service_mean_ms > 0) ||
+                                    p.queue.ttft_ms < 0 || p.queue.itl_ms < 0))
+    return Error(
+        "queue.slots must be >= 1, queue.service_mean_ms > 0, queue.ttft_ms and "
+        "queue.itl_ms >= 0");
   auto d = derive_costs(p);
   if (!d) return d.error();
   if (p.mode == SimMode::kModelled && d->kv_capacity_tokens < e.max_model_len)
