@@ -166,8 +166,13 @@ int run_capacity(const CapacityOptions& o) {
   int exit_code = 0;
   auto save = [&] {
     auto est = estimate_capacity(summaries);
-    auto j = capacity_json(header, *slos, steps, est, stop.empty() ? rs.stop_reason() : stop);
+    const std::string why = stop.empty() ? rs.stop_reason() : stop;
+    auto j = capacity_json(header, *slos, steps, est, why);
     if (auto st = write_file_atomic(json_path, j.dump(2) + "\n"); !st.ok())
+      std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
+    const std::string md_path = (fs::path(o.out_dir) / "capacity.md").string();
+    if (auto st = write_file_atomic(md_path, capacity_markdown(header, *slos, steps, est, why));
+        !st.ok())
       std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
   };
   while (auto rate = rs.next_rate()) {
@@ -243,7 +248,8 @@ int run_capacity(const CapacityOptions& o) {
         const int64_t t0 = *std::min_element(sched.begin(), sched.end());
         rec.saturation = detect_saturation(
             in_flight_block_means(sched, ended, t0 + int64_t(o.warmup_s * 1e9),
-                                  int64_t(saturation_block_s(*rate) * 1e9), t_last));
+                                  int64_t(saturation_block_s(*rate) * 1e9), t_last),
+            *rate * saturation_block_s(*rate));
       }
     }
     rec.verdict = judge_step(data, *slos, rec.saturation.saturated,

@@ -91,10 +91,10 @@ std::string capacity_table(const std::vector<StepRecord>& steps, const CapacityE
         v.load.lag_p99_ms, s.saturation.saturated ? "SATURATED" : "-", v.reason);
     for (const auto& o : v.slos)
       t += fmt::format(
-          "{:>32} {} = {:.4g}; beyond the limit {}/{} ({:.2f}%, 97.5% bounds "
+          "{:>32} {} = {:.4g}; beyond the limit {}/{} ({:.2f}%, {:.3f}% bounds "
           "[{:.2f}%, {:.2f}%], allowed {:.2f}%, n_eff {:.0f})\n",
-          "", o.slo, o.value, o.beyond.k, o.beyond.n, 100 * o.beyond.fraction, 100 * o.beyond.lower,
-          100 * o.beyond.upper, 100 * o.allowed, o.beyond.n_eff);
+          "", o.slo, o.value, o.beyond.k, o.beyond.n, 100 * o.beyond.fraction, 100 * v.confidence,
+          100 * o.beyond.lower, 100 * o.beyond.upper, 100 * o.allowed, o.beyond.n_eff);
   }
   auto f = [](const std::optional<double>& v) {
     return v ? fmt::format("{:.3f}", *v) : std::string("none");
@@ -103,6 +103,50 @@ std::string capacity_table(const std::vector<StepRecord>& steps, const CapacityE
   t += fmt::format("capacity: {} req/s (first fail {}); interval [{}, {}] req/s\n",
                    f(est.capacity_rps), f(est.first_fail_rps), f(est.lower_rps), f(est.upper_rps));
   return t;
+}
+
+std::string capacity_markdown(const nlohmann::json& header, const SloSet& slos,
+                              const std::vector<StepRecord>& steps, const CapacityEstimate& est,
+                              const std::string& stop_reason) {
+  auto f = [](const std::optional<double>& v) {
+    return v ? fmt::format("{:.3f}", *v) : std::string("none");
+  };
+  std::string slo_list;
+  for (const auto& t : slos.texts()) slo_list += (slo_list.empty() ? "`" : ", `") + t + "`";
+  std::string md = "# Capacity under SLOs\n\n";
+  md += fmt::format("Endpoint `{}`, workload `{}`, Poisson arrivals; SLOs {}.\n\n",
+                    header.value("url", std::string("?")),
+                    header.contains("workload") ? header["workload"].value("path", std::string("?"))
+                                                : std::string("?"),
+                    slo_list);
+  md += fmt::format(
+      "| capacity req/s | first fail req/s | interval req/s |\n|---|---|---|\n| **{}** | {} | "
+      "[{}, {}] |\n\n",
+      f(est.capacity_rps), f(est.first_fail_rps), f(est.lower_rps), f(est.upper_rps));
+  md += fmt::format("Search: {}.\n\nThe interval: {}\n\n", stop_reason, kIntervalMeaning);
+  md +=
+      "## Steps\n\n| step | rate req/s | measured | verdict | evidence | saturated | lag p99 "
+      "ms | why | run |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& s : steps) {
+    const auto& v = s.verdict;
+    md += fmt::format("| {} | {:.3f} | {} | {} | {} | {} | {:.1f} | {} | [{}]({}) |\n", s.index,
+                      s.rate, v.n, v.pass ? "pass" : "**fail**", evidence_name(v.evidence),
+                      s.saturation.saturated ? "yes" : "no", v.load.lag_p99_ms, v.reason, s.dir,
+                      s.dir);
+  }
+  md +=
+      "\n## Each SLO at each step\n\n| step | SLO | value | beyond the limit | bounds on "
+      "that fraction | allowed | evidence |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& s : steps)
+    for (const auto& o : s.verdict.slos)
+      md += fmt::format(
+          "| {} | `{}` | {:.4g} | {}/{} ({:.2f}%) | [{:.2f}%, {:.2f}%] | {:.2f}% | {} |\n", s.index,
+          o.slo, o.value, o.beyond.k, o.beyond.n, 100 * o.beyond.fraction, 100 * o.beyond.lower,
+          100 * o.beyond.upper, 100 * o.allowed, evidence_name(o.evidence));
+  md +=
+      "\nEvery step is an ordinary run folder: `l4lab verify` on this folder recomputes each "
+      "step's numbers from its traces (docs/CAPACITY.md).\n";
+  return md;
 }
 
 }  // namespace l4lab::capacity

@@ -36,6 +36,12 @@ nlohmann::json capacity_json(const nlohmann::json& header, const SloSet& slos,
 std::string capacity_table(const std::vector<StepRecord>& steps, const CapacityEstimate& est,
                            const std::string& stop_reason);
 
+// capacity.md: the capacity, its interval and what it means, the SLOs, and
+// why each step passed or failed, with links to the step run folders.
+std::string capacity_markdown(const nlohmann::json& header, const SloSet& slos,
+                              const std::vector<StepRecord>& steps, const CapacityEstimate& est,
+                              const std::string& stop_reason);
+
 // What the interval means, word for word in capacity.json and the docs.
 inline constexpr const char* kIntervalMeaning =
     "[lower, upper]: upper is the lowest rate whose step failed with evidence (a one-sided "

@@ -35,6 +35,10 @@ TEST(CapacityRecord, JsonCarriesStepsCapacityAndTheIntervalsMeaning) {
   const std::string t = capacity_table({s}, e, "why");
   EXPECT_NE(t.find("interval [1.000, none]"), std::string::npos) << t;
   EXPECT_NE(t.find("ttft_p95_ms=520"), std::string::npos);
+  const std::string md =
+      capacity_markdown({{"url", "http://x"}}, *parse_slos({"ttft_p95_ms=520"}), {s}, e, "why");
+  EXPECT_NE(md.find("| **1.000** | none | [1.000, none] |"), std::string::npos) << md;
+  EXPECT_NE(md.find("[step-01-rate-1.000/trial-1](step-01-rate-1.000/trial-1)"), std::string::npos);
 }
 
 }  // namespace
