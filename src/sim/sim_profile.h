@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "common/result.h"
-#include "sim/queue_engine_timing.h"
 #include "sim/fault_spec.h"
+#include "sim/queue_engine_timing.h"
 
 namespace l4lab::sim {
 
