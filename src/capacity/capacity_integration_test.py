@@ -119,6 +119,9 @@ class CapacityEndToEnd(unittest.TestCase):
             for f in ("traces.jsonl", "schedule.jsonl", "bench.json"):
                 self.assertTrue(os.path.exists(os.path.join(run, f)), f"{run}/{f}")
             self.assertNotEqual(st["reason"], "")
+        report = open(os.path.join(out, "report.md")).read()
+        self.assertIn("## Capacity under SLOs", report)
+        self.assertIn("### Steps", report)
         v = subprocess.run([L4LAB, "verify", out], capture_output=True, text=True)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         self.assertIn("verify: OK", v.stdout)
