@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -92,6 +93,9 @@ class CapacityEndToEnd(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="l4lab-capacity-")
         self.workload = os.path.join(self.tmp, "prompts.jsonl")
         make_workload(self.workload, 3000)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def test_search_finds_the_known_capacity_and_verify_recomputes_every_step(self):
         out = os.path.join(self.tmp, "cap")
