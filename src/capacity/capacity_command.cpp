@@ -164,6 +164,7 @@ int run_capacity(const CapacityOptions& o) {
   std::vector<StepSummary> summaries;
   std::string stop;
   int exit_code = 0;
+  bool retried = false;  // the last step was a repeat after a load not offered
   auto save = [&] {
     auto est = estimate_capacity(summaries);
     const std::string why = stop.empty() ? rs.stop_reason() : stop;
@@ -262,17 +263,31 @@ int run_capacity(const CapacityOptions& o) {
     std::fprintf(
         stderr, "l4lab capacity: step %d: %s (%s): %s\n", k, rec.verdict.pass ? "pass" : "FAIL",
         std::string(evidence_name(rec.verdict.evidence)).c_str(), rec.verdict.reason.c_str());
+    // A step whose load was not offered says nothing about the server: it
+    // is kept (its folder, its line) but neither counts for the search nor
+    // for the estimate. It is run once more (a shared client host has
+    // passing stalls); a second miss at the same rate ends the search.
+    rec.counted = rec.verdict.load.offered || rec.saturation.saturated;
     steps.push_back(rec);
-    summaries.push_back({rec.rate, rec.verdict.pass, rec.verdict.evidence});
-    if (!rec.verdict.load.offered && !rec.saturation.saturated) {
+    if (!rec.counted) {
+      if (!retried) {
+        retried = true;
+        std::fprintf(stderr,
+                     "l4lab capacity: step %d: the load was not offered; running it again\n", k);
+        save();
+        std::this_thread::sleep_for(std::chrono::duration<double>(o.pause_s));
+        continue;
+      }
       stop = fmt::format(
-          "step {}: the asked load was not offered ({}); the capacity search "
-          "cannot go on from this client",
-          k, rec.verdict.load.why);
+          "step {}: the asked load was not offered twice at {:.3f} req/s ({}); the capacity "
+          "search cannot go on from this client",
+          k, *rate, rec.verdict.load.why);
       exit_code = 1;
       save();
       break;
     }
+    retried = false;
+    summaries.push_back({rec.rate, rec.verdict.pass, rec.verdict.evidence});
     rs.record(*rate, rec.verdict.pass, rec.verdict.evidence);
     save();
     std::this_thread::sleep_for(std::chrono::duration<double>(o.pause_s));

@@ -45,6 +45,7 @@ nlohmann::json step_json(const StepRecord& s) {
           {"saturation_why",
            s.saturation.why.empty() ? nlohmann::json() : nlohmann::json(s.saturation.why)},
           {"ended_early", s.ended_early},
+          {"counted", s.counted},
           {"wall_s", s.wall_s},
           {"bench_status", s.bench_status},
           {"bench_exit", s.bench_exit},

@@ -21,6 +21,7 @@ struct StepRecord {
   StepVerdict verdict;
   Saturation saturation;
   bool ended_early = false;
+  bool counted = true;  // false: the load was not offered; the step was run again
   double wall_s = 0;
   std::string bench_status;  // bench.json outcome.status
   int bench_exit = 0;
