@@ -17,7 +17,10 @@ CXX="clang++ -std=c++20 -stdlib=libc++ -O1 -DFMT_HEADER_ONLY -I$S"
 $CXX bench/random/golden_libcxx_main.cpp \
   $S/schedule/schedule.cpp $S/schedule/schedule_file.cpp $S/common/random.cpp $S/common/files.cpp \
   -lcrypto -o "$OUT/golden_libcxx"
-ldd "$OUT/golden_libcxx" | grep -q 'libc++.so' || { echo "not linked against libc++"; exit 2; }
+# ldd's output captured first: `ldd | grep -q` under pipefail fails when grep
+# exits at the first match and ldd gets SIGPIPE.
+linked_libcxx() { local l; l=$(ldd "$1"); grep -q 'libc++.so' <<<"$l"; }
+linked_libcxx "$OUT/golden_libcxx" || { echo "golden_libcxx: not linked against libc++"; exit 2; }
 
 VERSION_CPP=build/src/common/version.cpp
 [ -f "$VERSION_CPP" ] || { echo "libcxx_golden: $VERSION_CPP missing: cmake --preset release first" >&2; exit 2; }
@@ -33,7 +36,7 @@ printf '%s\n' "${srcs[@]}" | xargs -P 2 -I{} sh -c \
 objs=(); for f in "${srcs[@]}"; do objs+=("$OUT/obj/$(echo "$f" | tr / _).o"); done
 $CXX "${objs[@]}" -L"$OUT" -Wl,-rpath,"$OUT" -lspm_c_shim -lcsv -lcurl -lcrypto -lpthread \
   -o "$OUT/workload_golden_libcxx"
-ldd "$OUT/workload_golden_libcxx" | grep -q 'libc++.so' || { echo "not linked against libc++"; exit 2; }
+linked_libcxx "$OUT/workload_golden_libcxx" || { echo "workload_golden_libcxx: not linked against libc++"; exit 2; }
 
 got=$( (cd "$OUT" && ./golden_libcxx); "$OUT/workload_golden_libcxx" "$OUT/workload.jsonl")
 echo "$got"

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   l4lab::cli::register_matrix_commands(app);
   l4lab::cli::register_report_commands(app);
   l4lab::cli::register_twin_commands(app);
+  l4lab::cli::register_capacity_commands(app);
   if (unknown_command(app, argc, argv)) return 2;
   try {
     app.parse(argc, argv);

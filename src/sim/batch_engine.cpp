@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "sim/exact_engine.h"
+#include "sim/queue_engine.h"
 #include "sim/seeded_rng.h"
 
 namespace l4lab::sim {
@@ -213,6 +214,7 @@ EngineStats BatchEngine::stats() const {
 }
 
 std::unique_ptr<EngineModel> make_engine(const SimProfile& p, const DerivedCosts& d) {
+  if (p.mode == SimMode::kQueue) return std::make_unique<QueueEngine>(p.queue);
   if (p.mode == SimMode::kExact)
     return std::make_unique<ExactEngine>(int64_t(std::llround(p.exact.ttft_ms * 1e6)),
                                          int64_t(std::llround(p.exact.itl_ms * 1e6)));

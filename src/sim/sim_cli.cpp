@@ -101,7 +101,13 @@ int run_serve_sim(const SimFlags& f, const CLI::App& cmd) {
     return 2;
   }
   auto costs = sim::derive_costs(profile);
-  if (profile.mode == sim::SimMode::kExact) {
+  if (profile.mode == sim::SimMode::kQueue) {
+    std::printf(
+        "INFO serve-sim profile '%s' mode queue (SIMULATED, M/M/c known-answer server): slots=%d "
+        "service_mean_ms=%g ttft_ms=%g itl_ms=%g time_scale=%g\n",
+        profile.name.c_str(), profile.queue.slots, profile.queue.service_mean_ms,
+        profile.queue.ttft_ms, profile.queue.itl_ms, f.time_scale);
+  } else if (profile.mode == sim::SimMode::kExact) {
     std::printf(
         "INFO serve-sim profile '%s' mode exact (SIMULATED): ttft_ms=%g itl_ms=%g time_scale=%g\n",
         profile.name.c_str(), profile.exact.ttft_ms, profile.exact.itl_ms, f.time_scale);

@@ -57,7 +57,7 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   L4_TRY_STATUS(check_keys(
       root,
       {"schema", "name", "approximates", "mode", "model", "hardware", "engine", "overheads",
-       "exact", "costs", "speculation", "output", "faults", "calibration", "step_model"},
+       "exact", "queue", "costs", "speculation", "output", "faults", "calibration", "step_model"},
       where, ""));
   L4_FIELD(root, "name", p.name, where);
   L4_FIELD(root, "approximates", p.approximates, where);
@@ -65,8 +65,10 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   L4_FIELD(root, "mode", mode, where);
   if (mode == "exact") {
     p.mode = SimMode::kExact;
+  } else if (mode == "queue") {
+    p.mode = SimMode::kQueue;
   } else if (mode != "modelled") {
-    return Error(where + ": mode must be 'modelled' or 'exact', not '" + mode + "'");
+    return Error(where + ": mode must be 'modelled', 'exact' or 'queue', not '" + mode + "'");
   }
   std::string step_model = "roofline";
   L4_FIELD(root, "step_model", step_model, where);
@@ -155,6 +157,13 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_TRY_STATUS(check_keys(x, {"ttft_ms", "itl_ms"}, where, "exact"));
     L4_FIELD(x, "ttft_ms", p.exact.ttft_ms, where);
     L4_FIELD(x, "itl_ms", p.exact.itl_ms, where);
+  }
+  if (auto q = root["queue"]) {
+    L4_TRY_STATUS(check_keys(q, {"slots", "service_mean_ms", "ttft_ms", "itl_ms"}, where, "queue"));
+    L4_FIELD(q, "slots", p.queue.slots, where);
+    L4_FIELD(q, "service_mean_ms", p.queue.service_mean_ms, where);
+    L4_FIELD(q, "ttft_ms", p.queue.ttft_ms, where);
+    L4_FIELD(q, "itl_ms", p.queue.itl_ms, where);
   }
   if (auto c = root["costs"]) {
     L4_TRY_STATUS(check_keys(
@@ -274,6 +283,11 @@ Status validate_profile(const SimProfile& p) {
     return Error("quantization: serve-sim models only 'fp8', not '" + e.quantization + "'");
   if (p.mode == SimMode::kExact && (p.exact.ttft_ms < 0 || p.exact.itl_ms < 0))
     return Error("exact.ttft_ms and exact.itl_ms must be >= 0");
+  if (p.mode == SimMode::kQueue && (p.queue.slots < 1 || !(p.queue.service_mean_ms > 0) ||
+                                    p.queue.ttft_ms < 0 || p.queue.itl_ms < 0))
+    return Error(
+        "queue.slots must be >= 1, queue.service_mean_ms > 0, queue.ttft_ms and "
+        "queue.itl_ms >= 0");
   auto d = derive_costs(p);
   if (!d) return d.error();
   if (p.mode == SimMode::kModelled && d->kv_capacity_tokens < e.max_model_len)
@@ -352,7 +366,10 @@ std::string sim_profile_yaml(const SimProfile& p) {
   y << YAML::Key << "schema" << YAML::Value << "l4lab.sim_profile/1";
   y << YAML::Key << "name" << YAML::Value << p.name;
   if (!p.approximates.empty()) y << YAML::Key << "approximates" << YAML::Value << p.approximates;
-  y << YAML::Key << "mode" << YAML::Value << (p.mode == SimMode::kExact ? "exact" : "modelled");
+  y << YAML::Key << "mode" << YAML::Value
+    << (p.mode == SimMode::kExact   ? "exact"
+        : p.mode == SimMode::kQueue ? "queue"
+                                    : "modelled");
   y << YAML::Key << "step_model" << YAML::Value
     << (p.step_model == StepModel::kAdditive ? "additive" : "roofline");
   const auto& m = p.model;
@@ -399,6 +416,13 @@ std::string sim_profile_yaml(const SimProfile& p) {
   y << YAML::Key << "exact" << YAML::Value << YAML::BeginMap << YAML::Key << "ttft_ms"
     << YAML::Value << p.exact.ttft_ms << YAML::Key << "itl_ms" << YAML::Value << p.exact.itl_ms
     << YAML::EndMap;
+  if (p.mode == SimMode::kQueue) {
+    const auto& q = p.queue;
+    y << YAML::Key << "queue" << YAML::Value << YAML::BeginMap << YAML::Key << "slots"
+      << YAML::Value << q.slots << YAML::Key << "service_mean_ms" << YAML::Value
+      << q.service_mean_ms << YAML::Key << "ttft_ms" << YAML::Value << q.ttft_ms << YAML::Key
+      << "itl_ms" << YAML::Value << q.itl_ms << YAML::EndMap;
+  }
   const auto& c = p.costs;
   if (c.kv_capacity_tokens || c.prefill_ms_per_token || c.decode_base_ms ||
       c.attn_ms_per_token_pos) {

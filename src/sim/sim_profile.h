@@ -10,10 +10,11 @@
 
 #include "common/result.h"
 #include "sim/fault_spec.h"
+#include "sim/queue_engine_timing.h"
 
 namespace l4lab::sim {
 
-enum class SimMode { kModelled, kExact };
+enum class SimMode { kModelled, kExact, kQueue };
 
 struct ModelShape {
   double params = 7.248e9;
@@ -124,6 +125,7 @@ struct SimProfile {
   EngineArgs engine;
   Overheads overheads;
   ExactTiming exact;
+  QueueTiming queue;  // mode: queue (sim/queue_engine.h)
   CostOverrides costs;
   double ngram_mean_accepted_tokens = 0.6;
   double eos_probability = 0.5;

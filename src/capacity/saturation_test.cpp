@@ -1,0 +1,59 @@
+#include "capacity/saturation.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "common/random.h"
+
+namespace l4lab::capacity {
+namespace {
+
+constexpr int64_t kS = 1'000'000'000;
+
+TEST(CapacitySaturation, BlockLengthHasAboutTwentyArrivals) {
+  EXPECT_DOUBLE_EQ(saturation_block_s(5), 4);
+  EXPECT_DOUBLE_EQ(saturation_block_s(100), 1);
+}
+
+TEST(CapacitySaturation, InFlightMeansIntegrateScheduledToEnd) {
+  // Two requests: [0, 2 s) and [1 s, unfinished); blocks of 1 s up to 3 s.
+  std::vector<int64_t> sched{0, 1 * kS}, ended{2 * kS};
+  auto m = in_flight_block_means(sched, ended, 0, kS, 3 * kS);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_DOUBLE_EQ(m[0], 1);
+  EXPECT_DOUBLE_EQ(m[1], 2);
+  EXPECT_DOUBLE_EQ(m[2], 1);
+}
+
+TEST(CapacitySaturation, LinearGrowthIsSaturatedAtTheEighthBlock) {
+  std::vector<double> m;
+  for (int i = 0; i < 20; ++i) m.push_back(50 + 5.0 * i);
+  // 20 arrivals per block: the rise over 7 blocks must exceed 2 sqrt(140) = 23.7;
+  // blocks 0-7 rise by 35.
+  auto s = detect_saturation(m, 20);
+  EXPECT_TRUE(s.saturated);
+  EXPECT_EQ(s.block, 7);
+  EXPECT_NE(s.why.find("rose over 8 blocks"), std::string::npos);
+}
+
+TEST(CapacitySaturation, StationaryNoiseIsNeverSaturated) {
+  // 1000 series of 60 blocks of a stationary noisy count around 8.
+  Rng rng(42);
+  for (int rep = 0; rep < 1000; ++rep) {
+    std::vector<double> m;
+    for (int i = 0; i < 60; ++i) m.push_back(8 + 3 * rng.normal());
+    ASSERT_FALSE(detect_saturation(m, 20).saturated) << "series " << rep;
+  }
+}
+
+TEST(CapacitySaturation, SlowDriftOfAFewRequestsIsNotSaturation) {
+  // Strictly rising, 2 requests per block: 14 over 7 blocks is within the
+  // arrivals' noise (23.7 at 20 arrivals per block).
+  std::vector<double> m;
+  for (int i = 0; i < 30; ++i) m.push_back(10 + 2.0 * i);
+  EXPECT_FALSE(detect_saturation(m, 20).saturated);
+}
+
+}  // namespace
+}  // namespace l4lab::capacity
