@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "sim/overdue_tokens.h"
+
 namespace l4lab::sim {
 
 void ExactEngine::submit(const EngineRequest& r, int64_t now_ns) {
@@ -21,15 +23,7 @@ void ExactEngine::advance(int64_t now_ns, std::vector<TokenEmit>& out) {
     auto it = seqs_.find(id);
     if (it == seqs_.end()) continue;
     Seq& s = it->second;
-    // When woken late by more than one gap, the overdue tokens leave in one
-    // chunk (as an engine step sampling several tokens would), never early.
-    int n = 1;
-    if (itl_ns_ > 0) {
-      n += int(std::min<int64_t>((now_ns - due) / itl_ns_, s.total));
-    } else {
-      n = s.total - s.emitted;
-    }
-    n = std::min(n, s.total - s.emitted);
+    const int n = overdue_tokens(now_ns, due, itl_ns_, s.emitted, s.total);
     s.emitted += n;
     const bool done = s.emitted >= s.total;
     out.push_back({id, n, done, now_ns, s.arrival_ns});

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/random.h"
+#include "sim/overdue_tokens.h"
 
 namespace l4lab::sim {
 
@@ -72,14 +73,7 @@ void QueueEngine::advance(int64_t now_ns, std::vector<TokenEmit>& out) {
     auto it = seqs_.find(id);
     if (it == seqs_.end()) continue;  // aborted
     Seq& s = it->second;
-    // Overdue tokens leave in one chunk, never early (as ExactEngine).
-    int n = 1;
-    if (itl_ns_ > 0) {
-      n += int(std::min<int64_t>((now_ns - due) / itl_ns_, s.total));
-    } else {
-      n = s.total - s.emitted;
-    }
-    n = std::min(n, s.total - s.emitted);
+    const int n = overdue_tokens(now_ns, due, itl_ns_, s.emitted, s.total);
     s.emitted += n;
     const bool done = s.emitted >= s.total;
     out.push_back({id, n, done, now_ns, s.admitted_ns});
