@@ -31,7 +31,7 @@ if [ -f runs/workload/prompts.jsonl ]; then
   mkdir -p "$OUT/workload"; cp runs/workload/prompts.manifest.json "$OUT/workload/"
   xz -T0 -6 -c runs/workload/prompts.jsonl > "$OUT/workload/prompts.jsonl.xz"
 fi
-(cd "$OUT" && find . -type f ! -name MANIFEST | sort | xargs sha256sum > MANIFEST.tmp && mv MANIFEST.tmp MANIFEST)
+(cd "$OUT" && find . -type f ! -name MANIFEST ! -name MANIFEST.tmp | sort | xargs sha256sum > MANIFEST.tmp && mv MANIFEST.tmp MANIFEST)
 # One xz tarball: what travels with the last bundle part must stay under 64 MiB.
 rm -rf .labxfer; mkdir -p .labxfer
 tar -C "$OUT" -cf - . | xz -T0 -6 > .labxfer/lab.tar.xz

@@ -113,5 +113,43 @@ TEST(AnalysisDeltaInterval, NoVerdictWithoutResampledVariance) {
   expect_bounded(s);
 }
 
+// Speculative decoding under dummy weights (C7 on the H200, 2026-12-02:
+// 100% of drafts accepted on random text): the change is shown with its
+// interval but carries no verdict. The same run with real weights, or
+// without speculative decoding, is judged as usual.
+TEST(AnalysisDeltaInterval, TextDependentSpeedUnderDummyWeightsIsNoVerdict) {
+  auto study = [](bool dummy, bool speculative) {
+    StudyData data;
+    data.runs_dir = "/x";
+    for (int t = 1; t <= 2; ++t) {
+      data.runs.push_back(
+          crafted_run("C1", t, 100, 20, [t](int i) { return 100.0 + t + (i * 37 % 100); }));
+      RunData c7 =
+          crafted_run("C7", t, 100, 20, [t](int i) { return 50.0 + t + (i * 37 % 100) / 2.0; });
+      c7.manifest.dummy_weights = dummy;
+      data.runs.back().manifest.dummy_weights = dummy;
+      if (speculative)
+        c7.engine_facts.draft_acceptance_pct =
+            EngineFact{100.0, "SpecDecoding metrics: Avg Draft acceptance rate: 100.0%"};
+      data.runs.push_back(c7);
+    }
+    AnalysisOptions o;
+    o.resamples = 200;
+    return summarize_study(data, o);
+  };
+  auto ttft_p95 = [](const StudySummary& s) {
+    for (const auto& d : s.configs[1].deltas)
+      if (d.stat == Stat::ttft_p95) return d;
+    return Delta{};
+  };
+  const Delta artefact = ttft_p95(study(true, true));
+  EXPECT_EQ(artefact.verdict, kDummyText);
+  EXPECT_NE(artefact.reason.find("100.0%"), std::string::npos) << artefact.reason;
+  EXPECT_TRUE(std::isfinite(artefact.lo) && artefact.hi < 0) << "the interval is still shown";
+  EXPECT_EQ(study(true, true).configs[1].draft_acceptance_pct, 100.0);
+  EXPECT_EQ(ttft_p95(study(false, true)).verdict, "better");
+  EXPECT_EQ(ttft_p95(study(true, false)).verdict, "better");
+}
+
 }  // namespace
 }  // namespace l4lab::analysis

@@ -28,6 +28,7 @@ EngineLogFacts read_engine_log_facts(std::string_view log) {
   static const std::regex conc(R"(Maximum concurrency for [0-9,]+ tokens per request: ([0-9.]+)x)");
   static const std::regex init(R"(init engine \(.*\) took ([0-9.]+) s)");
   static const std::regex compile(R"(\(compilation: ([0-9.]+) s\))");
+  static const std::regex accept(R"(Avg Draft acceptance rate: ([0-9.]+)%)");
   static const std::regex backend(R"(Using ([A-Z0-9_]+) attention backend)");
   EngineLogFacts f;
   size_t pos = 0;
@@ -48,6 +49,8 @@ EngineLogFacts read_engine_log_facts(std::string_view log) {
     } else if (line.find("init engine") != std::string::npos) {
       take(line, init, &f.init_engine_s);
       take(line, compile, &f.compile_s);
+    } else if (line.find("SpecDecoding metrics") != std::string::npos) {
+      take(line, accept, &f.draft_acceptance_pct);
     } else if (line.find("attention backend") != std::string::npos) {
       std::smatch m;
       if (std::regex_search(line, m, backend)) {

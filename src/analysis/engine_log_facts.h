@@ -24,7 +24,11 @@ struct EngineLogFacts {
   std::optional<EngineFact> max_concurrency;  // "Maximum concurrency for 8,192 tokens ...: 111.79x"
   std::optional<EngineFact> init_engine_s;    // "init engine (...) took 54.66 s (compilation: ...)"
   std::optional<EngineFact> compile_s;        // "... (compilation: 29.56 s)"
-  std::string attention_backend;              // "Using FLASH_ATTN attention backend"
+  // Speculative decoding, from vLLM's periodic "SpecDecoding metrics: ...
+  // Avg Draft acceptance rate: 100.0%" line (the last one logged: an
+  // interval's rate, not the run's). Present only when drafts were proposed.
+  std::optional<EngineFact> draft_acceptance_pct;
+  std::string attention_backend;  // "Using FLASH_ATTN attention backend"
   std::string attention_backend_line;
   bool any() const {
     return kv_cache_tokens || kv_cache_memory_gib || weights_gib || !attention_backend.empty();

@@ -55,5 +55,19 @@ TEST(EngineLogFacts, TheLastStartWins) {
   EXPECT_EQ(f.kv_cache_tokens->value, 1876800);
 }
 
+// C7 (ngram speculative decoding) with dummy weights on the H200, 2026-12-02.
+TEST(EngineLogFacts, ReadsTheLastDraftAcceptanceRate) {
+  const auto f = read_engine_log_facts(
+      "(APIServer pid=1587) INFO 12-02 04:46:59 [metrics.py:120] SpecDecoding metrics: Mean "
+      "acceptance length: 5.68, Accepted throughput: 878.70 tokens/s, Drafted throughput: 878.70 "
+      "tokens/s, Accepted: 9497 tokens, Drafted: 9497 tokens, Per-position acceptance rate: "
+      "1.000, 1.000, 0.908, 0.908, 0.864, Avg Draft acceptance rate: 100.0%\n"
+      "(APIServer pid=1587) INFO 12-02 04:47:09 [metrics.py:120] SpecDecoding metrics: Mean "
+      "acceptance length: 3.10, Avg Draft acceptance rate: 42.5%\n");
+  ASSERT_TRUE(f.draft_acceptance_pct);
+  EXPECT_DOUBLE_EQ(f.draft_acceptance_pct->value, 42.5);
+  EXPECT_FALSE(read_engine_log_facts(kLog).draft_acceptance_pct);
+}
+
 }  // namespace
 }  // namespace l4lab::analysis

@@ -229,6 +229,18 @@ Delta make_delta(Stat st, const ConfigSummary& c, const ConfigSummary& base, dou
       d.verdict = kOneTrial;
     }
   }
+  // Text-dependent speed under random weights: shown, never a verdict.
+  const bool judged = d.verdict == "better" || d.verdict == "worse" ||
+                      d.verdict == "within noise" || d.verdict == kOneTrial;
+  if (judged && c.dummy_weights && !std::isnan(c.draft_acceptance_pct)) {
+    d.reason = fmt::format(
+        "{}speculative decoding's speed depends on how often drafts match the generated text; "
+        "with dummy weights the text is random and the engine log reports a draft acceptance "
+        "rate of {:.1f}% ({}), so this change is an artefact of the weights, not a property of "
+        "the factor: rerun with real weights",
+        d.reason.empty() ? "" : d.reason + "; ", c.draft_acceptance_pct, c.draft_acceptance_line);
+    d.verdict = kDummyText;
+  }
   return d;
 }
 
@@ -318,6 +330,11 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       if (r.engine_facts.kv_cache_memory_gib)
         mx(c.kv_cache_memory_gib, r.engine_facts.kv_cache_memory_gib->value);
       if (c.attention_backend.empty()) c.attention_backend = r.engine_facts.attention_backend;
+      if (const auto& a = r.engine_facts.draft_acceptance_pct;
+          a && !(a->value <= c.draft_acceptance_pct)) {
+        c.draft_acceptance_pct = a->value;
+        c.draft_acceptance_line = a->line;
+      }
       if (d.bench.client_cores) mx(c.client_cores_max, *d.bench.client_cores);
       if (d.bench.client_max_rss_mib) mx(c.client_rss_mib_max, *d.bench.client_max_rss_mib);
       if (r.engine.preemptions)

@@ -66,13 +66,18 @@ inline constexpr const char* kNoVariance = "no variance measured";
 // single trial with data: the interval holds request-to-request variation
 // only, not run-to-run (engine start, host), so it is not a verdict.
 inline constexpr const char* kOneTrial = "indicative (1 trial)";
+// A configuration whose speed depends on the generated text (speculative
+// decoding: how often drafts are accepted) run with dummy weights: the random
+// text makes the change an artefact of the weights, not of the factor, so it
+// is shown but no verdict (docs/METRICS.md#deltas).
+inline constexpr const char* kDummyText = "artefact (dummy weights)";
 struct Delta {
   Stat stat = Stat::request_throughput;
   double base = kNaN, value = kNaN;
   double delta = kNaN, lo = kNaN, hi = kNaN;  // value - base and its interval
   double rel_pct = kNaN, rel_lo_pct = kNaN, rel_hi_pct = kNaN;
   // better | worse | within noise | indicative (1 trial) | no variance measured |
-  // not comparable | n/a
+  // artefact (dummy weights) | not comparable | n/a
   std::string verdict;
   std::string reason;  // why there is no interval or no verdict; "" otherwise
 };
@@ -117,6 +122,10 @@ struct ConfigSummary {
   double kv_cache_tokens_min = kNaN, kv_cache_tokens_max = kNaN;
   double weights_gib = kNaN, kv_cache_memory_gib = kNaN;
   std::string attention_backend;
+  // The highest draft acceptance rate any trial's engine log reported (NaN:
+  // no speculative decoding seen), with its line.
+  double draft_acceptance_pct = kNaN;
+  std::string draft_acceptance_line;
   // The lab's load generator beside the engine: the largest CPU use (cores)
   // and resident memory over its trials (bench.json client_cpu).
   double client_cores_max = kNaN, client_rss_mib_max = kNaN;

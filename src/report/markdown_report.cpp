@@ -27,6 +27,8 @@ std::vector<const ConfigSummary*> rank_by(const StudySummary& s, Stat stat) {
     const Delta* d = find_delta(*c, stat);
     if (!d || !std::isfinite(d->rel_pct) || d->verdict == "not comparable")
       return std::numeric_limits<double>::infinity();
+    // Shown, but after every change that can carry a verdict.
+    if (d->verdict == kDummyText) return std::numeric_limits<double>::max();
     return higher_is_better(stat) ? -d->rel_pct : d->rel_pct;
   };
   std::stable_sort(v.begin(), v.end(), [&](auto* a, auto* b) { return key(a) < key(b); });
@@ -64,7 +66,10 @@ void headline(std::string& out, const StudySummary& s) {
         "Effect of each configuration against the baseline **{}**, best first. Cells: relative "
         "change [{:.0f}% interval] (absolute change [interval]). *within noise* means the "
         "interval includes 0; *indicative (1 trial)* means it excludes 0 but one side has a "
-        "single trial, so run-to-run variation is not in it and it is no verdict; *no variance "
+        "single trial, so run-to-run variation is not in it and it is no verdict; *artefact (dummy "
+        "weights)* means the configuration's speed depends on the generated text (speculative "
+        "decoding) and the weights were random, so it is ranked last and is no verdict; *no "
+        "variance "
         "measured* means the resamples of that statistic do not vary, so there is no interval "
         "and no verdict ([method](#method)).\n\n",
         cfg_label(*base), s.options.confidence * 100);
@@ -86,6 +91,15 @@ void headline(std::string& out, const StudySummary& s) {
       if (rank == 0) out += fmt::format("| – | {} | | | | |\n", no_comparison_text(s));
       out += "\n";
     }
+    bool artefacts = false;
+    for (const auto& c : s.configs)
+      for (const auto& d : c.deltas)
+        if (d.verdict == kDummyText) {
+          out += fmt::format("- **{}: {}**: {}.\n", cfg_label(c), kDummyText, d.reason);
+          artefacts = true;
+          break;
+        }
+    if (artefacts) out += "\n";
   }
   out += "### SLOs broken\n\n";
   if (!s.options.any_slo()) {

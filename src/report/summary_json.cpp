@@ -76,6 +76,7 @@ json engine_facts_json(const EngineLogFacts& f) {
   put("max_concurrency", f.max_concurrency);
   put("init_engine_s", f.init_engine_s);
   put("compile_s", f.compile_s);
+  put("draft_acceptance_pct", f.draft_acceptance_pct);
   j["attention_backend"] = f.attention_backend.empty() ? json(nullptr)
                                                        : json{{"value", f.attention_backend},
                                                               {"line", f.attention_backend_line}};
