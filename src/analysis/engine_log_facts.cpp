@@ -2,6 +2,8 @@
 
 #include <regex>
 
+#include "sim/profile_provenance.h"
+
 namespace l4lab::analysis {
 
 namespace {
@@ -49,6 +51,8 @@ EngineLogFacts read_engine_log_facts(std::string_view log) {
     } else if (line.find("init engine") != std::string::npos) {
       take(line, init, &f.init_engine_s);
       take(line, compile, &f.compile_s);
+    } else if (line.rfind(sim::kProfileSourcePrefix, 0) == 0) {
+      f.sim_profile_source = line.substr(std::string_view(sim::kProfileSourcePrefix).size());
     } else if (line.find("SpecDecoding metrics") != std::string::npos) {
       take(line, accept, &f.draft_acceptance_pct);
     } else if (line.find("attention backend") != std::string::npos) {

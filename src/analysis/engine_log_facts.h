@@ -30,6 +30,9 @@ struct EngineLogFacts {
   std::optional<EngineFact> draft_acceptance_pct;
   std::string attention_backend;  // "Using FLASH_ATTN attention backend"
   std::string attention_backend_line;
+  // serve-sim: where its profile's numbers come from and their known error
+  // ("INFO serve-sim profile source: ...", sim/profile_provenance.h).
+  std::string sim_profile_source;
   bool any() const {
     return kv_cache_tokens || kv_cache_memory_gib || weights_gib || !attention_backend.empty();
   }

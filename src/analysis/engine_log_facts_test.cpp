@@ -69,5 +69,16 @@ TEST(EngineLogFacts, ReadsTheLastDraftAcceptanceRate) {
   EXPECT_FALSE(read_engine_log_facts(kLog).draft_acceptance_pct);
 }
 
+TEST(EngineLogFacts, ReadsServeSimProfileSource) {
+  const auto f = read_engine_log_facts(
+      "INFO serve-sim profile 'l4-mistral7b' mode modelled (SIMULATED)\n"
+      "INFO serve-sim profile source: profile 'l4-mistral7b' (built in): first principles, "
+      "error unknown\n"
+      "INFO serve-sim ready on http://127.0.0.1:1\n");
+  EXPECT_EQ(f.sim_profile_source,
+            "profile 'l4-mistral7b' (built in): first principles, error unknown");
+  EXPECT_TRUE(read_engine_log_facts(kLog).sim_profile_source.empty());
+}
+
 }  // namespace
 }  // namespace l4lab::analysis

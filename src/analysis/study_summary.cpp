@@ -330,6 +330,9 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
       if (r.engine_facts.kv_cache_memory_gib)
         mx(c.kv_cache_memory_gib, r.engine_facts.kv_cache_memory_gib->value);
       if (c.attention_backend.empty()) c.attention_backend = r.engine_facts.attention_backend;
+      if (const auto& src = r.engine_facts.sim_profile_source;
+          !src.empty() && c.sim_profile_source.find(src) == std::string::npos)
+        c.sim_profile_source += (c.sim_profile_source.empty() ? "" : " | ") + src;
       if (const auto& a = r.engine_facts.draft_acceptance_pct;
           a && !(a->value <= c.draft_acceptance_pct)) {
         c.draft_acceptance_pct = a->value;

@@ -1,7 +1,9 @@
 #include "report/format.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "metrics/percentile.h"
@@ -74,10 +76,26 @@ std::string kv_capacity_cell(const ConfigSummary& c) {
 
 std::string simulated_banner(const StudySummary& s) {
   if (!s.any_simulated) return "";
-  return fmt::format(
+  std::string out = fmt::format(
       "{} configurations ran on the simulated engine (`serve-sim`), not a real GPU; each is "
       "labelled SIMULATED wherever its numbers appear.",
       s.all_simulated ? "all" : "some");
+  // Each distinct profile source once, with the configurations it served.
+  std::vector<std::pair<std::string, std::vector<std::string>>> sources;
+  for (const auto& c : s.configs) {
+    if (!c.simulated || c.predicted || (!c.has_data && c.sim_profile_source.empty())) continue;
+    const std::string src =
+        c.sim_profile_source.empty() ? "not stated in its engine log" : c.sim_profile_source;
+    auto it =
+        std::find_if(sources.begin(), sources.end(), [&](const auto& e) { return e.first == src; });
+    if (it == sources.end())
+      sources.push_back({src, {c.name}});
+    else
+      it->second.push_back(c.name);
+  }
+  for (const auto& [src, cfgs] : sources)
+    out += fmt::format(" Profile of {}: {}.", fmt::join(cfgs, ", "), src);
+  return out;
 }
 
 std::string predicted_banner(const StudySummary& s) {

@@ -77,6 +77,8 @@ json engine_facts_json(const EngineLogFacts& f) {
   put("init_engine_s", f.init_engine_s);
   put("compile_s", f.compile_s);
   put("draft_acceptance_pct", f.draft_acceptance_pct);
+  j["sim_profile_source"] =
+      f.sim_profile_source.empty() ? json(nullptr) : json(f.sim_profile_source);
   j["attention_backend"] = f.attention_backend.empty() ? json(nullptr)
                                                        : json{{"value", f.attention_backend},
                                                               {"line", f.attention_backend_line}};

@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "sim/engine_model.h"
+#include "sim/profile_provenance.h"
 #include "sim/python_repr.h"
 #include "sim/sim_profile.h"
 #include "sim/sim_server.h"
@@ -120,6 +121,7 @@ int run_serve_sim(const SimFlags& f, const CLI::App& cmd) {
         costs->decode_base_ms, costs->kv_read_ms_per_token * 1000, costs->compute_ms_per_token,
         costs->step_overhead_ms, costs->num_speculative_tokens, f.time_scale);
   }
+  std::printf("%s%s\n", sim::kProfileSourcePrefix, sim::profile_provenance(profile).c_str());
   std::printf("INFO serve-sim model id: %s\n", (*server)->model_id().c_str());
   std::printf("INFO serve-sim ready on http://%s:%d\n", f.host.c_str(), (*server)->port());
   std::fflush(stdout);
