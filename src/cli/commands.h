@@ -17,6 +17,7 @@ void register_matrix_commands(CLI::App& app);    // matrix/matrix_cli.cpp (matri
 void register_report_commands(CLI::App& app);    // report/report_cli.cpp (report, verify)
 void register_twin_commands(CLI::App& app);      // twin/calibrate_cli.cpp (calibrate, predict)
 void register_predict_command(CLI::App& app);    // twin/predict_cli.cpp
+void register_transfer_command(CLI::App& app);   // twin/transfer_cli.cpp
 void register_capacity_commands(CLI::App& app);  // capacity/capacity_cli.cpp
 
 }  // namespace l4lab::cli

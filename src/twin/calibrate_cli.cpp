@@ -452,6 +452,7 @@ void register_twin_commands(CLI::App& app) {
     run_calibrate(*a, line);
   });
   register_predict_command(app);
+  register_transfer_command(app);
 }
 
 }  // namespace l4lab::cli

@@ -1,6 +1,7 @@
 #include "twin/profile_transfer.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 namespace l4lab::twin {
 
@@ -48,6 +49,24 @@ TransferredProfile transfer_profile(const sim::SimProfile& calibrated,
                           from.tensor_tflops_bf16, target.tensor_tflops_bf16));
   a.push_back(fmt::format("{:.2f} GiB of activations and graphs outside the KV cache, as on {}",
                           p.hardware.activation_reserve_gib, from.name));
+  // The calibration section as written travels with the profile: drop its
+  // held-out errors (they were measured on the other GPU) and say what was
+  // done, so a written and re-read transferred profile stays "not validated".
+  if (p.calibration.present) {
+    YAML::Node c = YAML::Load(p.calibration.yaml);
+    if (!c.IsMap()) c = YAML::Node(YAML::NodeType::Map);
+    c.remove("validation");
+    c["validation"]["note"] = p.calibration.validation_note;
+    YAML::Node t;
+    t["from_profile"] = calibrated.name;
+    t["from_gpu"] = from.name;
+    t["to_gpu"] = target.name;
+    for (const auto& s : a) t["assumptions"].push_back(s);
+    c["transfer"] = t;
+    YAML::Emitter em;
+    em << c;
+    p.calibration.yaml = em.c_str();
+  }
   out.profile = std::move(p);
   return out;
 }

@@ -36,5 +36,26 @@ TEST(TwinProfileTransfer, KeepsTheFittedEfficienciesAndTakesTheTargetsFigures) {
   EXPECT_NEAR(d->decode_base_ms, 7.248e9 * 2 / (300e9 * 0.854) * 1e3, 1e-9);
 }
 
+// Written out and read back (l4lab transfer), the profile still carries no
+// held-out error: the H200's errors would otherwise come back with the text.
+TEST(TwinProfileTransfer, AWrittenTransferredProfileStaysUnvalidated) {
+  auto h200 = sim::parse_sim_profile(
+      "schema: l4lab.sim_profile/1\nname: h200-cal\nhardware: {name: NVIDIA H200, memory_gib: "
+      "140.4, memory_bandwidth_gbps: 4800, tensor_tflops_bf16: 989}\ncalibration:\n  "
+      "fitted_config: C1\n  validation:\n    note: held out C1 trial 2\n    relative_error: "
+      "{ttft_p50_ms: -0.005}\n",
+      "h200.yaml");
+  ASSERT_TRUE(h200.ok()) << h200.error().message();
+  ASSERT_NE(h200->calibration.errors_for("C1"), nullptr);
+  auto t = transfer_profile(*h200, sim::HardwareShape{});
+  auto back = sim::parse_sim_profile(sim::sim_profile_yaml(t.profile), "written.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->calibration.errors_for("C1"), nullptr);
+  EXPECT_NE(back->calibration.validation_note.find("not validated on NVIDIA L4"), std::string::npos)
+      << back->calibration.validation_note;
+  EXPECT_NE(back->calibration.yaml.find("assumptions"), std::string::npos);
+  EXPECT_EQ(back->hardware.name, "NVIDIA L4");
+}
+
 }  // namespace
 }  // namespace l4lab::twin
