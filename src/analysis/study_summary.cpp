@@ -246,175 +246,175 @@ Delta make_delta(Stat st, const ConfigSummary& c, const ConfigSummary& base, dou
 
 }  // namespace
 
-StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
-  StudySummary st;
-  st.options = o;
-  st.runs_dir = data.runs_dir;
-  st.baseline = o.baseline;
-  st.warnings = data.warnings;
-  st.runs.resize(data.runs.size());
-  parallel_for(data.runs.size(), [&](size_t i) { st.runs[i] = summarize_run(data.runs[i], o); });
+namespace {
 
-  // Group runs into configurations, in name order.
-  std::map<std::string, std::vector<size_t>> by_cfg;
-  for (size_t i = 0; i < data.runs.size(); ++i) by_cfg[data.runs[i].config_name].push_back(i);
-  std::vector<std::pair<std::string, std::vector<size_t>>> cfgs(by_cfg.begin(), by_cfg.end());
-  st.configs.resize(cfgs.size());
-  parallel_for(cfgs.size(), [&](size_t k) {
-    const std::string& name = cfgs[k].first;
-    const std::vector<size_t>& idx = cfgs[k].second;
-    ConfigSummary& c = st.configs[k];
-    c.name = name;
-    c.runs = idx;
-    c.is_baseline = name == o.baseline;
-    std::vector<const RequestSample*> pooled;
-    double window = 0, energy = 0, energy_s = 0, dollars = 0;
-    std::vector<std::string> unpriced;
-    std::set<std::string> bases;
-    int64_t energy_tokens = 0;
-    std::set<std::string> workloads;
-    for (size_t i : idx) {
-      const RunData& d = data.runs[i];
-      const RunSummary& r = st.runs[i];
-      if (c.intent.empty()) c.intent = d.manifest.config_intent;
-      if (c.factor.empty()) c.factor = d.manifest.config_factor;
-      c.simulated = c.simulated || d.manifest.simulated;
-      c.dummy_weights = c.dummy_weights || d.manifest.dummy_weights;
-      if (d.manifest.predicted && !c.predicted) {
-        c.prediction_profile = d.manifest.prediction_profile;
-        c.prediction_error = d.manifest.prediction_error;
-      }
-      c.predicted = c.predicted || d.manifest.predicted;
-      if (!d.manifest.workload_sha256.empty()) workloads.insert(d.manifest.workload_sha256);
-      if (d.manifest.applied_value == "false")
-        c.not_applied.push_back(fmt::format(
-            "trial-{}: the engine did not apply the configuration's flag{}", r.trial,
-            d.manifest.applied_evidence.empty() ? "" : " (" + d.manifest.applied_evidence + ")"));
-      if (r.all.ok == 0) {
-        std::string why = r.status;
-        if (!r.reason.empty()) why += " (" + r.reason + ")";
-        if (!r.has_traces)
-          why += "; no traces.jsonl";
-        else if (r.all.requests == 0)
-          why += "; no measured requests in traces.jsonl";
-        else
-          why += "; no successful request";
-        c.not_run.push_back(fmt::format("trial-{}: {}", r.trial, why));
-      }
-      if (r.window.valid()) {
-        for (const auto& q : d.requests) pooled.push_back(&q);
-        window += r.window.seconds();
-        if (r.price.priced()) {
-          dollars += r.price.usd_per_hour * r.window.seconds() / 3600.0;
-          bases.insert(r.price.basis);
-        } else {
-          unpriced.push_back(fmt::format("trial-{}: {}", r.trial, r.price.reason));
-        }
-      }
-      auto mx = [](double& acc, double v) {
-        if (!std::isnan(v)) acc = std::isnan(acc) ? v : std::max(acc, v);
-      };
-      mx(c.vram_peak_mib, r.gpu.vram_peak_mib);
-      if (!std::isnan(r.gpu.headroom_mib))
-        c.headroom_mib = std::isnan(c.headroom_mib) ? r.gpu.headroom_mib
-                                                    : std::min(c.headroom_mib, r.gpu.headroom_mib);
-      mx(c.kv_usage_max, r.engine.kv_usage_max);
-      if (const auto& f = r.engine_facts; f.kv_cache_tokens) {
-        const double v = f.kv_cache_tokens->value;
-        c.kv_cache_tokens_min =
-            std::isnan(c.kv_cache_tokens_min) ? v : std::min(c.kv_cache_tokens_min, v);
-        c.kv_cache_tokens_max =
-            std::isnan(c.kv_cache_tokens_max) ? v : std::max(c.kv_cache_tokens_max, v);
-      }
-      if (r.engine_facts.weights_gib) mx(c.weights_gib, r.engine_facts.weights_gib->value);
-      if (r.engine_facts.kv_cache_memory_gib)
-        mx(c.kv_cache_memory_gib, r.engine_facts.kv_cache_memory_gib->value);
-      if (c.attention_backend.empty()) c.attention_backend = r.engine_facts.attention_backend;
-      if (const auto& src = r.engine_facts.sim_profile_source;
-          !src.empty() && c.sim_profile_source.find(src) == std::string::npos)
-        c.sim_profile_source += (c.sim_profile_source.empty() ? "" : " | ") + src;
-      if (const auto& a = r.engine_facts.draft_acceptance_pct;
-          a && !(a->value <= c.draft_acceptance_pct)) {
-        c.draft_acceptance_pct = a->value;
-        c.draft_acceptance_line = a->line;
-      }
-      if (d.bench.client_cores) mx(c.client_cores_max, *d.bench.client_cores);
-      if (d.bench.client_max_rss_mib) mx(c.client_rss_mib_max, *d.bench.client_max_rss_mib);
-      if (r.engine.preemptions)
-        c.preemptions = (std::isnan(c.preemptions) ? 0 : c.preemptions) + *r.engine.preemptions;
-      if (!std::isnan(r.gpu.energy_j)) {
-        energy += r.gpu.energy_j;
-        energy_s += r.gpu.covered_s;
-        energy_tokens += r.all.output_tokens;
-      }
-    }
-    if (workloads.size() > 1)
-      c.flags.push_back(fmt::format("trials of {} used {} different workloads (prompts sha256)",
-                                    name, workloads.size()));
-    c.pooled = compute_group(pooled, window, o);
-    c.by_task = breakdown(pooled, &RequestSample::task, window, o);
-    c.by_bucket = breakdown(pooled, &RequestSample::bucket, window, o);
-    c.has_data = c.pooled.ok > 0;
-    if (energy_s > 0) c.mean_power_w = energy / energy_s;
-    if (energy_tokens > 0)
-      c.energy_per_output_token_j = energy / static_cast<double>(energy_tokens);
-    // Cost only when every trial that ran is priced: a pooled figure over
-    // partly unpriced trials would charge some machine time at no price.
-    if (!unpriced.empty()) {
-      std::set<std::string> reasons;
-      size_t ran = 0;
-      for (size_t i : idx) {
-        if (!st.runs[i].window.valid()) continue;
-        ++ran;
-        if (!st.runs[i].price.priced()) reasons.insert(st.runs[i].price.reason);
-      }
-      c.cost_reason = reasons.size() == 1 && unpriced.size() == ran
-                          ? *reasons.begin()
-                          : fmt::format("{}", fmt::join(unpriced, "; "));
-    } else if (c.pooled.output_tokens > 0 && window > 0) {
-      c.cost_per_mtok = dollars / static_cast<double>(c.pooled.output_tokens) * 1e6;
-      c.cost_basis = fmt::format("{}", fmt::join(bases, "; "));
-    } else {
-      c.cost_reason = "no successful output tokens to divide by";
-    }
-    for (size_t s = 0; s < kStatCount; ++s) {
-      c.point[s] = stat_value(c.pooled, static_cast<Stat>(s));
-      std::vector<double> per;
-      for (size_t i : idx) per.push_back(stat_value(st.runs[i].all, static_cast<Stat>(s)));
-      c.spread[s] = spread_of(per);
-    }
-    auto slo = [&](const char* n, const std::optional<double>& lim, const Dist& d,
-                   double RequestSample::*f) {
-      if (!lim || !c.has_data) return;
-      SloCheck k;
-      k.slo = n;
-      k.limit_ms = *lim;
-      k.p95_ms = d.p95;
-      size_t over = 0, ok = 0;
-      for (const RequestSample* r : pooled) {
-        if (!r->measured || !r->ok) continue;
-        ++ok;
-        const double v = std::isnan(r->*f) ? 0.0 : r->*f;
-        if (v > *lim) ++over;
-      }
-      if (ok) k.miss_fraction = static_cast<double>(over) / static_cast<double>(ok);
-      k.broken = d.p95 > *lim;
-      c.slos.push_back(k);
-    };
-    slo("ttft", o.slo_ttft_ms, c.pooled.ttft_ms, &RequestSample::ttft_ms);
-    slo("tpot", o.slo_tpot_ms, c.pooled.tpot_ms, &RequestSample::tpot_ms);
-    slo("e2e", o.slo_e2e_ms, c.pooled.e2e_ms, &RequestSample::e2e_ms);
-  });
-  st.all_simulated = st.all_dummy_weights = !st.configs.empty();
-  for (const auto& c : st.configs) {
-    st.any_simulated = st.any_simulated || c.simulated;
-    st.all_simulated = st.all_simulated && c.simulated;
-    st.any_dummy_weights = st.any_dummy_weights || c.dummy_weights;
-    st.any_predicted = st.any_predicted || c.predicted;
-    st.all_dummy_weights = st.all_dummy_weights && c.dummy_weights;
+// Labels, outcomes, resources and engine facts one run adds to its configuration.
+void add_run_facts(ConfigSummary& c, const RunData& d, const RunSummary& r) {
+  if (c.intent.empty()) c.intent = d.manifest.config_intent;
+  if (c.factor.empty()) c.factor = d.manifest.config_factor;
+  c.simulated = c.simulated || d.manifest.simulated;
+  c.dummy_weights = c.dummy_weights || d.manifest.dummy_weights;
+  if (d.manifest.predicted && !c.predicted) {
+    c.prediction_profile = d.manifest.prediction_profile;
+    c.prediction_error = d.manifest.prediction_error;
   }
+  c.predicted = c.predicted || d.manifest.predicted;
+  if (d.manifest.applied_value == "false")
+    c.not_applied.push_back(fmt::format(
+        "trial-{}: the engine did not apply the configuration's flag{}", r.trial,
+        d.manifest.applied_evidence.empty() ? "" : " (" + d.manifest.applied_evidence + ")"));
+  if (r.all.ok == 0) {
+    std::string why = r.status;
+    if (!r.reason.empty()) why += " (" + r.reason + ")";
+    if (!r.has_traces)
+      why += "; no traces.jsonl";
+    else if (r.all.requests == 0)
+      why += "; no measured requests in traces.jsonl";
+    else
+      why += "; no successful request";
+    c.not_run.push_back(fmt::format("trial-{}: {}", r.trial, why));
+  }
+  auto mx = [](double& acc, double v) {
+    if (!std::isnan(v)) acc = std::isnan(acc) ? v : std::max(acc, v);
+  };
+  mx(c.vram_peak_mib, r.gpu.vram_peak_mib);
+  if (!std::isnan(r.gpu.headroom_mib))
+    c.headroom_mib = std::isnan(c.headroom_mib) ? r.gpu.headroom_mib
+                                                : std::min(c.headroom_mib, r.gpu.headroom_mib);
+  mx(c.kv_usage_max, r.engine.kv_usage_max);
+  const EngineLogFacts& f = r.engine_facts;
+  if (f.kv_cache_tokens) {
+    const double v = f.kv_cache_tokens->value;
+    c.kv_cache_tokens_min =
+        std::isnan(c.kv_cache_tokens_min) ? v : std::min(c.kv_cache_tokens_min, v);
+    c.kv_cache_tokens_max =
+        std::isnan(c.kv_cache_tokens_max) ? v : std::max(c.kv_cache_tokens_max, v);
+  }
+  if (f.weights_gib) mx(c.weights_gib, f.weights_gib->value);
+  if (f.kv_cache_memory_gib) mx(c.kv_cache_memory_gib, f.kv_cache_memory_gib->value);
+  if (c.attention_backend.empty()) c.attention_backend = f.attention_backend;
+  if (!f.sim_profile_source.empty() &&
+      c.sim_profile_source.find(f.sim_profile_source) == std::string::npos)
+    c.sim_profile_source += (c.sim_profile_source.empty() ? "" : " | ") + f.sim_profile_source;
+  if (f.draft_acceptance_pct && !(f.draft_acceptance_pct->value <= c.draft_acceptance_pct)) {
+    c.draft_acceptance_pct = f.draft_acceptance_pct->value;
+    c.draft_acceptance_line = f.draft_acceptance_pct->line;
+  }
+  if (d.bench.client_cores) mx(c.client_cores_max, *d.bench.client_cores);
+  if (d.bench.client_max_rss_mib) mx(c.client_rss_mib_max, *d.bench.client_max_rss_mib);
+  if (r.engine.preemptions)
+    c.preemptions = (std::isnan(c.preemptions) ? 0 : c.preemptions) + *r.engine.preemptions;
+}
 
-  // Bootstrap each configuration on its own stream, in parallel.
+// Cost only when every trial that ran is priced: a pooled figure over partly
+// unpriced trials would charge some machine time at no price.
+void price_config(ConfigSummary& c, const std::vector<RunSummary>& runs, double window) {
+  double dollars = 0;
+  std::set<std::string> bases, reasons;
+  size_t ran = 0, unpriced = 0;
+  std::vector<std::string> unpriced_lines;
+  for (size_t i : c.runs) {
+    const RunSummary& r = runs[i];
+    if (!r.window.valid()) continue;
+    ++ran;
+    if (r.price.priced()) {
+      dollars += r.price.usd_per_hour * r.window.seconds() / 3600.0;
+      bases.insert(r.price.basis);
+    } else {
+      ++unpriced;
+      reasons.insert(r.price.reason);
+      unpriced_lines.push_back(fmt::format("trial-{}: {}", r.trial, r.price.reason));
+    }
+  }
+  if (unpriced > 0) {
+    c.cost_reason = reasons.size() == 1 && unpriced == ran
+                        ? *reasons.begin()
+                        : fmt::format("{}", fmt::join(unpriced_lines, "; "));
+  } else if (c.pooled.output_tokens > 0 && window > 0) {
+    c.cost_per_mtok = dollars / static_cast<double>(c.pooled.output_tokens) * 1e6;
+    c.cost_basis = fmt::format("{}", fmt::join(bases, "; "));
+  } else {
+    c.cost_reason = "no successful output tokens to divide by";
+  }
+}
+
+std::vector<SloCheck> slo_checks(const ConfigSummary& c,
+                                 const std::vector<const RequestSample*>& pooled,
+                                 const AnalysisOptions& o) {
+  std::vector<SloCheck> out;
+  auto slo = [&](const char* n, const std::optional<double>& lim, const Dist& d,
+                 double RequestSample::*f) {
+    if (!lim || !c.has_data) return;
+    SloCheck k;
+    k.slo = n;
+    k.limit_ms = *lim;
+    k.p95_ms = d.p95;
+    size_t over = 0, ok = 0;
+    for (const RequestSample* r : pooled) {
+      if (!r->measured || !r->ok) continue;
+      ++ok;
+      const double v = std::isnan(r->*f) ? 0.0 : r->*f;
+      if (v > *lim) ++over;
+    }
+    if (ok) k.miss_fraction = static_cast<double>(over) / static_cast<double>(ok);
+    k.broken = d.p95 > *lim;
+    out.push_back(k);
+  };
+  slo("ttft", o.slo_ttft_ms, c.pooled.ttft_ms, &RequestSample::ttft_ms);
+  slo("tpot", o.slo_tpot_ms, c.pooled.tpot_ms, &RequestSample::tpot_ms);
+  slo("e2e", o.slo_e2e_ms, c.pooled.e2e_ms, &RequestSample::e2e_ms);
+  return out;
+}
+
+// One configuration from its runs (indices into data.runs and runs).
+ConfigSummary summarize_config(const std::string& name, const std::vector<size_t>& idx,
+                               const StudyData& data, const std::vector<RunSummary>& runs,
+                               const AnalysisOptions& o) {
+  ConfigSummary c;
+  c.name = name;
+  c.runs = idx;
+  c.is_baseline = name == o.baseline;
+  std::vector<const RequestSample*> pooled;
+  double window = 0, energy = 0, energy_s = 0;
+  int64_t energy_tokens = 0;
+  std::set<std::string> workloads;
+  for (size_t i : idx) {
+    const RunData& d = data.runs[i];
+    const RunSummary& r = runs[i];
+    add_run_facts(c, d, r);
+    if (!d.manifest.workload_sha256.empty()) workloads.insert(d.manifest.workload_sha256);
+    if (r.window.valid()) {
+      for (const auto& q : d.requests) pooled.push_back(&q);
+      window += r.window.seconds();
+    }
+    if (!std::isnan(r.gpu.energy_j)) {
+      energy += r.gpu.energy_j;
+      energy_s += r.gpu.covered_s;
+      energy_tokens += r.all.output_tokens;
+    }
+  }
+  if (workloads.size() > 1)
+    c.flags.push_back(fmt::format("trials of {} used {} different workloads (prompts sha256)", name,
+                                  workloads.size()));
+  c.pooled = compute_group(pooled, window, o);
+  c.by_task = breakdown(pooled, &RequestSample::task, window, o);
+  c.by_bucket = breakdown(pooled, &RequestSample::bucket, window, o);
+  c.has_data = c.pooled.ok > 0;
+  if (energy_s > 0) c.mean_power_w = energy / energy_s;
+  if (energy_tokens > 0) c.energy_per_output_token_j = energy / static_cast<double>(energy_tokens);
+  price_config(c, runs, window);
+  for (size_t s = 0; s < kStatCount; ++s) {
+    c.point[s] = stat_value(c.pooled, static_cast<Stat>(s));
+    std::vector<double> per;
+    for (size_t i : idx) per.push_back(stat_value(runs[i].all, static_cast<Stat>(s)));
+    c.spread[s] = spread_of(per);
+  }
+  c.slos = slo_checks(c, pooled, o);
+  return c;
+}
+
+// Each configuration bootstrapped on its own stream, in parallel.
+void bootstrap_configs(StudySummary& st, const StudyData& data, const AnalysisOptions& o) {
   std::vector<std::vector<TrialInput>> inputs(st.configs.size());
   for (size_t k = 0; k < st.configs.size(); ++k)
     for (size_t i : st.configs[k].runs) {
@@ -429,8 +429,34 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
   parallel_for(st.configs.size(), [&](size_t k) {
     st.configs[k].boot = bootstrap_config(inputs[k], st.configs[k].name, o);
   });
+}
 
-  // Deltas against the baseline, with comparability checks on the manifests.
+// Flags what differs from the baseline's manifest; false when the workload
+// differs (then no delta is comparable).
+bool check_comparable(ConfigSummary& c, const StudyData& data, const RunManifest& b) {
+  bool comparable = true;
+  for (size_t i : c.runs) {
+    const RunManifest& m = data.runs[i].manifest;
+    const std::string& dir = data.runs[i].rel_dir;
+    if (!m.present) continue;
+    if (m.workload_sha256 != b.workload_sha256) {
+      comparable = false;
+      c.flags.push_back(
+          fmt::format("{}: workload differs from the baseline's ({} vs {}): deltas not comparable",
+                      dir, m.workload_sha256.substr(0, 12), b.workload_sha256.substr(0, 12)));
+    }
+    if (m.engine_version != b.engine_version)
+      c.flags.push_back(fmt::format("{}: engine version {} differs from the baseline's {}", dir,
+                                    m.engine_version, b.engine_version));
+    if (m.model != b.model)
+      c.flags.push_back(
+          fmt::format("{}: model {} differs from the baseline's {}", dir, m.model, b.model));
+  }
+  return comparable;
+}
+
+// Deltas against the baseline, with comparability checks on the manifests.
+void compute_deltas(StudySummary& st, const StudyData& data, const AnalysisOptions& o) {
   const ConfigSummary* base = nullptr;
   for (const auto& c : st.configs)
     if (c.name == o.baseline) base = &c;
@@ -451,33 +477,45 @@ StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
         break;
       }
   for (auto& c : st.configs) {
-    bool comparable = true;
-    if (base_run && !c.is_baseline) {
-      for (size_t i : c.runs) {
-        const RunManifest& m = data.runs[i].manifest;
-        const RunManifest& b = base_run->manifest;
-        if (!m.present) continue;
-        if (m.workload_sha256 != b.workload_sha256) {
-          comparable = false;
-          c.flags.push_back(fmt::format(
-              "{}: workload differs from the baseline's ({} vs {}): deltas not comparable",
-              data.runs[i].rel_dir, m.workload_sha256.substr(0, 12),
-              b.workload_sha256.substr(0, 12)));
-        }
-        if (m.engine_version != b.engine_version)
-          c.flags.push_back(fmt::format("{}: engine version {} differs from the baseline's {}",
-                                        data.runs[i].rel_dir, m.engine_version, b.engine_version));
-        if (m.model != b.model)
-          c.flags.push_back(fmt::format("{}: model {} differs from the baseline's {}",
-                                        data.runs[i].rel_dir, m.model, b.model));
-      }
-    }
+    const bool comparable =
+        !base_run || c.is_baseline || check_comparable(c, data, base_run->manifest);
     if (!st.baseline_found || c.is_baseline || !c.has_data) continue;
     for (Stat s : kDeltaStats) {
       if (s == Stat::goodput_rps && !o.any_slo()) continue;
       c.deltas.push_back(make_delta(s, c, *base, o.confidence, comparable));
     }
   }
+}
+
+}  // namespace
+
+StudySummary summarize_study(const StudyData& data, const AnalysisOptions& o) {
+  StudySummary st;
+  st.options = o;
+  st.runs_dir = data.runs_dir;
+  st.baseline = o.baseline;
+  st.warnings = data.warnings;
+  st.runs.resize(data.runs.size());
+  parallel_for(data.runs.size(), [&](size_t i) { st.runs[i] = summarize_run(data.runs[i], o); });
+
+  // Group runs into configurations, in name order.
+  std::map<std::string, std::vector<size_t>> by_cfg;
+  for (size_t i = 0; i < data.runs.size(); ++i) by_cfg[data.runs[i].config_name].push_back(i);
+  std::vector<std::pair<std::string, std::vector<size_t>>> cfgs(by_cfg.begin(), by_cfg.end());
+  st.configs.resize(cfgs.size());
+  parallel_for(cfgs.size(), [&](size_t k) {
+    st.configs[k] = summarize_config(cfgs[k].first, cfgs[k].second, data, st.runs, o);
+  });
+  st.all_simulated = st.all_dummy_weights = !st.configs.empty();
+  for (const auto& c : st.configs) {
+    st.any_simulated = st.any_simulated || c.simulated;
+    st.all_simulated = st.all_simulated && c.simulated;
+    st.any_dummy_weights = st.any_dummy_weights || c.dummy_weights;
+    st.any_predicted = st.any_predicted || c.predicted;
+    st.all_dummy_weights = st.all_dummy_weights && c.dummy_weights;
+  }
+  bootstrap_configs(st, data, o);
+  compute_deltas(st, data, o);
   return st;
 }
 
