@@ -166,7 +166,11 @@ void BenchRunner::dispatch_open_loop() {
 void BenchRunner::on_finished(TraceRecord&& trace, size_t tag) {
   (void)tag;
   stats_.add(trace);
+  // After a failed write (a full disk) nothing more is written, not even the
+  // cancelled requests' traces: the file holds exactly what the message says.
+  if (write_failed_) return;
   if (auto st = writer_.write(trace); !st.ok()) {
+    write_failed_ = true;
     if (!stopping_) {
       // The traces written so far stay whole (JsonlWriter cuts a part line).
       result_.error = fmt::format("{}; the {} traces written before it are intact",

@@ -36,13 +36,13 @@ TEST(JsonlWriter, NoTornLineWhenTheDiskFillsMidLine) {
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
   auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
   rlimit small = saved;
-  small.rlim_cur = 100;  // room for 3 lines of 30 bytes and a third of a 4th
+  small.rlim_cur = 100;  // room for 3 lines of 31 bytes and 7 bytes of a 4th
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
   JsonlWriter w;
   Status last = Status::Ok();
   {
     ASSERT_TRUE(w.open(path, /*append=*/false).ok());
-    const std::string line = "{\"pad\":\"" + std::string(20, 'x') + "\"}";  // 29 + newline
+    const std::string line = "{\"pad\":\"" + std::string(20, 'x') + "\"}";  // 30 + newline
     int written = 0;
     for (int i = 0; i < 5 && last.ok(); ++i)
       if ((last = w.write_line(line)).ok()) ++written;
@@ -56,7 +56,7 @@ TEST(JsonlWriter, NoTornLineWhenTheDiskFillsMidLine) {
   w.close();
   auto text = read_file(path);
   ASSERT_TRUE(text.ok());
-  EXPECT_EQ(text->size(), 90u);
+  EXPECT_EQ(text->size(), 3 * 31u);
   EXPECT_EQ(std::count(text->begin(), text->end(), '\n'), 3);
 }
 

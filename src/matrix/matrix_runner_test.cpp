@@ -266,6 +266,10 @@ TEST(MatrixRunner, RandomSigkillsThenResumeFinishEveryRunOnce) {
     ASSERT_TRUE(tool->wait_for(30).has_value());
     EXPECT_TRUE(eventually([&] { return processes_with(model) == 0; }, 10000))
         << "an engine outlived matrix run killed after " << delay_ms << " ms";
+    auto so_far = read_file((runs / "matrix_state.jsonl").string());
+    std::cerr << "kill " << i + 1 << " after " << delay_ms
+              << " ms: " << (so_far.ok() ? std::count(so_far->begin(), so_far->end(), '\n') : 0)
+              << " runs finished so far\n";
   }
   auto last = engine::ChildProcess::spawn(
       {.argv = {L4LAB_MATRIX_TOOL, "matrix", "run", plan, "--out", runs.string()},

@@ -119,7 +119,9 @@ void ConnectionGuard::drop(evhttp_connection* conn) {
 }
 
 void ConnectionGuard::update_listener() {
-  const bool full = open() >= limits_.max_connections;
+  const int open = int(pending_.size() + conns_.size());
+  open_.store(open, std::memory_order_relaxed);
+  const bool full = open >= limits_.max_connections;
   if (full && accepting_) {
     evconnlistener_disable(listener_);
     accepting_ = false;

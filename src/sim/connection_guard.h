@@ -18,6 +18,7 @@
 #include <event2/http.h>
 #include <event2/listener.h>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <unordered_map>
@@ -45,8 +46,9 @@ class ConnectionGuard {
   void reply_sent(evhttp_connection* conn);
   // The worker frees `conn` itself (a cut fault): no close callback follows.
   void forget(evhttp_connection* conn);
-  // Connections open now (accepted and not yet closed).
-  int open() const { return int(pending_.size() + conns_.size()); }
+  // Connections open now (accepted and not yet closed). Any thread (another
+  // worker's /metrics reads it); everything else only on the loop's thread.
+  int open() const { return open_.load(std::memory_order_relaxed); }
 
  private:
   struct Conn {
@@ -72,6 +74,7 @@ class ConnectionGuard {
   std::vector<bufferevent*> pending_;  // accepted, not yet wired to an evhttp_connection
   std::unordered_map<evhttp_connection*, std::unique_ptr<Conn>> conns_;
   bool accepting_ = true;
+  std::atomic<int> open_{0};
 };
 
 }  // namespace l4lab::sim

@@ -9,23 +9,22 @@
 namespace l4lab::sim {
 
 void SimServer::Impl::on_client_closed(evhttp_connection* conn) {
-  Impl* self = this;
-  std::lock_guard lock(self->mu);
-  auto it = self->by_conn.find(conn);
-  if (it == self->by_conn.end()) return;
+  std::lock_guard lock(mu);
+  auto it = by_conn.find(conn);
+  if (it == by_conn.end()) return;
   const uint64_t id = it->second;
-  self->by_conn.erase(it);
-  auto s = self->streams.find(id);
-  if (s == self->streams.end()) return;
+  by_conn.erase(it);
+  auto s = streams.find(id);
+  if (s == streams.end()) return;
   if (!s->second->engine_done) {
-    self->engine->abort(id);
-    self->metrics.on_aborted();
+    engine->abort(id);
+    metrics.on_aborted();
   }
   // libevent detaches an unfinished request from a connection the client
   // closed and leaves it to us to free.
   if (evhttp_request_get_connection(s->second->req) == nullptr) evhttp_request_free(s->second->req);
-  self->streams.erase(s);
-  self->schedule_tick();
+  streams.erase(s);
+  schedule_tick();
 }
 
 void SimServer::Impl::finish(Stream& s) {
