@@ -16,6 +16,7 @@
 #include "client/bench_outcome.h"
 #include "client/bench_runner.h"
 #include "client/cpu_scheduling.h"
+#include "client/fd_budget.h"
 #include "client/model_probe.h"
 #include "client/timing_quality.h"
 #include "common/clock.h"
@@ -116,6 +117,11 @@ int run_bench(const BenchOptions& o) {
     return bad_input(
         "--ramp-up-s is for the closed loop (--concurrency); an open-loop schedule "
         "already says when each request goes");
+
+  // One connection per closed-loop slot; checked before any file is written.
+  if (o.concurrency > 0)
+    if (auto st = ensure_fd_budget(uint64_t(o.concurrency), "--concurrency"); !st.ok())
+      return bad_input(st.error().message());
 
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """`l4lab bench` end to end against `l4lab serve-sim` (exact mode):
 every failure class produced on purpose, a server killed mid-run, SIGKILL
-and SIGINT of the bench, resume, the failure budget, bad input.
+and SIGINT of the bench, resume, the failure budget, bad input, a file limit
+below the concurrency, a disk that fills while traces are written.
 
 Run by CTest with L4LAB_BIN set to the l4lab binary.
 """
 import json
 import os
+import re
+import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -167,6 +171,75 @@ class BenchIntegration(unittest.TestCase):
         classes = {(t["failure_class"], t["failure_detail"]) for t in tr if not t["ok"]}
         self.assertIn(("connection", "refused"), classes)
         self.assertTrue(classes & {("connection", "reset"), ("connection", "closed_mid_stream")}, classes)
+
+    def test_server_killed_mid_run_spends_the_budget_and_exits_nonzero(self):
+        # The engine dies (SIGKILL) mid-run: the failures are named, every
+        # trace written stays whole, and with a failure budget the bench stops
+        # and exits 1 instead of sending the rest into a dead port.
+        big = os.path.join(self.tmp, "big.jsonl")
+        make_workload(big, 40, 100)
+        run = self.run_dir("killed-server-budget")
+        s = SimServer()
+        p = subprocess.Popen(bench_argv(s.url, big, run, "--concurrency", "8", "--max-failures", "3"))
+        time.sleep(1.5)
+        s.kill()
+        self.assertEqual(p.wait(timeout=60), 1)
+        b = load_json(os.path.join(run, "bench.json"))
+        self.assertEqual(b["outcome"]["status"], "failure_budget")
+        tr = read_traces(run)
+        self.assertEqual(len(tr), b["outcome"]["sent"])
+        self.assertLess(len(tr), 40)
+        failed = [t for t in tr if not t["ok"]]
+        self.assertGreater(len(failed), 3)
+        # Named: the dead engine's (connection: refused/reset/closed_mid_stream)
+        # and, once the budget is spent, the requests it cancelled.
+        self.assertTrue(all(t["failure_class"] in ("connection", "cancelled") and t["failure_detail"]
+                            for t in failed), {(t["failure_class"], t["failure_detail"]) for t in failed})
+        self.assertGreater(sum(t["failure_class"] == "connection" for t in failed), 3)
+
+    def test_file_limit_below_the_concurrency_fails_before_the_run(self):
+        run = self.run_dir("nofile")
+
+        def low_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (200, 200))
+
+        r = subprocess.run(bench_argv("http://127.0.0.1:9", self.workload, run, "--concurrency", "1000"),
+                           preexec_fn=low_limit, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--concurrency 1000 needs about 1064 open files", r.stderr)
+        self.assertIn("ulimit -n", r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(run, "traces.jsonl")))
+
+    def test_full_disk_keeps_every_finished_trace_whole(self):
+        if os.geteuid() != 0 or not shutil.which("mount"):
+            self.skipTest("needs root to mount a small tmpfs")
+        mnt = os.path.join(self.tmp, "small-fs")
+        os.makedirs(mnt)
+        m = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
+                           capture_output=True, text=True)
+        if m.returncode != 0:
+            self.skipTest("cannot mount a tmpfs here: " + m.stderr.strip())
+        try:
+            big = os.path.join(self.tmp, "full.jsonl")
+            make_workload(big, 200, 40)
+            run = os.path.join(mnt, "run")
+            with SimServer() as s:
+                r = subprocess.run(bench_argv(s.url, big, run, "--concurrency", "4"),
+                                   capture_output=True, text=True, timeout=120)
+            self.assertNotEqual(r.returncode, 0, r.stderr)
+            traces = os.path.join(run, "traces.jsonl")
+            self.assertIn(traces + ": write failed: No space left on device", r.stderr)
+            found = re.search(r"the (\d+) traces written before it are intact", r.stderr)
+            self.assertIsNotNone(found, r.stderr)
+            tr = read_traces(run)  # raises on a torn line
+            self.assertGreater(len(tr), 0)
+            self.assertLess(len(tr), 200)
+            self.assertEqual(len(tr), int(found.group(1)))
+            self.assertTrue(all(t["ok"] for t in tr))
+            print(f"full disk: {len(tr)} intact traces, message: "
+                  f"{[l for l in r.stderr.splitlines() if 'write failed' in l][0]}", file=sys.stderr)
+        finally:
+            subprocess.run(["umount", mnt])
 
     def test_sigkill_leaves_parseable_traces_then_resume(self):
         big = os.path.join(self.tmp, "big.jsonl")

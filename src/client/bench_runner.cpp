@@ -166,11 +166,20 @@ void BenchRunner::dispatch_open_loop() {
 void BenchRunner::on_finished(TraceRecord&& trace, size_t tag) {
   (void)tag;
   stats_.add(trace);
-  if (auto st = writer_.write(trace); !st.ok() && !stopping_) {
-    result_.error = st.error().message();
-    stop(RunStatus::write_error, detail::kInterrupted);
+  // After a failed write (a full disk) nothing more is written, not even the
+  // cancelled requests' traces: the file holds exactly what the message says.
+  if (write_failed_) return;
+  if (auto st = writer_.write(trace); !st.ok()) {
+    write_failed_ = true;
+    if (!stopping_) {
+      // The traces written so far stay whole (JsonlWriter cuts a part line).
+      result_.error = fmt::format("{}; the {} traces written before it are intact",
+                                  st.error().message(), traces_written_);
+      stop(RunStatus::write_error, detail::kInterrupted);
+    }
     return;
   }
+  ++traces_written_;
   if (stopping_) return;
   if (stats_.failures() > opts_.max_failures) {
     result_.error = fmt::format("failure budget spent: {} failures > {} allowed", stats_.failures(),

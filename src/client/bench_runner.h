@@ -93,6 +93,8 @@ class BenchRunner : private HttpLoop::Listener {
   size_t next_ = 0;
   size_t slots_ = 0, slots_open_ = 0;  // closed loop
   RunResult result_;
+  size_t traces_written_ = 0;
+  bool write_failed_ = false;  // by this run (a resumed run's earlier ones not counted)
 };
 
 }  // namespace l4lab

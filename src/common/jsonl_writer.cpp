@@ -56,11 +56,18 @@ Status JsonlWriter::write_line(std::string_view line) {
   buf_.push_back('\n');
   const char* p = buf_.data();
   size_t left = buf_.size();
+  const off_t start = lseek(fd_, 0, SEEK_CUR);
   while (left > 0) {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Error(path_ + ": write failed: " + std::strerror(errno));
+      const int err = errno;
+      // A full disk (or file size limit) can take part of the line: cut it
+      // off again, so the file keeps only whole lines (shrinking needs no
+      // space).
+      if (start >= 0 && left < buf_.size() && ftruncate(fd_, start) == 0)
+        lseek(fd_, start, SEEK_SET);
+      return Error(path_ + ": write failed: " + std::strerror(err));
     }
     p += n;
     left -= size_t(n);

@@ -27,6 +27,7 @@ struct SimFlags {
   double gpu_memory_utilization = 0, cpu_offload_gb = 0;
   double exact_ttft_ms = -1, exact_itl_ms = -1;
   int workers = 1;
+  sim::ServerLimits limits;
 };
 
 int run_serve_sim(const SimFlags& f, const CLI::App& cmd) {
@@ -96,6 +97,7 @@ int run_serve_sim(const SimFlags& f, const CLI::App& cmd) {
   o.served_model_name = f.served_model_name;
   o.handle_signals = true;
   o.workers = f.workers;
+  o.limits = f.limits;
   auto server = sim::SimServer::create(o);
   if (!server) {
     std::cerr << "serve-sim: " << server.error().message() << "\n";
@@ -181,6 +183,22 @@ void register_sim_commands(CLI::App& app) {
   cmd->add_option("--workers", f->workers,
                   "Exact mode: event loops on as many threads, sharing the port (one core "
                   "sends ~150k chunks/s on loopback; docs/perf/sim.md)")
+      ->capture_default_str();
+  cmd->add_option("--max-body-bytes", f->limits.max_body_bytes,
+                  "Largest request body; larger ones get 413")
+      ->capture_default_str();
+  cmd->add_option("--max-header-bytes", f->limits.max_header_bytes,
+                  "Largest request line + headers; larger ones get 400 and a close")
+      ->capture_default_str();
+  cmd->add_option("--header-timeout", f->limits.header_timeout_s,
+                  "Seconds a connection has to send a whole request (slowloris guard)")
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", f->limits.idle_timeout_s,
+                  "Seconds without a byte from the client before its connection is closed, "
+                  "while it is not being answered")
+      ->capture_default_str();
+  cmd->add_option("--max-connections", f->limits.max_connections,
+                  "Open connections per worker; beyond, new ones wait in the listen backlog")
       ->capture_default_str();
   cmd->callback([f, cmd] { exit_code = run_serve_sim(*f, *cmd); });
 }

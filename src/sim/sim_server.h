@@ -17,6 +17,7 @@
 
 #include "common/result.h"
 #include "sim/engine_driver.h"
+#include "sim/server_limits.h"
 #include "sim/sim_profile.h"
 
 namespace l4lab::sim {
@@ -30,6 +31,7 @@ struct SimServerOptions {
   double time_scale = 1.0;
   std::string served_model_name;  // "" = serve-sim/<profile name>
   int listen_backlog = 4096;
+  ServerLimits limits;          // what one client may hold or send (server_limits.h)
   bool handle_signals = false;  // SIGINT/SIGTERM end run()
   // Exact mode only: N event loops on N threads share the port (SO_REUSEPORT,
   // the kernel spreads connections over them); /metrics sums every worker.
