@@ -5,7 +5,9 @@
 # node count: the wall time of the whole `matrix run`, and for each run the
 # time from submission (sbatch answered: slurm_jobs.jsonl written) to the
 # run's first request sent (traces.jsonl t_sent_ns, mapped to UTC through
-# bench.json's clock_anchor). Results go to docs/PERFORMANCE.md by hand.
+# bench.json's clock_anchor), and the part of it before the task started
+# (run_manifest.json started_at): Slurm's share; the rest is the lab's own
+# engine start, health, probe and warm-up. Results go to docs/PERFORMANCE.md.
 # usage: bench/slurm/overhead.sh L4LAB_BIN [WORK_DIR]
 set -euo pipefail
 L4LAB=$(readlink -f "$1")
@@ -41,10 +43,10 @@ for nodes in 1 2; do
   t1=$(date +%s.%N)
   "$SRC/tests/slurm/local_cluster.sh" stop "$cl" >/dev/null
   python3 - "runs-$nodes" "$nodes" "$t0" "$t1" <<'PY'
-import glob, json, os, statistics, sys
+import datetime, glob, json, os, statistics, sys
 runs, nodes, t0, t1 = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4])
 submitted = os.path.getmtime(f"{runs}/slurm_jobs.jsonl")
-delays, where = [], {}
+delays, starts, where = [], [], {}
 for b in sorted(glob.glob(f"{runs}/*/trial-*/bench.json")):
     d = os.path.dirname(b)
     a = json.load(open(b))["clock_anchor"]
@@ -52,11 +54,14 @@ for b in sorted(glob.glob(f"{runs}/*/trial-*/bench.json")):
     first = (a["wall_ns"] + (min(sent) - a["mono_ns"])) / 1e9
     delays.append(first - submitted)
     m = json.load(open(f"{d}/run_manifest.json"))
+    st = datetime.datetime.fromisoformat(m["started_at"].replace("Z", "+00:00")).timestamp()
+    starts.append(st - submitted)
     node = m.get("lab_run", {}).get("scheduler", {}).get("node", "?")
     where[node] = where.get(node, 0) + 1
 print(f"{nodes} node(s): {len(delays)} runs, matrix run wall {t1 - t0:.1f} s "
       f"(submission {submitted - t0:.2f} s after start); submission -> first request: "
       f"min {min(delays):.1f} s, median {statistics.median(delays):.1f} s, max {max(delays):.1f} s; "
-      f"runs per node {where}")
+      f"of which submission -> task start (Slurm): median {statistics.median(starts):.1f} s, "
+      f"max {max(starts):.1f} s; runs per node {where}")
 PY
 done
