@@ -7,7 +7,9 @@
 #   2. a task cancelled with scancel mid-run is recorded `cancelled` and is
 #      the only run submitted again on resume;
 #   3. the submitter killed with SIGKILL and started again follows the jobs
-#      already queued and submits nothing twice.
+#      already queued and submits nothing twice;
+#   4. a node set DOWN mid-run: its tasks are recorded node_fail, the report
+#      still lists the runs, and the resume submits those runs alone.
 # usage: slurm_matrix_test.sh L4LAB_BIN [WORK_DIR]
 # Exit 77 (CTest SKIP_RETURN_CODE) only when the Slurm or munge binaries are absent.
 set -euo pipefail
@@ -119,6 +121,60 @@ python3 - "$WORK/runs-kill" <<'PY' || fail "after restart every run should be ok
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1] + "/matrix_state.jsonl")]
 assert sorted(l["status"] for l in lines) == ["ok", "ok"], lines
+PY
+
+step "fault: a node set DOWN mid-run, then resume"
+write_plan down 1 1 1 C1 C2
+# --no-requeue: Slurm ends the task NODE_FAIL instead of requeueing it (the
+# cluster's default policy would run it again by itself, also not lost).
+"$L4LAB" matrix run down.yaml --executor slurm --poll 0.5 --out runs-down --sbatch-arg=--no-requeue \
+  >down1.log 2>&1 &
+sub=$!
+for _ in $(seq 300); do
+  [ "$(squeue --noheader --array --states=RUNNING --name=l4lab-down --format=%i | wc -l)" = 2 ] && break
+  sleep 0.2
+done
+sleep 2
+down_task=$(squeue --noheader --array --states=RUNNING --name=l4lab-down --nodelist=n1 --format=%i | head -1)
+[ -n "$down_task" ] || fail "no task of the down plan runs on n1"
+scontrol update nodename=n1 state=down reason=l4lab-test
+wait $sub || true
+scontrol update nodename=n1 state=resume 2>/dev/null || true  # ReturnToService=2 may have returned it already
+python3 - "$WORK/runs-down" "$down_task" <<'PY' || fail "the task on the DOWN node is not recorded node_fail"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1] + "/matrix_state.jsonl")]
+c = [l for l in lines if l.get("slurm_task") == sys.argv[2]]
+assert c and c[-1]["status"] == "node_fail", lines
+PY
+"$L4LAB" report runs-down --quiet >/dev/null 2>&1 || fail "report runs-down"
+python3 - "$WORK/runs-down" <<'PY' || fail "the report lost a run of the DOWN node"
+import json, sys
+s = json.load(open(sys.argv[1] + "/summary.json"))
+def runs(v):
+    if isinstance(v, dict):
+        if "dir" in v and "status" in v and "trial" in v:
+            yield v["dir"], v["status"]
+        for x in v.values():
+            yield from runs(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from runs(x)
+got = dict(runs(s))
+assert "C1/trial-1" in got and "C2/trial-1" in got, got
+PY
+for _ in $(seq 100); do sinfo -h -n n1 -o %t | grep -q idle && break; sleep 0.2; done
+"$L4LAB" matrix run down.yaml --executor slurm --poll 0.5 --out runs-down >down2.log 2>&1 ||
+  { tail -20 down2.log; fail "resume after node DOWN"; }
+# Both tasks may have been packed on n1: every node_fail run, and only those, again.
+n_fail=$(grep -c '"node_fail"' runs-down/matrix_state.jsonl)
+grep -q "submitting $n_fail run(s)" down2.log ||
+  fail "resume should submit exactly the $n_fail lost run(s): $(grep submitting down2.log)"
+python3 - "$WORK/runs-down" <<'PY' || fail "after resume every run should be ok"
+import json, sys
+last = {}
+for l in open(sys.argv[1] + "/matrix_state.jsonl"):
+    j = json.loads(l); last[(j["config"], j["trial"])] = j["status"]
+assert sorted(last.values()) == ["ok", "ok"], last
 PY
 
 step "all passed"
