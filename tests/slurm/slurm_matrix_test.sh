@@ -10,7 +10,9 @@
 #      already queued and submits nothing twice;
 #   4. a node set DOWN mid-run: its tasks are recorded node_fail, the report
 #      still lists the runs, and the resume submits those runs alone.
-# usage: slurm_matrix_test.sh L4LAB_BIN [WORK_DIR]
+#   timeout mode (a test of its own: Slurm enforces --time only every ~30 s,
+#   so it takes 1.5-2 min): a task over its --time is recorded `timeout`.
+# usage: slurm_matrix_test.sh L4LAB_BIN [WORK_DIR [main|timeout]]
 # Exit 77 (CTest SKIP_RETURN_CODE) only when the Slurm or munge binaries are absent.
 set -euo pipefail
 L4LAB=$(readlink -f "$1")
@@ -22,6 +24,7 @@ for b in munged slurmctld slurmd sbatch squeue scancel; do
   fi
 done
 WORK=${2:-$(mktemp -d /tmp/l4lab-slurm-test.XXXXXX)}
+MODE=${3:-main}
 mkdir -p "$WORK"
 "$SRC/tests/slurm/local_cluster.sh" stop "$WORK/cluster" >/dev/null 2>&1 || true
 rm -rf "$WORK"/runs-* "$WORK"/cluster "$WORK"/*.log
@@ -60,6 +63,22 @@ write_plan() {  # name trials time_scale per_cell configs...
     echo "slurm: {gres: \"gpu:1\", cpus_per_task: 1}"
   } >"$name.yaml"
 }
+if [ "$MODE" = timeout ]; then
+  step "fault: a task over its --time"
+  # serve-sim 4x slower than modelled real time: the run needs minutes, its
+  # limit is one (Slurm's smallest unit).
+  write_plan slow 1 0.25 2 C1
+  "$L4LAB" matrix run slow.yaml --executor slurm --poll 1 --out runs-slow --time 1 >slow.log 2>&1 || true
+  grep slurm slow.log | tail -5
+  python3 - "$WORK/runs-slow" <<'PY' || fail "the task over its --time is not recorded timeout"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1] + "/matrix_state.jsonl")]
+assert [l["status"] for l in lines] == ["timeout"], lines
+PY
+  step "all passed"
+  exit 0
+fi
+
 write_plan study 2 20 1 C1 C2 C3 C5
 
 step "local executor"
