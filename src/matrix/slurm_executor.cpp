@@ -159,6 +159,7 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
   L4_TRY_STATUS(write_file_atomic(script, "#!/bin/sh\n# l4lab: runs its arguments\nexec \"$@\"\n"));
   chmod(script.c_str(), 0755);
   const std::string jobs_path = opts.runs_dir + "/slurm_jobs.jsonl";
+  const std::string job_name = slurm_job_name(plan.name, opts.runs_dir);
 
   std::vector<RunId> order;
   for (const auto& k :
@@ -220,6 +221,27 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
 
     if (!submitted) {
       submitted = true;
+      // Jobs are submitted held and released once recorded. A submitter
+      // killed after sbatch but before the record left a held job nothing
+      // knows of: cancel it (it never ran). One killed after the record but
+      // before the release left a recorded held job: release it.
+      std::set<std::string> recorded;
+      for (const auto& t : *tasks) recorded.insert(t.job_id);
+      auto sq = engine::run_capture(
+          {"squeue", "--noheader", "--name=" + job_name, "--format=%F|%A|%T|%r"}, 60);
+      if (sq.ok() && sq->status.success()) {
+        auto orphans = orphan_jobs(sq->output, recorded);
+        if (!orphans.ok()) return orphans.error().context("squeue --name=" + job_name);
+        for (const auto& id : *orphans) {
+          std::cerr << "[slurm] job " << id << " (" << job_name
+                    << ") is not recorded in slurm_jobs.jsonl: its submitter was killed before "
+                       "recording it; cancelling it (it was held, nothing ran)\n";
+          (void)engine::run_capture({"scancel", id}, 60);
+        }
+        if (sq->output.find("JobHeldUser") != std::string::npos)
+          for (const auto& id : recorded)
+            (void)engine::run_capture({"scontrol", "release", id}, 60);
+      }
       std::set<RunId> finished;
       for (const auto& r : order)
         if (state.finished(r.config, r.trial)) finished.insert(r);
@@ -255,7 +277,7 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
           task_args.push_back("--per-cell");
           task_args.push_back(std::to_string(opts.per_cell_override));
         }
-        const auto argv = sbatch_argv(res, "l4lab-" + plan.name, static_cast<int>(todo.size()),
+        const auto argv = sbatch_argv(res, job_name, static_cast<int>(todo.size()),
                                       sdir + "/%A_%a.log", script, task_args);
         std::cerr << "[slurm] submitting " << todo.size() << " run(s): " << join(argv, " ") << "\n";
         auto out = engine::run_capture(argv, 120);
@@ -267,6 +289,11 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
         // Recorded before waiting: a submitter killed from here on is
         // started again and follows this job instead of submitting twice.
         L4_TRY_STATUS(append_line(jobs_path, jobs_file_line(*job, todo)));
+        auto rel = engine::run_capture({"scontrol", "release", *job}, 60);
+        if (!rel.ok() || !rel->status.success())
+          return Error("job " + *job + " is recorded but `scontrol release " + *job +
+                       "` failed: " + (rel.ok() ? rel->output : rel.error().message()) +
+                       "; `l4lab matrix run` again releases it");
         std::cerr << "[slurm] job " << *job << ": array of " << todo.size() << " task(s)\n";
         for (size_t i = 0; i < todo.size(); ++i) followed.insert(*job + "_" + std::to_string(i));
         continue;  // read the new job's tasks back and follow them

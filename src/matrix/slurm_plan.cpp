@@ -1,8 +1,11 @@
 #include "matrix/slurm_plan.h"
 
+#include <algorithm>
 #include <cctype>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "common/files.h"
 
 namespace l4lab::matrix {
 
@@ -183,6 +186,7 @@ std::vector<std::string> sbatch_argv(const SlurmSpec& res, const std::string& jo
                                      const std::vector<std::string>& script_args) {
   std::vector<std::string> a = {"sbatch",
                                 "--parsable",
+                                "--hold",
                                 "--job-name=" + job_name,
                                 "--array=0-" + std::to_string(n_tasks - 1),
                                 "--ntasks=1",
@@ -197,6 +201,31 @@ std::vector<std::string> sbatch_argv(const SlurmSpec& res, const std::string& jo
   a.push_back(script);
   a.insert(a.end(), script_args.begin(), script_args.end());
   return a;
+}
+
+std::string slurm_job_name(const std::string& plan_name, const std::string& runs_dir) {
+  return "l4lab-" + plan_name + "-" + sha256_hex(runs_dir).substr(0, 8);
+}
+
+Result<std::vector<std::string>> orphan_jobs(const std::string& squeue_out,
+                                             const std::set<std::string>& recorded) {
+  std::vector<std::string> out;
+  std::istringstream in(squeue_out);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (trim(line).empty()) continue;
+    const auto cols = split(line, '|');
+    if (cols.size() < 3 || !all_digits(trim(cols[1])))
+      return Error("squeue line " + std::to_string(line_no) + " '" + line +
+                   "': expected ArrayJobID|JobID|State|...");
+    const std::string base = trim(cols[0]), own = trim(cols[1]);
+    if (recorded.count(base) || recorded.count(own)) continue;
+    const std::string id = all_digits(base) ? base : own;
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
 }
 
 Result<std::string> parse_sbatch_output(const std::string& out) {

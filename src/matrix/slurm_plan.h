@@ -82,11 +82,24 @@ std::vector<RunId> runs_to_submit(const std::vector<RunId>& plan_order,
 SlurmSpec merge_slurm(const SlurmSpec& plan, const SlurmSpec& flags);
 
 // sbatch argv: one array task per run (--array=0-(n-1)), --parsable so
-// stdout is the job id, resources as separate argv elements, then the
-// script and its arguments (passed by sbatch to the script untouched).
+// stdout is the job id, --hold so nothing runs before the job is recorded in
+// the runs folder (the submitter then releases it), resources as separate
+// argv elements, then the script and its arguments (passed by sbatch to the
+// script untouched).
 std::vector<std::string> sbatch_argv(const SlurmSpec& res, const std::string& job_name, int n_tasks,
                                      const std::string& log_pattern, const std::string& script,
                                      const std::vector<std::string>& script_args);
+
+// The job name of a runs folder's jobs: the plan's name and a hash of the
+// folder's absolute path, so jobs of this folder that the folder does not
+// record (a submitter killed between sbatch and the record) can be found.
+std::string slurm_job_name(const std::string& plan_name, const std::string& runs_dir);
+
+// Held jobs named like this folder's that slurm_jobs.jsonl does not record:
+// `squeue --noheader --name=NAME --format=%F|%A|%T|%r` lines in (%F: an
+// array's base job id, the one recorded; %A: each task's own id), job ids out.
+Result<std::vector<std::string>> orphan_jobs(const std::string& squeue_out,
+                                             const std::set<std::string>& recorded);
 
 // The job id in `sbatch --parsable` output ("12" or "12;cluster"); an error
 // quoting the output if there is none.

@@ -91,6 +91,7 @@ TEST(SlurmPlan, SbatchArgvIsDataNotAShellString) {
                              {"/bin/l4lab", "matrix", "run-one"});
   const std::vector<std::string> want = {"sbatch",
                                          "--parsable",
+                                         "--hold",
                                          "--job-name=l4lab-x",
                                          "--array=0-7",
                                          "--ntasks=1",
@@ -106,6 +107,19 @@ TEST(SlurmPlan, SbatchArgvIsDataNotAShellString) {
                                          "matrix",
                                          "run-one"};
   EXPECT_EQ(a, want);
+}
+
+TEST(SlurmPlan, FindsJobsOfTheFolderItDoesNotRecord) {
+  EXPECT_EQ(slurm_job_name("study", "/runs/a"), slurm_job_name("study", "/runs/a"));
+  EXPECT_NE(slurm_job_name("study", "/runs/a"), slurm_job_name("study", "/runs/b"));
+  // 12: a held array (both tasks); 15_0 runs as job 16; 20: a job of no array.
+  auto o = orphan_jobs(
+      "12|12|PENDING|JobHeldUser\n12|13|PENDING|JobHeldUser\n15|16|RUNNING|None\n"
+      "N/A|20|PENDING|JobHeldUser\n",
+      {"15"});
+  ASSERT_TRUE(o.ok()) << o.error().message();
+  EXPECT_EQ(*o, (std::vector<std::string>{"12", "20"}));
+  EXPECT_FALSE(orphan_jobs("x|y\n", {}).ok());
 }
 
 TEST(SlurmPlan, ReadsTheJobIdSbatchPrints) {

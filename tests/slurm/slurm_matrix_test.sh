@@ -7,7 +7,8 @@
 #   2. a task cancelled with scancel mid-run is recorded `cancelled` and is
 #      the only run submitted again on resume;
 #   3. the submitter killed with SIGKILL and started again follows the jobs
-#      already queued and submits nothing twice;
+#      already queued and submits nothing twice, and cancels a held job of
+#      the folder that no record names (a kill between sbatch and the record);
 #   4. a node set DOWN mid-run: its tasks are recorded node_fail, the report
 #      still lists the runs, and the resume submits those runs alone.
 #   timeout mode (a test of its own: Slurm enforces --time only every ~30 s,
@@ -97,7 +98,7 @@ write_plan cancel 1 1 1 C1 C2
 sub=$!
 victim=""
 for _ in $(seq 300); do
-  victim=$(squeue --noheader --array --states=RUNNING --name=l4lab-cancel --format=%i 2>/dev/null | head -1)
+  victim=$(squeue --noheader --array --states=RUNNING --format='%i %j' 2>/dev/null | awk '$2 ~ /^l4lab-cancel-/ {print $1}' | head -1)
   [ -n "$victim" ] && break
   sleep 0.2
 done
@@ -130,9 +131,17 @@ for _ in $(seq 300); do [ -s runs-kill/slurm_jobs.jsonl ] && break; sleep 0.1; d
 [ -s runs-kill/slurm_jobs.jsonl ] || fail "no job recorded"
 kill -9 $sub
 wait $sub 2>/dev/null || true
+# A submitter killed between sbatch answering and the record leaves a held
+# job with the folder's name that slurm_jobs.jsonl lacks: made by hand here.
+name=l4lab-kill-$(printf %s "$WORK/runs-kill" | sha256sum | cut -c1-8)
+orphan=$(sbatch --parsable --hold --job-name="$name" --output=/dev/null runs-kill/slurm/task.sh true)
 "$L4LAB" matrix run kill.yaml --executor slurm --poll 0.5 --out runs-kill >kill2.log 2>&1 ||
   { tail -20 kill2.log; fail "restart after SIGKILL"; }
 grep -q "submitting" kill2.log && fail "the restart submitted again: $(grep submitting kill2.log)"
+grep -q "job $orphan .* is not recorded" kill2.log || fail "the orphan held job $orphan was not found"
+[ "$(grep -c "is not recorded" kill2.log)" = 1 ] || fail "only job $orphan is an orphan: $(grep "is not recorded" kill2.log)"
+squeue --noheader --states=all --jobs="$orphan" --format=%T | grep -q CANCELLED ||
+  fail "the orphan held job $orphan was not cancelled"
 [ "$(wc -l <runs-kill/slurm_jobs.jsonl)" = 1 ] || fail "slurm_jobs.jsonl has more than one job"
 grep -q "already queued or running" kill2.log ||
   grep -q "2 finished before" kill2.log || fail "the restart neither followed nor found the runs"
@@ -150,11 +159,11 @@ write_plan down 1 1 1 C1 C2
   >down1.log 2>&1 &
 sub=$!
 for _ in $(seq 300); do
-  [ "$(squeue --noheader --array --states=RUNNING --name=l4lab-down --format=%i | wc -l)" = 2 ] && break
+  [ "$(squeue --noheader --array --states=RUNNING --format='%i %j' | awk '$2 ~ /^l4lab-down-/' | wc -l)" = 2 ] && break
   sleep 0.2
 done
 sleep 2
-down_task=$(squeue --noheader --array --states=RUNNING --name=l4lab-down --nodelist=n1 --format=%i | head -1)
+down_task=$(squeue --noheader --array --states=RUNNING --nodelist=n1 --format='%i %j' | awk '$2 ~ /^l4lab-down-/ {print $1}' | head -1)
 [ -n "$down_task" ] || fail "no task of the down plan runs on n1"
 scontrol update nodename=n1 state=down reason=l4lab-test
 wait $sub || true
