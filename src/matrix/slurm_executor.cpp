@@ -53,9 +53,8 @@ Result<std::map<std::string, SlurmTaskState>> query_states(const std::set<std::s
     return Status::Ok();
   };
   std::string why_not_sacct;
-  auto sacct = engine::run_capture({"sacct", "--parsable2", "--noheader", "--array",
-                                    "--jobs=" + ids, "--format=JobID,State,NodeList"},
-                                   60);
+  auto sacct = engine::run_capture(
+      {"sacct", "--parsable2", "--noheader", "--jobs=" + ids, "--format=JobID,State,NodeList"}, 60);
   if (sacct.ok() && sacct->status.success() && add(sacct->output).ok()) {
     // sacct lists what the database has; squeue adds what is only queued.
   } else {
