@@ -10,7 +10,8 @@
 #      already queued and submits nothing twice, and cancels a held job of
 #      the folder that no record names (a kill between sbatch and the record);
 #   4. a node set DOWN mid-run: its tasks are recorded node_fail, the report
-#      still lists the runs, and the resume submits those runs alone.
+#      still lists the runs, and the resume submits those runs alone;
+#   5. `l4lab matrix cancel` cancels the running tasks (recorded cancelled).
 #   timeout mode (a test of its own: Slurm enforces --time only every ~30 s,
 #   so it takes 1.5-2 min): a task over its --time is recorded `timeout`.
 # usage: slurm_matrix_test.sh L4LAB_BIN [WORK_DIR [main|timeout]]
@@ -203,6 +204,22 @@ last = {}
 for l in open(sys.argv[1] + "/matrix_state.jsonl"):
     j = json.loads(l); last[(j["config"], j["trial"])] = j["status"]
 assert sorted(last.values()) == ["ok", "ok"], last
+PY
+
+step "l4lab matrix cancel"
+write_plan mc 1 1 1 C1 C2
+"$L4LAB" matrix run mc.yaml --executor slurm --poll 0.5 --out runs-mc >mc.log 2>&1 &
+sub=$!
+for _ in $(seq 300); do
+  [ "$(squeue --noheader --array --states=RUNNING --format='%i %j' | awk '$2 ~ /^l4lab-mc-/' | wc -l)" = 2 ] && break
+  sleep 0.2
+done
+"$L4LAB" matrix cancel runs-mc || fail "matrix cancel"
+wait $sub || true
+python3 - "$WORK/runs-mc" <<'PY' || fail "matrix cancel: both runs should be recorded cancelled"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1] + "/matrix_state.jsonl")]
+assert sorted(l["status"] for l in lines) == ["cancelled", "cancelled"], lines
 PY
 
 step "all passed"
