@@ -12,7 +12,8 @@ APT_PKGS=(build-essential cmake ninja-build ccache pkg-config git python3 python
   libsentencepiece-dev libcli11-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
   libevent-dev libeigen3-dev libcsv-dev liburing-dev clang-format chromium
   clang libclang-rt-14-dev   # clang + libFuzzer: the fuzz smoke of scripts/test.sh
-  libc++-dev libc++abi-dev)  # clang + libc++: bench/random/libcxx_golden.sh (portable seeds)
+  libc++-dev libc++abi-dev   # clang + libc++: bench/random/libcxx_golden.sh (portable seeds)
+  slurm-wlm munge)           # a real single-host Slurm: tests/slurm/local_cluster.sh
 
 missing=()
 for p in "${APT_PKGS[@]}"; do

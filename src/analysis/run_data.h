@@ -85,6 +85,9 @@ struct RunManifest {
   int gpu_count = 0;     // gpu.count; 0 when not recorded
   std::string gpu_reason;
   std::string machine_type;  // cloud.machine_type, "" when not recorded
+  // Where it ran: host.hostname, or for a Slurm task (lab_run.scheduler,
+  // docs/DISTRIBUTED.md) "node n1, Slurm job 12_3"; "" when not recorded.
+  std::string ran_on;
   // lab_run (written by the matrix): its warm-up requests, whether they
   // failed, and whether the /metrics "before" scrape came after them
   // (lab_run.metrics_before == "after_warmup"; older runs scraped first).

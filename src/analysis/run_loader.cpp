@@ -135,6 +135,14 @@ RunManifest parse_run_manifest(std::string_view text, const std::string& name,
     m.lab_warmup_error = !str_at(j, {"lab_run", "warmup", "error"}).empty();
     m.metrics_before_after_warmup = str_at(j, {"lab_run", "metrics_before"}) == "after_warmup";
   }
+  m.ran_on = str_at(j, {"host", "hostname"});
+  if (str_at(j, {"lab_run", "scheduler", "kind"}) == "slurm") {
+    const std::string arr = str_at(j, {"lab_run", "scheduler", "array_job_id"});
+    const std::string job = arr.empty()
+                                ? str_at(j, {"lab_run", "scheduler", "job_id"})
+                                : arr + "_" + str_at(j, {"lab_run", "scheduler", "array_task_id"});
+    m.ran_on = "node " + str_at(j, {"lab_run", "scheduler", "node"}) + ", Slurm job " + job;
+  }
   m.gpu_reason = str_at(j, {"gpu_reason"});
   m.machine_type = str_at(j, {"cloud", "machine_type"});
   if (j.contains("price") && j["price"].is_object()) {

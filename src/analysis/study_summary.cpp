@@ -85,6 +85,7 @@ RunSummary summarize_run(const RunData& d, const AnalysisOptions& o) {
   s.reason = d.manifest.outcome_reason;
   if (s.reason.empty() && !d.manifest.present) s.reason = "no run_manifest.json";
   s.applied = d.manifest.applied_value;
+  s.ran_on = d.manifest.ran_on;
   s.applied_evidence = d.manifest.applied_evidence;
   s.schedule_kind = d.bench.schedule_kind;
   s.open_loop = d.bench.open_loop;

@@ -32,6 +32,7 @@ struct RunSummary {
   std::string reason;
   std::string applied;
   std::string applied_evidence;
+  std::string ran_on;  // host, or Slurm node and job (RunData's manifest.ran_on)
   std::string schedule_kind;
   bool open_loop = false;
   bool has_traces = false;

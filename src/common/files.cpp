@@ -1,6 +1,7 @@
 #include "common/files.h"
 
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -31,7 +32,11 @@ Status write_file(const std::string& path, std::string_view content) {
 }
 
 Status write_file_atomic(const std::string& path, std::string_view content) {
-  std::string tmp = path + ".tmp";
+  // A name of its own per process and host: Slurm tasks on several nodes
+  // rewrite the same file (same bytes) in a shared runs folder at once.
+  char host[64] = {0};
+  gethostname(host, sizeof host - 1);
+  std::string tmp = path + ".tmp." + host + "." + std::to_string(getpid());
   auto st = write_file(tmp, content);
   if (!st.ok()) return st;
   std::error_code ec;

@@ -10,6 +10,8 @@
 #include "engine/flag_probe.h"
 #include "engine/process_registry.h"
 #include "matrix/matrix_runner.h"
+#include "matrix/slurm_executor.h"
+#include "matrix/slurm_plan.h"
 #include "matrix/summary_table.h"
 #include "telemetry/telemetry_cli.h"
 
@@ -31,6 +33,8 @@ struct MatrixRunOpts {
   int per_cell = -1;
   std::vector<std::string> only;
   int max_runs = 0;
+  std::string executor = "local";
+  matrix::SlurmOptions slurm;
 };
 
 int finish_code(const Result<matrix::MatrixSummary>& r) {
@@ -72,7 +76,64 @@ int matrix_run(const MatrixRunOpts& o) {
   mo.per_cell_override = o.per_cell;
   mo.only = o.only;
   mo.max_runs = o.max_runs;
+  if (o.executor == "slurm") {
+    if (o.out.empty() && !plan->slurm.runs_dir.empty()) mo.runs_dir = plan->slurm.runs_dir;
+    if (!o.slurm.flags.runs_dir.empty()) mo.runs_dir = o.slurm.flags.runs_dir;
+    matrix::SlurmOptions so = o.slurm;
+    so.plan_path = o.plan;
+    return finish_code(matrix::run_matrix_slurm(*plan, mo, so));
+  }
   return finish_code(matrix::run_matrix(*plan, mo));
+}
+
+struct RunOneOpts {
+  std::string plan;
+  std::string run;
+  std::string runs_list;
+  std::string out;
+  int per_cell = -1;
+};
+
+// One cell, as the local executor runs it; a Slurm task runs this. Exit 0
+// once an outcome is recorded (whatever it is: the outcome is data), 2 when
+// nothing could be run, 128+signal when interrupted (no line: redone).
+int matrix_run_one(const RunOneOpts& o) {
+  auto plan = matrix::load_plan(o.plan);
+  if (!plan.ok()) {
+    std::cerr << "run-one: " << plan.error().message() << "\n";
+    return 2;
+  }
+  if (o.run.empty() == o.runs_list.empty()) {
+    std::cerr << "run-one: give exactly one of --run CONFIG/trial-N and --runs-list FILE\n";
+    return 2;
+  }
+  auto id = o.run.empty() ? matrix::run_from_list(o.runs_list) : matrix::parse_run_id(o.run);
+  if (!id.ok()) {
+    std::cerr << "run-one: " << id.error().message() << "\n";
+    return 2;
+  }
+  matrix::MatrixOptions mo;
+  mo.runs_dir = o.out.empty() ? "runs/" + plan->name : o.out;
+  mo.l4lab_exe = self_exe();
+  mo.per_cell_override = o.per_cell;
+  auto prep = matrix::prepare_matrix(*plan, mo);
+  if (!prep.ok()) {
+    std::cerr << "run-one: " << prep.error().message() << "\n";
+    return 2;
+  }
+  const auto sched = matrix::slurm_task_info();
+  std::string task;
+  if (!sched.is_null() && !sched["array_job_id"].get<std::string>().empty())
+    task =
+        sched["array_job_id"].get<std::string>() + "_" + sched["array_task_id"].get<std::string>();
+  auto r = matrix::run_one(*plan, mo, *prep, id->config, id->trial, sched, task);
+  if (!r.ok()) {
+    std::cerr << "run-one: " << r.error().message() << "\n";
+    return 2;
+  }
+  if (r->status == "interrupted")
+    return 128 + (engine::interrupt_signal() ? engine::interrupt_signal() : 2);
+  return 0;
 }
 
 // Parses the plan and every configuration and runs each probe: what
@@ -214,7 +275,48 @@ void register_matrix_commands(CLI::App& app) {
   run->add_option("--max-runs", mo->max_runs,
                   "Stop after this many runs (a resumable piece that fits a time slot); 0 = all")
       ->check(CLI::NonNegativeNumber);
+  run->add_option("--executor", mo->executor,
+                  "local (this machine, one run at a time) or slurm (one Slurm array task per "
+                  "run; docs/DISTRIBUTED.md)")
+      ->check(CLI::IsMember({"local", "slurm"}))
+      ->capture_default_str();
+  run->add_option("--partition", mo->slurm.flags.partition, "slurm: partition (sbatch)");
+  run->add_option("--gres", mo->slurm.flags.gres, "slurm: generic resources, e.g. gpu:1");
+  run->add_option("--time", mo->slurm.flags.time, "slurm: time limit per run, e.g. 01:00:00");
+  run->add_option("--account", mo->slurm.flags.account, "slurm: account to charge");
+  run->add_option("--mem", mo->slurm.flags.mem, "slurm: memory per node, e.g. 32G");
+  run->add_option("--cpus-per-task", mo->slurm.flags.cpus_per_task, "slurm: CPUs per run");
+  run->add_option("--sbatch-arg", mo->slurm.flags.sbatch_args,
+                  "slurm: one more sbatch argument, as is (repeat the flag for more)");
+  run->add_option("--poll", mo->slurm.poll_s, "slurm: seconds between state queries")
+      ->capture_default_str();
   run->callback([mo] { exit_code = matrix_run(*mo); });
+
+  auto oo = std::make_shared<RunOneOpts>();
+  auto* one = m->add_subcommand(
+      "run-one", "Run one configuration x trial of a plan, as `matrix run` does (a Slurm task)");
+  one->add_option("plan", oo->plan, "Plan file")->required()->check(CLI::ExistingFile);
+  one->add_option("--run", oo->run, "CONFIG/trial-N");
+  one->add_option("--runs-list", oo->runs_list,
+                  "A file of CONFIG/trial-N lines; the run is line SLURM_ARRAY_TASK_ID");
+  one->add_option("--out", oo->out, "Runs directory (default runs/<plan name>)");
+  one->add_option("--per-cell", oo->per_cell, "As for `matrix run`");
+  one->callback([oo] { exit_code = matrix_run_one(*oo); });
+
+  auto cancel_dir = std::make_shared<std::string>();
+  auto* cancel = m->add_subcommand(
+      "cancel", "scancel the Slurm jobs of a runs folder that are still queued or running");
+  cancel->add_option("dir", *cancel_dir, "Runs directory")->required();
+  cancel->callback([cancel_dir] {
+    auto r = matrix::cancel_matrix_slurm(*cancel_dir);
+    if (!r.ok()) {
+      std::cerr << "matrix cancel: " << r.error().message() << "\n";
+      exit_code = 2;
+      return;
+    }
+    std::cerr << "matrix cancel: " << *r << " job(s) cancelled\n";
+    exit_code = 0;
+  });
 
   auto check_plan = std::make_shared<std::string>();
   auto* check = m->add_subcommand(

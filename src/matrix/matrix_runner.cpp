@@ -86,11 +86,17 @@ Status ensure_workload(const Plan& plan, const std::string& l4lab_exe) {
   return Status::Ok();
 }
 
-Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
-  engine::install_stop_handlers();
+const engine::EngineConfig* PreparedMatrix::find(const std::string& name) const {
+  for (const auto& c : configs)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+Result<PreparedMatrix> prepare_matrix(const Plan& plan, const MatrixOptions& opts) {
   fs::create_directories(opts.runs_dir);
+  PreparedMatrix prep;
   // Load every configuration first: a typo fails the plan before anything runs.
-  std::vector<engine::EngineConfig> configs;
+  auto& configs = prep.configs;
   for (const auto& path : plan.configs) {
     auto c = engine::load_engine_config(path);
     if (!c.ok()) return c.error().context(plan.file);
@@ -126,14 +132,107 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
                  "..., now " + wl->sha256.substr(0, 16) + "...: a --full run needs another --out)");
   L4_TRY_STATUS(write_file_atomic(plan_path, plan.text));
   L4_TRY_STATUS(write_file_atomic(wl_path, wl->sha256 + "\n"));
+  prep.workload = *wl;
+  return prep;
+}
+
+namespace {
+
+// What probes and version queries found, kept across the runs of one process.
+struct ProbeMemo {
+  std::map<std::string, engine::ProbeResult> probes;
+  engine::ProbeCache probe_runs;
+  std::map<std::string, std::string> versions;
+};
+
+// The one body of a run, shared by run_matrix and run_one.
+Outcome run_cell(const Plan& plan, const MatrixOptions& opts, const PreparedMatrix& prep,
+                 const engine::EngineConfig& cfg, int trial, const telemetry::HostInfo& host,
+                 const std::optional<telemetry::CloudInfo>& cloud, ProbeMemo& memo,
+                 const std::string& label, const nlohmann::json& scheduler,
+                 engine::Applied* applied) {
+  const std::string rel = cfg.name + "/trial-" + std::to_string(trial);
+  const std::string dir = opts.runs_dir + "/" + rel;
+  if (fs::exists(dir)) {
+    stop_leftover_engine(dir);
+    int n = 1;
+    while (fs::exists(dir + ".interrupted-" + std::to_string(n))) ++n;
+    fs::rename(dir, dir + ".interrupted-" + std::to_string(n));
+  }
+  fs::create_directories(dir);
+  engine::ArgvContext actx{opts.l4lab_exe, dir, cfg.engine.port, plan.vars};
+  if (!memo.probes.count(cfg.file)) {
+    std::cerr << label << cfg.name
+              << (memo.probe_runs.count(engine::probe_cache_key(engine::probe_argv(cfg, actx)))
+                      ? ": the engine's probe ran before; judging this configuration's flags\n"
+                      : ": probing the engine\n");
+    auto pr = engine::probe_engine(cfg, actx, &memo.probe_runs);
+    if (engine::interrupted()) {
+      memo.probe_runs.clear();  // a probe cut short by the signal is not evidence
+    } else {
+      memo.probes[cfg.file] = pr;
+    }
+    memo.versions[cfg.file] = engine_version(cfg, actx);
+  }
+  std::cerr << label << rel << ": " << cfg.factor << "\n";
+  RunContext ctx;
+  ctx.plan = &plan;
+  ctx.config = &cfg;
+  ctx.trial = trial;
+  ctx.run_dir = dir;
+  ctx.l4lab_exe = opts.l4lab_exe;
+  ctx.workload = prep.workload;
+  ctx.host = host;
+  ctx.cloud = cloud;
+  engine::ProbeResult cut_short;
+  ctx.probe = memo.probes.count(cfg.file) ? &memo.probes[cfg.file] : &cut_short;
+  ctx.engine_version = memo.versions[cfg.file];
+  ctx.scheduler = scheduler;
+  return execute_run(ctx, applied);
+}
+
+}  // namespace
+
+Result<Outcome> run_one(const Plan& plan, const MatrixOptions& opts, const PreparedMatrix& prep,
+                        const std::string& config, int trial, const nlohmann::json& scheduler,
+                        const std::string& slurm_task) {
+  engine::install_stop_handlers();
+  const engine::EngineConfig* cfg = prep.find(config);
+  if (!cfg) return Error(plan.file + ": the plan has no configuration named " + config);
+  if (trial < 1 || trial > plan.trials)
+    return Error(plan.file + ": trial " + std::to_string(trial) + " is outside 1.." +
+                 std::to_string(plan.trials));
+  MatrixState state;
+  L4_TRY_STATUS(state.open(opts.runs_dir + "/matrix_state.jsonl"));
+  const std::string rel = config + "/trial-" + std::to_string(trial);
+  if (state.finished(config, trial))
+    return Error(opts.runs_dir + "/matrix_state.jsonl: " + rel + " is finished (" +
+                 state.status(config, trial) + "); a run is never done twice");
+  ProbeMemo memo;
+  engine::Applied applied;
+  const Outcome o =
+      run_cell(plan, opts, prep, *cfg, trial, telemetry::read_host_info(),
+               telemetry::read_cloud_info(0.3), memo, "[run-one] ", scheduler, &applied);
+  std::cerr << "[run-one] " << rel << ": " << o.status
+            << (o.reason.empty() ? "" : " (" + o.reason + ")") << ", applied=" << applied.value
+            << "\n";
+  if (o.status != "interrupted")
+    L4_TRY_STATUS(state.record(config, trial, o.status, rel, iso8601_utc(wall_ns()), slurm_task));
+  return o;
+}
+
+Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
+  engine::install_stop_handlers();
+  auto prepared = prepare_matrix(plan, opts);
+  if (!prepared.ok()) return prepared.error();
+  const PreparedMatrix& prep = *prepared;
+  const auto& configs = prep.configs;
 
   MatrixState state;
   L4_TRY_STATUS(state.open(opts.runs_dir + "/matrix_state.jsonl"));
   const auto host = telemetry::read_host_info();
   const auto cloud = telemetry::read_cloud_info(0.3);
-  std::map<std::string, engine::ProbeResult> probes;
-  engine::ProbeCache probe_runs;
-  std::map<std::string, std::string> versions;
+  ProbeMemo memo;
 
   MatrixSummary sum;
   const auto order =
@@ -147,11 +246,11 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
     }
     const auto& cfg = configs[key.config];
     const std::string rel = cfg.name + "/trial-" + std::to_string(key.trial);
-    const std::string dir = opts.runs_dir + "/" + rel;
+    const std::string label =
+        "[" + std::to_string(index) + "/" + std::to_string(order.size()) + "] ";
     if (state.finished(cfg.name, key.trial)) {
       ++sum.skipped;
-      std::cerr << "[" << index << "/" << order.size() << "] " << rel
-                << ": finished before, skipped\n";
+      std::cerr << label << rel << ": finished before, skipped\n";
       continue;
     }
     if (!opts.only.empty() &&
@@ -163,46 +262,12 @@ Result<MatrixSummary> run_matrix(const Plan& plan, const MatrixOptions& opts) {
       ++sum.left;
       continue;
     }
-    if (fs::exists(dir)) {
-      stop_leftover_engine(dir);
-      int n = 1;
-      while (fs::exists(dir + ".interrupted-" + std::to_string(n))) ++n;
-      fs::rename(dir, dir + ".interrupted-" + std::to_string(n));
-    }
-    fs::create_directories(dir);
-    engine::ArgvContext actx{opts.l4lab_exe, dir, cfg.engine.port, plan.vars};
-    if (!probes.count(cfg.file)) {
-      std::cerr << "[" << index << "/" << order.size() << "] " << cfg.name
-                << (probe_runs.count(engine::probe_cache_key(engine::probe_argv(cfg, actx)))
-                        ? ": the engine's probe ran before; judging this configuration's flags\n"
-                        : ": probing the engine\n");
-      auto pr = engine::probe_engine(cfg, actx, &probe_runs);
-      if (engine::interrupted()) {
-        probe_runs.clear();  // a probe cut short by the signal is not evidence
-      } else {
-        probes[cfg.file] = pr;
-      }
-      versions[cfg.file] = engine_version(cfg, actx);
-    }
-    std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": " << cfg.factor << "\n";
-    RunContext ctx;
-    ctx.plan = &plan;
-    ctx.config = &cfg;
-    ctx.trial = key.trial;
-    ctx.run_dir = dir;
-    ctx.l4lab_exe = opts.l4lab_exe;
-    ctx.workload = *wl;
-    ctx.host = host;
-    ctx.cloud = cloud;
-    engine::ProbeResult cut_short;
-    ctx.probe = probes.count(cfg.file) ? &probes[cfg.file] : &cut_short;
-    ctx.engine_version = versions[cfg.file];
     engine::Applied applied;
-    const Outcome o = execute_run(ctx, &applied);
+    const Outcome o =
+        run_cell(plan, opts, prep, cfg, key.trial, host, cloud, memo, label, nullptr, &applied);
     ++sum.runs;
-    std::cerr << "[" << index << "/" << order.size() << "] " << rel << ": " << o.status
-              << (o.reason.empty() ? "" : " (" + o.reason + ")") << ", applied=" << applied.value
-              << "\n";
+    std::cerr << label << rel << ": " << o.status << (o.reason.empty() ? "" : " (" + o.reason + ")")
+              << ", applied=" << applied.value << "\n";
     if (o.status == "interrupted") {
       sum.interrupted = true;
       break;

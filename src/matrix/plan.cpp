@@ -90,6 +90,16 @@ Result<Plan> parse_plan_fields(const std::string& yaml_text, const std::string& 
       }
     }
   }
+  if (YAML::Node s = root["slurm"]) {
+    p.slurm.partition = f.str(s, "partition", false);
+    p.slurm.gres = f.str(s, "gres", false);
+    p.slurm.time = f.str(s, "time", false);
+    p.slurm.account = f.str(s, "account", false);
+    p.slurm.mem = f.str(s, "mem", false);
+    p.slurm.cpus_per_task = static_cast<int>(f.integer(s, "cpus_per_task", 0, 0, 1 << 20));
+    p.slurm.sbatch_args = f.argv_list(s, "sbatch_args");
+    p.slurm.runs_dir = f.str(s, "runs_dir", false);
+  }
   if (!f.ok()) return f.error();
   return p;
 }

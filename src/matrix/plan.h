@@ -32,6 +32,15 @@ struct PlanPrice {
   std::string source;        // required: where the number comes from
 };
 
+// `slurm:` (docs/DISTRIBUTED.md): what each run asks of Slurm when the plan
+// runs with `--executor slurm`. Command-line flags override each field.
+struct SlurmSpec {
+  std::string partition, gres, time, account, mem;
+  int cpus_per_task = 0;                 // 0: Slurm's default
+  std::vector<std::string> sbatch_args;  // extra sbatch options, argv data
+  std::string runs_dir;                  // the shared folder the runs go to (nodes must see it)
+};
+
 struct Plan {
   std::string file;
   std::string text;  // the plan's bytes, copied to RUNS_DIR/plan.yaml
@@ -52,6 +61,7 @@ struct Plan {
   std::string gpu_source = "auto";
   PlanPrice price;
   EngineOverrides overrides;  // `engine_overrides:` (engine_overrides.h)
+  SlurmSpec slurm;            // `slurm:`, used only by --executor slurm
 };
 
 Result<Plan> parse_plan(const std::string& yaml_text, const std::string& file);

@@ -7,6 +7,31 @@
 namespace l4lab::matrix {
 namespace {
 
+TEST(Plan, ParsesTheSlurmSection) {
+  auto p = parse_plan(R"(
+name: t
+configs: [a.yaml]
+workload: {path: w.jsonl}
+slurm:
+  partition: l4
+  gres: "gpu:1"
+  time: "01:30:00"
+  account: lab
+  mem: 32G
+  cpus_per_task: 8
+  sbatch_args: [--qos=normal, [--constraint, l4]]
+  runs_dir: /shared/runs/study
+)",
+                      "t.yaml");
+  ASSERT_TRUE(p.ok()) << p.error().message();
+  EXPECT_EQ(p->slurm.partition, "l4");
+  EXPECT_EQ(p->slurm.gres, "gpu:1");
+  EXPECT_EQ(p->slurm.time, "01:30:00");
+  EXPECT_EQ(p->slurm.cpus_per_task, 8);
+  EXPECT_EQ(p->slurm.sbatch_args, (std::vector<std::string>{"--qos=normal", "--constraint", "l4"}));
+  EXPECT_EQ(p->slurm.runs_dir, "/shared/runs/study");
+}
+
 TEST(Plan, ParsesEveryField) {
   auto p = parse_plan(R"(
 name: t

@@ -51,6 +51,7 @@ class RunWriter {
     in_.anchor_mono_ns = anchor.mono_ns;
     in_.started_at = iso8601_utc(anchor.wall_ns);
     in_.extra = nlohmann::json::object();
+    if (!ctx.scheduler.is_null()) in_.extra["scheduler"] = ctx.scheduler;
     in_.applied.evidence = "the engine was not started";
     if (ctx.plan) in_.engine_overrides = overrides_json(*ctx.config, ctx.plan->overrides);
     if (ctx.plan && ctx.plan->price.set) {

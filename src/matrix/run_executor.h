@@ -5,6 +5,7 @@
 // leaves no process of the run behind.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,7 @@ struct RunContext {
   std::optional<telemetry::CloudInfo> cloud;
   const engine::ProbeResult* probe = nullptr;
   std::string engine_version;
+  nlohmann::json scheduler;  // who ran it (Slurm job, node, allocation), or null
 };
 
 // Returns the outcome also written to RUN_DIR/run_manifest.json.

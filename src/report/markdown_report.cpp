@@ -393,7 +393,7 @@ void runs_table(std::string& out, const StudySummary& s) {
       "## Runs\n\n| run | status | reason | applied | window s | ok / requests | "
       "output tok/s | TTFT p95 ms | E2E p99 ms | VRAM peak MiB | KV max | "
       "[client timing](METRICS.md#timing-quality) | vLLM-format "
-      "results |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      "results | ran on |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
   std::vector<std::string> degraded;
   for (const auto& r : s.runs) {
     const GroupMetrics& g = r.all;
@@ -410,12 +410,13 @@ void runs_table(std::string& out, const StudySummary& s) {
                                      fnum(r.timing_canary_p99_ms, 2),
                                      fnum(r.timing_canary_max_ms, 1)));
     out += fmt::format(
-        "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} |\n", run_label(r),
-        r.status, r.reason.empty() ? "–" : r.reason, r.applied.empty() ? "–" : r.applied,
-        r.window.valid() ? fnum(r.window.seconds()) : "–", g.ok, g.requests,
-        fnum(g.output_throughput), fnum(g.ttft_ms.p95), fp99(g.e2e_ms),
+        "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+        run_label(r), r.status, r.reason.empty() ? "–" : r.reason,
+        r.applied.empty() ? "–" : r.applied, r.window.valid() ? fnum(r.window.seconds()) : "–",
+        g.ok, g.requests, fnum(g.output_throughput), fnum(g.ttft_ms.p95), fp99(g.e2e_ms),
         fnum(r.gpu.vram_peak_mib, 0), fpct(r.engine.kv_usage_max), timing,
-        r.has_traces ? fmt::format("[results_vllm.json]({}/results_vllm.json)", r.rel_dir) : "–");
+        r.has_traces ? fmt::format("[results_vllm.json]({}/results_vllm.json)", r.rel_dir) : "–",
+        r.ran_on.empty() ? "–" : r.ran_on);
   }
   out += "\n";
   for (const auto& d : degraded)

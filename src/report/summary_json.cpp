@@ -147,6 +147,7 @@ json run_json(const RunSummary& r) {
       {"reason", r.reason},
       {"applied", r.applied},
       {"applied_evidence", r.applied_evidence},
+      {"ran_on", r.ran_on},
       {"schedule_kind", r.schedule_kind},
       {"open_loop", r.open_loop},
       {"has_traces", r.has_traces},
