@@ -29,33 +29,21 @@ fi
 # Python: only reference oracles for tests and the default tokenizer file
 # (mistral-common ships Mistral's v3 tokenizer.model.v3).
 VENV=$ROOT/.venv
-install_python() {
-  if [ ! -x "$VENV/bin/python" ]; then
-    PY=$(command -v python3)
-    "$PY" -m venv "$VENV"
-  fi
-  if ! "$VENV/bin/python" -c "import mistral_common, numpy, pytest, sentencepiece" 2>/dev/null; then
-    echo "setup: installing Python test oracles into .venv"
-    "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/tests/python/requirements.txt"
-  fi
-}
+if [ ! -x "$VENV/bin/python" ]; then
+  PY=$(command -v python3)
+  "$PY" -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c "import mistral_common, numpy, pytest, sentencepiece" 2>/dev/null; then
+  echo "setup: installing Python test oracles into .venv"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$ROOT/tests/python/requirements.txt"
+fi
 
 cmake --preset release >/dev/null
 if [ "${1:-}" = "--run" ]; then
   # The main job needs the one binary: build it alone (the test suite builds
-  # the tests and benchmarks), so the first report comes in minutes. The
-  # download of .venv (mostly waiting on the network) overlaps the build
-  # (mostly CPU); the main job needs both.
+  # the tests and benchmarks), so the first report comes in minutes.
   shift
-  install_python &
-  py_pid=$!
-  build_rc=0
-  ninja -C build src/cli/l4lab || build_rc=$?
-  py_rc=0
-  wait "$py_pid" || py_rc=$?
-  [ "$build_rc" -eq 0 ] || { echo "setup: the build failed (exit $build_rc)" >&2; exit "$build_rc"; }
-  [ "$py_rc" -eq 0 ] || { echo "setup: installing .venv failed (exit $py_rc)" >&2; exit "$py_rc"; }
+  ninja -C build src/cli/l4lab
   exec ./build/src/cli/l4lab run "$@"
 fi
-install_python
 ninja -C build
