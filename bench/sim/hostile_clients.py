@@ -6,7 +6,7 @@ sends chat requests one after another. Passes when every good request gets
 200, every oversized one is refused (413 or a close, never a 200), and
 serve-sim's peak RSS stays under --rss-limit-mb. Prints the figures as JSON.
 
-  L4LAB_BIN=build/l4lab bench/sim/hostile_clients.py [--slowloris 1000]
+  L4LAB_BIN=build/src/cli/l4lab bench/sim/hostile_clients.py [--slowloris 1000]
       [--oversized 100] [--seconds 15] [--header-timeout 5]
 
 Needs about slowloris + oversized + 100 open files in this process (raised to
@@ -24,7 +24,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "l4lab"))
+L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 
 
 def rss_kb(pid, field="VmRSS"):

@@ -295,8 +295,9 @@ void add_run_facts(ConfigSummary& c, const RunData& d, const RunSummary& r) {
   if (f.kv_cache_memory_gib) mx(c.kv_cache_memory_gib, f.kv_cache_memory_gib->value);
   if (c.attention_backend.empty()) c.attention_backend = f.attention_backend;
   if (!f.sim_profile_source.empty() &&
-      c.sim_profile_source.find(f.sim_profile_source) == std::string::npos)
-    c.sim_profile_source += (c.sim_profile_source.empty() ? "" : " | ") + f.sim_profile_source;
+      std::find(c.sim_profile_sources.begin(), c.sim_profile_sources.end(), f.sim_profile_source) ==
+          c.sim_profile_sources.end())
+    c.sim_profile_sources.push_back(f.sim_profile_source);
   if (f.draft_acceptance_pct && !(f.draft_acceptance_pct->value <= c.draft_acceptance_pct)) {
     c.draft_acceptance_pct = f.draft_acceptance_pct->value;
     c.draft_acceptance_line = f.draft_acceptance_pct->line;

@@ -128,8 +128,8 @@ struct ConfigSummary {
   double draft_acceptance_pct = kNaN;
   std::string draft_acceptance_line;
   // serve-sim's profile and its known error, as its trials' engine logs state
-  // them (distinct values joined by " | ").
-  std::string sim_profile_source;
+  // them (each distinct one once, in trial order).
+  std::vector<std::string> sim_profile_sources;
   // The lab's load generator beside the engine: the largest CPU use (cores)
   // and resident memory over its trials (bench.json client_cpu).
   double client_cores_max = kNaN, client_rss_mib_max = kNaN;

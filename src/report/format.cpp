@@ -83,9 +83,10 @@ std::string simulated_banner(const StudySummary& s) {
   // Each distinct profile source once, with the configurations it served.
   std::vector<std::pair<std::string, std::vector<std::string>>> sources;
   for (const auto& c : s.configs) {
-    if (!c.simulated || c.predicted || (!c.has_data && c.sim_profile_source.empty())) continue;
-    const std::string src =
-        c.sim_profile_source.empty() ? "not stated in its engine log" : c.sim_profile_source;
+    if (!c.simulated || c.predicted || (!c.has_data && c.sim_profile_sources.empty())) continue;
+    const std::string src = c.sim_profile_sources.empty()
+                                ? "not stated in its engine log"
+                                : fmt::format("{}", fmt::join(c.sim_profile_sources, " | "));
     auto it =
         std::find_if(sources.begin(), sources.end(), [&](const auto& e) { return e.first == src; });
     if (it == sources.end())

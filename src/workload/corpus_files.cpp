@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/files.h"
+#include "common/text.h"
 #include "workload/csv_reader.h"
 
 namespace l4lab {
@@ -26,13 +27,6 @@ bool valid_utf8(std::string_view s) {
 
 bool ends_with(const std::string& s, const std::string& suf) {
   return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
-}
-
-std::string trim(std::string s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  size_t e = s.find_last_not_of(" \t\r\n");
-  return s.substr(b, e - b + 1);
 }
 
 // The fields a task reads; "required" ones must be present and non-empty.
@@ -188,7 +182,7 @@ Result<std::vector<Record>> read_records(const std::string& task, const std::str
           all.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
       pos = nl == std::string_view::npos ? all.size() : nl + 1;
       ++line_no;
-      if (trim(std::string(line)).empty()) continue;
+      if (trim(line).empty()) continue;
       json j = json::parse(line, nullptr, false);
       if (j.is_discarded() || !j.is_object())
         return Error(path + ":" + std::to_string(line_no) + ": not a JSON object");
