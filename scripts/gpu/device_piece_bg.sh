@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# device_piece_bg.sh: a piece longer than one device call (C3, eager mode,
+# needs ~600 s of engine start and bench; one call may last 600 s).
+# The lent host kills what a call leaves running when the call returns,
+# except a process that started its own session (setsid), which runs on until
+# the host is given back (~30 s idle). So:
+#   call k:   bash scripts/gpu/device_piece_bg.sh start BUDGET_S PLAN [matrix args...]
+#   call k+1: bash scripts/gpu/device_piece_bg.sh wait 560   # back to back, repeat until "done"
+# `start` runs device_piece.sh (same arguments) under setsid, detached, its
+# output in $BG/log and its piece.tar.xz in $BG/out; it returns at once.
+# `wait S` waits up to S seconds for it to end, prints the log's tail, and when
+# it has ended copies piece.tar.xz and the log to $OUT and exits with the
+# piece's status; while it still runs it exits 75 ("call again").
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+BG=${BG:-/tmp/piece-bg}
+cmd=${1:?usage: device_piece_bg.sh start BUDGET_S PLAN [args...] | wait SECONDS}
+shift
+case $cmd in
+  start)
+    if [ -f "$BG/pid" ] && kill -0 "$(cat "$BG/pid")" 2>/dev/null; then
+      echo "device_piece_bg: a piece is already running (pid $(cat "$BG/pid")); use wait"
+      exit 2
+    fi
+    rm -rf "$BG"; mkdir -p "$BG/out"
+    # setsid: a new session, so the call's end does not stop it; argv, no shell string.
+    OUT="$BG/out" setsid bash scripts/gpu/device_piece.sh "$@" >"$BG/log" 2>&1 </dev/null &
+    echo $! >"$BG/pid"
+    sleep 2
+    echo "device_piece_bg: started pid $(cat "$BG/pid") at $(date -u +%FT%TZ): device_piece.sh $*"
+    tail -n 5 "$BG/log"
+    ;;
+  wait)
+    limit=${1:?usage: device_piece_bg.sh wait SECONDS}
+    [ -f "$BG/pid" ] || { echo "device_piece_bg: nothing started in $BG"; exit 2; }
+    pid=$(cat "$BG/pid")
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt "$limit" ]; do sleep 5; waited=$((waited + 5)); done
+    tail -n 8 "$BG/log"
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "device_piece_bg: still running after ${waited}s of this call; call wait again"
+      exit 75
+    fi
+    rc=$(sed -n 's/^device_piece: matrix exit \([0-9]*\).*/\1/p' "$BG/log" | tail -n 1)
+    mkdir -p "${OUT:-/tmp/out}"
+    cp "$BG/log" "${OUT:-/tmp/out}/piece-bg.log"
+    [ -f "$BG/out/piece.tar.xz" ] && cp "$BG/out/piece.tar.xz" "${OUT:-/tmp/out}/"
+    echo "device_piece_bg: done, matrix exit ${rc:-unknown}"
+    exit "${rc:-2}"
+    ;;
+  *)
+    echo "device_piece_bg: unknown command '$cmd' (start or wait)"
+    exit 2
+    ;;
+esac
