@@ -217,6 +217,7 @@ TEST(BenchRunner, RefusedConnectionAndTotalTimeout) {
   ro.http.total_timeout_ns = 300'000'000;
   ro.http.sweep_ns = 5'000'000;
   auto t = run(slow.url(), reqs, closed(2, 2), ro);
+  ASSERT_EQ(t.traces.records.size(), 2u);  // the loop below must see every request
   for (auto& rec : t.traces.records) {
     EXPECT_EQ(rec.failure_class, FailureClass::timeout);
     EXPECT_EQ(rec.failure_detail, "total");

@@ -9,6 +9,7 @@
 #include "engine/child_process.h"
 #include "engine/flag_probe.h"
 #include "engine/process_registry.h"
+#include "matrix/data_root.h"
 #include "matrix/matrix_runner.h"
 #include "matrix/slurm_executor.h"
 #include "matrix/slurm_plan.h"
@@ -198,29 +199,10 @@ int report(const std::string& runs_dir) {
   return 0;
 }
 
-// The folder holding the default plan and the configs it names (paths in a
-// plan are relative to it): the current folder if it has them, else the
-// first folder above this executable that does (a build tree inside the
-// repository), else <exe>/../share/l4lab (an installed copy). "" if none.
-std::string data_root(const std::string& plan) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(plan, ec)) return ".";
-  if (fs::path(plan).is_absolute()) return "";
-  const fs::path exe = fs::path(self_exe()).parent_path();
-  for (fs::path d = exe; !d.empty(); d = d.parent_path()) {
-    if (fs::exists(d / plan, ec)) return d.string();
-    if (d == d.parent_path()) break;
-  }
-  if (fs::exists(exe.parent_path() / "share/l4lab" / plan, ec))
-    return (exe.parent_path() / "share/l4lab").string();
-  return "";
-}
-
 int main_run(const MainRunOpts& o_in) {
   namespace fs = std::filesystem;
   MainRunOpts o = o_in;
-  const std::string root = data_root(o.plan);
+  const std::string root = matrix::find_data_root(o.plan, fs::path(self_exe()).parent_path());
   if (root.empty()) {
     std::cerr << "run: " << o.plan
               << ": not found here, above the l4lab executable, or in its share/l4lab\n";
@@ -247,6 +229,12 @@ int main_run(const MainRunOpts& o_in) {
   }
   matrix::MatrixOptions mo;
   mo.runs_dir = !o.out.empty() ? o.out : o.full ? "runs/full" : "runs/default";
+  const std::string workload =
+      matrix::main_job_workload_path(root, plan->workload.path, plan->workload.build, mo.runs_dir);
+  if (workload != plan->workload.path) {
+    std::cerr << "run: the workload is built beside the results: " << workload << "\n";
+    plan->workload.path = workload;
+  }
   mo.l4lab_exe = self_exe();
   if (o.full) mo.per_cell_override = 0;
   int code = finish_code(matrix::run_matrix(*plan, mo));

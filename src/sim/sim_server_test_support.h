@@ -15,6 +15,7 @@
 
 #include "sim/prometheus_text_test_parser.h"
 #include "sim/sim_server.h"
+#include "workload/testdata/tokenizer_or_skip.h"
 
 namespace l4lab::sim::testing {
 
@@ -39,6 +40,8 @@ Sse parse_sse(const std::string& body);
 
 class SimServerTest : public ::testing::Test {
  protected:
+  // serve-sim counts tokens with the default tokenizer: skipped where it is absent.
+  void SetUp() override { L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER(); }
   void start(SimServerOptions o);
   void TearDown() override;
   static SimServerOptions exact(double ttft_ms = 2, double itl_ms = 1);

@@ -4,12 +4,14 @@
 
 #include <random>
 
+#include "workload/testdata/tokenizer_or_skip.h"
 #include "workload/tokenizer_locator.h"
 
 namespace l4lab {
 namespace {
 
 TEST(CachedTokenizer, SameIdsAsPlainSentencePiece) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto plain = load_tokenizer("", {.cache = false});
   auto cached = load_tokenizer("");
   ASSERT_TRUE(plain.ok() && cached.ok());

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "workload/testdata/tokenizer_or_skip.h"
 #include "workload/tokenizer_locator.h"
 
 namespace l4lab {
@@ -32,6 +33,7 @@ TEST(SyntheticCorpus, SeededAndShapedPerTask) {
 }
 
 TEST(SyntheticCorpus, ReadsAsTextWithRealisticTokensPerWord) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto tok = load_tokenizer("");
   ASSERT_TRUE(tok.ok());
   Corpus c = make_synthetic_corpus(1, 100);

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "common/files.h"
+#include "workload/testdata/tokenizer_or_skip.h"
 
 namespace l4lab {
 namespace {
@@ -20,6 +21,7 @@ fs::path temp_dir(const std::string& name) {
 }
 
 TEST(TokenizerLocator, DefaultIsMistralCommonV3) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto p = locate_tokenizer("");
   ASSERT_TRUE(p.ok()) << p.error().message();
   EXPECT_NE(p->find("mistral_common/data/mistral_instruct_tokenizer_240323.model.v3"),
@@ -27,6 +29,7 @@ TEST(TokenizerLocator, DefaultIsMistralCommonV3) {
 }
 
 TEST(TokenizerLocator, ExplicitFileAndFolderAndHubCache) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto src = locate_tokenizer("");
   ASSERT_TRUE(src.ok());
   fs::path d = temp_dir("locator");
@@ -55,6 +58,7 @@ TEST(TokenizerLocator, ExplicitFileAndFolderAndHubCache) {
 }
 
 TEST(TokenizerLocator, DefaultIsFoundInAPythonpathFolder) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   // An offline GPU host: mistral-common installed with `pip --target /tmp/site`
   // and PYTHONPATH=/tmp/site, no virtual environment.
   auto src = locate_tokenizer("");

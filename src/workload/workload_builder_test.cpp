@@ -6,6 +6,7 @@
 
 #include "common/files.h"
 #include "workload/chat_template.h"
+#include "workload/testdata/tokenizer_or_skip.h"
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_checker.h"
 #include "workload/workload_io.h"
@@ -30,6 +31,7 @@ BuildOptions small(int per_cell = 6) {
 }
 
 TEST(WorkloadBuilder, EveryRequestKeepsItsInvariants) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto r = build_workload(small());
   ASSERT_TRUE(r.ok()) << r.error().message();
   ASSERT_EQ(r->requests.size(), 54u);
@@ -60,6 +62,7 @@ TEST(WorkloadBuilder, EveryRequestKeepsItsInvariants) {
 }
 
 TEST(WorkloadBuilder, SameSeedSameBytesOtherSeedDiffers) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto a = build_workload(small());
   BuildOptions one_thread = small();
   one_thread.threads = 1;
@@ -77,6 +80,7 @@ TEST(WorkloadBuilder, SameSeedSameBytesOtherSeedDiffers) {
 // the random stream, the synthetic corpus or the packer shows here as a
 // deliberate change. Same value with libstdc++ and libc++.
 TEST(WorkloadBuilder, GoldenSha256OfASmallSyntheticWorkload) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto a = build_workload(small(2));
   ASSERT_TRUE(a.ok()) << a.error().message();
   EXPECT_EQ(a->requests.size(), 18u);
@@ -89,6 +93,7 @@ TEST(WorkloadBuilder, GoldenSha256OfASmallSyntheticWorkload) {
 // "seed 1" must mean these bytes on every machine (docs/RANDOM.md). The H200
 // results predate the portable stream and record their own workload sha256.
 TEST(WorkloadBuilder, GoldenSha256OfTheDefaultWorkload) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto a = build_workload(BuildOptions{});
   ASSERT_TRUE(a.ok()) << a.error().message();
   EXPECT_EQ(a->requests.size(), 1800u);
@@ -97,6 +102,7 @@ TEST(WorkloadBuilder, GoldenSha256OfTheDefaultWorkload) {
 }
 
 TEST(WorkloadBuilder, TargetsSpreadOverTheBucket) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto r = build_workload(small(40));
   ASSERT_TRUE(r.ok()) << r.error().message();
   // Stratified: every quarter of L's range holds a quarter of the requests.
@@ -111,6 +117,7 @@ TEST(WorkloadBuilder, TargetsSpreadOverTheBucket) {
 }
 
 TEST(WorkloadBuilder, BadInputStopsWithANamedError) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   BuildOptions o = small(2);
   o.max_context = 2100;
   auto r = build_workload(o);
@@ -144,6 +151,7 @@ TEST(WorkloadBuilder, BadInputStopsWithANamedError) {
 }
 
 TEST(WorkloadChecker, NamesFirstBadLineAndInvariant) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   fs::path d = dir_for("check");
   auto r = build_workload(small(3));
   ASSERT_TRUE(r.ok());
