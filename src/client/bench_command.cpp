@@ -337,6 +337,8 @@ int run_and_record(const BenchOptions& o, const RunnerOptions& ro,
 int plan_and_run(const BenchOptions& o) {
   auto workload = read_workload(o.workload);
   if (!workload.ok()) return bad_input(workload.error().message());
+  // plan_bench checks these again; here they come before anything touches
+  // the disk or the descriptor limit.
   if (auto st = check_bench_request(o, *workload); !st.ok()) return bad_input(st.error().message());
   // One connection per closed-loop slot; checked before any file is written.
   if (o.concurrency > 0)
