@@ -20,6 +20,7 @@
 #include "common/version.h"
 #include "metrics/percentile.h"
 #include "sim/virtual_run.h"
+#include "twin/calibration_section.h"
 #include "twin/engine_flags.h"
 #include "twin/load_comparison.h"
 #include "twin/profile_calibration.h"
@@ -42,18 +43,12 @@ struct CalibrateArgs {
   int window = 50;
 };
 
-struct Scored {
-  const twin::RunEvidence* run;
-  bool held_out;
-  std::vector<twin::ErrorRow> rows;
-  std::vector<std::string> unmodelled;
-  long kv_capacity_model = 0;
-  double kv_capacity_log = 0;  // 0 when the log did not say
-};
+using twin::RequestOverheadFit;
+using twin::ScoredRun;
 
 // The profile with the run's own engine flags, then its predicted load.
-Result<Scored> score_run(const sim::SimProfile& calibrated, const twin::RunEvidence& ev,
-                         bool held_out) {
+Result<ScoredRun> score_run(const sim::SimProfile& calibrated, const twin::RunEvidence& ev,
+                            bool held_out) {
   sim::SimProfile p = calibrated;
   p.engine = sim::EngineArgs{};
   auto flags = twin::apply_vllm_flags(p.engine, ev.engine_argv);
@@ -67,17 +62,17 @@ Result<Scored> score_run(const sim::SimProfile& calibrated, const twin::RunEvide
   const auto predicted = twin::predicted_load_metrics(*v, plan.measured);
   auto costs = sim::derive_costs(p);
   if (!costs) return costs.error().context(ev.dir);
-  return Scored{&ev,
-                held_out,
-                twin::compare_loads(measured, predicted),
-                flags->unmodelled,
-                costs->kv_capacity_tokens,
-                ev.facts.kv_cache_tokens ? ev.facts.kv_cache_tokens->value : 0.0};
+  return ScoredRun{&ev,
+                   held_out,
+                   twin::compare_loads(measured, predicted),
+                   flags->unmodelled,
+                   costs->kv_capacity_tokens,
+                   ev.facts.kv_cache_tokens ? ev.facts.kv_cache_tokens->value : 0.0};
 }
 
 std::string pct(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:+.1f}%", 100 * x); }
 
-void print_table(const Scored& s) {
+void print_table(const ScoredRun& s) {
   std::cout << fmt::format(
       "\n{} ({}{}): PREDICTED vs measured\n\n", s.run->dir, s.held_out ? "held out" : "in sample",
       s.unmodelled.empty()
@@ -181,13 +176,6 @@ Result<StepCalibration> calibrate_steps(const sim::SimProfile& base, const StepD
   return c;
 }
 
-struct RequestOverheadFit {
-  double request_ms = 0;
-  int replays = 0;
-  double measured_median_ms = 0;
-  size_t measured_requests = 0;
-};
-
 // Each fitted run as the closed-loop replay the request-overhead fit drives.
 Result<std::vector<twin::ReplayPlan>> replay_plans(const std::vector<twin::RunEvidence>& fitted) {
   std::vector<twin::ReplayPlan> plans;
@@ -240,8 +228,8 @@ Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
 }
 
 // Score: every fitted run (in sample) and every --validate run (held out).
-Result<std::vector<Scored>> score_runs(const sim::SimProfile& prof, const RunSets& sets) {
-  std::vector<Scored> scored;
+Result<std::vector<ScoredRun>> score_runs(const sim::SimProfile& prof, const RunSets& sets) {
+  std::vector<ScoredRun> scored;
   for (const auto* list : {&sets.fitted, &sets.held})
     for (const auto& ev : *list) {
       auto s = score_run(prof, ev, list == &sets.held);
@@ -251,211 +239,13 @@ Result<std::vector<Scored>> score_runs(const sim::SimProfile& prof, const RunSet
   return scored;
 }
 
-// Everything the calibration section of the written profile reports.
-struct CalibrationRecord {
-  const CalibrateArgs& args;
-  const std::string& command_line;
-  const RunSets& runs;
-  const StepData& steps;
-  const StepCalibration& cal;
-  const RequestOverheadFit& request;
-  double client_gap_ms;
-  const std::vector<Scored>& scored;
-};
-
-void emit_sources(YAML::Emitter& y, const RunSets& runs) {
-  y << YAML::Key << "sources" << YAML::Value << YAML::BeginSeq;
-  for (const auto* list : {&runs.fitted, &runs.held})
-    for (const auto& ev : *list) {
-      y << YAML::BeginMap << YAML::Key << "run" << YAML::Value << ev.dir << YAML::Key << "config"
-        << YAML::Value << ev.config_name << YAML::Key << "trial" << YAML::Value << ev.trial
-        << YAML::Key << "used_for" << YAML::Value << (list == &runs.fitted ? "fit" : "validation")
-        << YAML::Key << "requests" << YAML::Value << ev.requests.size() << YAML::Key << "files"
-        << YAML::Value << YAML::BeginSeq;
-      for (const auto& f : ev.sources)
-        y << YAML::Flow << YAML::BeginMap << YAML::Key << "path" << YAML::Value << f.path
-          << YAML::Key << "sha256" << YAML::Value << f.sha256 << YAML::EndMap;
-      y << YAML::EndSeq << YAML::EndMap;
-    }
-  y << YAML::EndSeq;
-}
-
-void emit_fit(YAML::Emitter& y, const twin::StepCostFit& f, int window,
-              const RequestOverheadFit& request) {
-  y << YAML::Key << "fit" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "model" << YAML::Value
-    << "step_ms = per_step + per_seq*decode_seqs + per_kv_token*kv_tokens + "
-       "per_prefill_token*prefill_tokens + per_attn_pos*attn_positions, least squares over "
-       "windows of consecutive steps";
-  y << YAML::Key << "window_intervals" << YAML::Value << window;
-  y << YAML::Key << "windows" << YAML::Value << f.windows;
-  y << YAML::Key << "step_intervals" << YAML::Value << f.intervals_used;
-  y << YAML::Key << "coefficients" << YAML::Value << YAML::BeginMap << YAML::Key << "per_step_ms"
-    << YAML::Value << f.per_step_ms << YAML::Key << "per_seq_ms" << YAML::Value << f.per_seq_ms
-    << YAML::Key << "per_kv_token_ms" << YAML::Value << f.per_kv_token_ms << YAML::Key
-    << "per_prefill_token_ms" << YAML::Value << f.per_prefill_token_ms << YAML::Key
-    << "per_attn_pos_ms" << YAML::Value << f.per_attn_pos_ms << YAML::EndMap;
-  y << YAML::Key << "residuals" << YAML::Value << YAML::BeginMap << YAML::Key << "window_rms_ms"
-    << YAML::Value << f.window_fit.rms << YAML::Key << "window_rel_rms" << YAML::Value
-    << f.window_fit.rel_rms << YAML::Key << "r2" << YAML::Value << f.window_fit.r2 << YAML::EndMap;
-  y << YAML::Key << "decode_only_check" << YAML::Value << YAML::BeginMap << YAML::Key << "steps"
-    << YAML::Value << f.decode_steps;
-  if (f.decode_steps > 0)
-    y << YAML::Key << "per_step_ms" << YAML::Value << f.decode_fit.coef[0] << YAML::Key
-      << "per_seq_ms" << YAML::Value << f.decode_fit.coef[1] << YAML::Key << "per_kv_token_ms"
-      << YAML::Value << f.decode_fit.coef[2] << YAML::Key << "rms_ms" << YAML::Value
-      << f.decode_fit.rms << YAML::Key << "rel_rms" << YAML::Value << f.decode_fit.rel_rms;
-  y << YAML::EndMap;
-  y << YAML::Key << "request_ms" << YAML::Value << YAML::BeginMap << YAML::Key << "value"
-    << YAML::Value << request.request_ms << YAML::Key << "from" << YAML::Value
-    << fmt::format(
-           "bisection ({} replays) to the measured median TTFT {:.2f} ms of {} measured requests",
-           request.replays, request.measured_median_ms, request.measured_requests);
-  y << YAML::EndMap << YAML::EndMap;
-}
-
-void emit_fp8_fit(YAML::Emitter& y, const twin::StepCostFit& f8, const std::string& config) {
-  y << YAML::Key << "fp8_weights_fit" << YAML::Value << YAML::BeginMap << YAML::Key << "config"
-    << YAML::Value << config << YAML::Key << "held" << YAML::Value
-    << "per_seq_ms and per_kv_token_ms held at the base fit's values" << YAML::Key << "windows"
-    << YAML::Value << f8.windows << YAML::Key << "coefficients" << YAML::Value << YAML::BeginMap
-    << YAML::Key << "per_step_ms" << YAML::Value << f8.per_step_ms << YAML::Key << "per_seq_ms"
-    << YAML::Value << f8.per_seq_ms << YAML::Key << "per_kv_token_ms" << YAML::Value
-    << f8.per_kv_token_ms << YAML::Key << "per_prefill_token_ms" << YAML::Value
-    << f8.per_prefill_token_ms << YAML::Key << "per_attn_pos_ms" << YAML::Value
-    << f8.per_attn_pos_ms << YAML::EndMap << YAML::Key << "residuals" << YAML::Value
-    << YAML::BeginMap << YAML::Key << "window_rms_ms" << YAML::Value << f8.window_fit.rms
-    << YAML::Key << "window_rel_rms" << YAML::Value << f8.window_fit.rel_rms << YAML::Key << "r2"
-    << YAML::Value << f8.window_fit.r2 << YAML::EndMap << YAML::EndMap;
-}
-
-void emit_identifies(YAML::Emitter& y, bool fp8) {
-  y << YAML::Key << "identifies" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "hardware.bandwidth_efficiency" << YAML::Value
-    << "per_kv_token_ms (decode steps growing with the context they read; KV bytes per token "
-       "known from the model shape)";
-  y << YAML::Key << "overheads.step_ms" << YAML::Value
-    << "per_step_ms less the weight read at that bandwidth (not separable from the weight read "
-       "with one weight dtype; runs of two weight dtypes would check it)";
-  y << YAML::Key << "overheads.per_seq_ms" << YAML::Value
-    << "per_seq_ms (decode steps growing with batch size) less one token's compute";
-  y << YAML::Key << "hardware.compute_efficiency" << YAML::Value
-    << "per_prefill_token_ms (steps growing with the prompt tokens packed into them)";
-  y << YAML::Key << "costs.attn_ms_per_token_pos" << YAML::Value
-    << "per_attn_pos_ms (prefill steps growing with prompt position); weakly identified by "
-       "runs whose prompts are mostly short";
-  y << YAML::Key << "overheads.request_ms" << YAML::Value
-    << "the TTFT left after queueing and prefill are modelled";
-  if (fp8) {
-    y << YAML::Key << "overheads.fp8_weights_step_ms" << YAML::Value
-      << "the fp8 runs' per-step intercept less the step overhead and the halved weight read";
-    y << YAML::Key << "hardware.compute_efficiency_fp8" << YAML::Value
-      << "the fp8 runs' per_prefill_token_ms, over the datasheet FP8 tensor throughput";
-  }
-  y << YAML::Key << "hardware.activation_reserve_gib" << YAML::Value
-    << "engine.log: GPU memory x utilisation - weights - KV cache memory";
-  y << YAML::EndMap;
-}
-
-// The largest |error| per metric over the runs `pick` selects.
-template <typename Pick>
-void emit_worst(YAML::Emitter& y, const std::vector<Scored>& scored, Pick pick) {
-  y << YAML::BeginMap;
-  for (size_t k = 0; k < scored[0].rows.size(); ++k) {
-    double w = std::nan("");
-    for (const auto& s : scored) {
-      if (!pick(s)) continue;
-      const double e = s.rows[k].rel_error;
-      if (!std::isnan(e) && (std::isnan(w) || std::abs(e) > std::abs(w))) w = e;
-    }
-    if (!std::isnan(w)) y << YAML::Key << scored[0].rows[k].metric << YAML::Value << w;
-  }
-  y << YAML::EndMap;
-}
-
-void emit_scored_runs(YAML::Emitter& y, const std::vector<Scored>& scored) {
-  y << YAML::Key << "runs" << YAML::Value << YAML::BeginSeq;
-  for (const auto& s : scored) {
-    y << YAML::BeginMap << YAML::Key << "run" << YAML::Value << s.run->dir << YAML::Key
-      << "held_out" << YAML::Value << s.held_out << YAML::Key << "kv_capacity_tokens" << YAML::Value
-      << YAML::Flow << YAML::BeginMap << YAML::Key << "predicted" << YAML::Value
-      << s.kv_capacity_model << YAML::Key << "engine_log" << YAML::Value << s.kv_capacity_log
-      << YAML::EndMap << YAML::Key << "unmodelled_flags" << YAML::Value << YAML::Flow
-      << s.unmodelled << YAML::Key << "metrics" << YAML::Value << YAML::BeginMap;
-    for (const auto& r : s.rows) {
-      y << YAML::Key << r.metric << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-        << "measured" << YAML::Value << r.measured << YAML::Key << "predicted" << YAML::Value
-        << r.predicted;
-      if (!std::isnan(r.rel_error)) y << YAML::Key << "rel_error" << YAML::Value << r.rel_error;
-      y << YAML::EndMap;
-    }
-    y << YAML::EndMap << YAML::EndMap;
-  }
-  y << YAML::EndSeq;
-}
-
-void emit_validation(YAML::Emitter& y, const std::vector<Scored>& scored,
-                     const std::string& fitted_config) {
-  y << YAML::Key << "validation" << YAML::Value << YAML::BeginMap;
-  bool same_held = false;
-  for (const auto& s : scored)
-    same_held = same_held || (s.held_out && s.run->config_name == fitted_config);
-  y << YAML::Key << "note" << YAML::Value
-    << (same_held ? "relative_error: the largest error over the held-out runs of " + fitted_config +
-                        "; relative_error_by_config: over the held-out runs of each other "
-                        "configuration; (predicted - measured) / measured"
-                  : "relative_error: IN SAMPLE (no run of " + fitted_config +
-                        " was held out); relative_error_by_config: held-out runs of other "
-                        "configurations; (predicted - measured) / measured");
-  y << YAML::Key << "relative_error" << YAML::Value;
-  emit_worst(y, scored, [&](const Scored& s) {
-    return s.run->config_name == fitted_config && s.held_out == same_held;
-  });
-  std::vector<std::string> others;
-  for (const auto& s : scored)
-    if (s.held_out && s.run->config_name != fitted_config &&
-        std::find(others.begin(), others.end(), s.run->config_name) == others.end())
-      others.push_back(s.run->config_name);
-  y << YAML::Key << "relative_error_by_config" << YAML::Value << YAML::BeginMap;
-  for (const auto& c : others) {
-    y << YAML::Key << c << YAML::Value;
-    emit_worst(y, scored, [&](const Scored& s) { return s.held_out && s.run->config_name == c; });
-  }
-  y << YAML::EndMap;
-  emit_scored_runs(y, scored);
-  y << YAML::EndMap;
-}
-
-// The calibration section of the written profile.
-std::string calibration_yaml(const CalibrationRecord& r) {
-  const auto& first = r.runs.fitted[0];
-  YAML::Emitter y;
-  y.SetDoublePrecision(6);
-  y << YAML::BeginMap;
-  y << YAML::Key << "tool" << YAML::Value
-    << fmt::format("l4lab {} ({})", lab_version(), lab_git_sha());
-  y << YAML::Key << "command" << YAML::Value << r.command_line;
-  y << YAML::Key << "base_profile" << YAML::Value << r.args.base;
-  y << YAML::Key << "fitted_config" << YAML::Value << first.config_name;
-  if (!r.steps.fp8_config.empty())
-    y << YAML::Key << "fp8_weights_config" << YAML::Value << r.steps.fp8_config;
-  y << YAML::Key << "client_gap_ms" << YAML::Value << r.client_gap_ms;
-  emit_sources(y, r.runs);
-  emit_fit(y, r.cal.fit, r.args.window, r.request);
-  if (r.cal.fp8_fit) emit_fp8_fit(y, *r.cal.fp8_fit, r.steps.fp8_config);
-  emit_identifies(y, r.cal.fp8_fit.has_value());
-  y << YAML::Key << "notes" << YAML::Value << r.cal.notes;
-  emit_validation(y, r.scored, first.config_name);
-  y << YAML::EndMap;
-  return y.c_str();
-}
-
-void print_summary(const CalibrationRecord& r, const sim::SimProfile& prof, double secs) {
-  const auto& f = r.cal.fit;
+void print_summary(const twin::CalibrationSection& r, const sim::SimProfile& prof,
+                   const std::string& out, double secs) {
+  const auto& f = r.fit;
   std::cout << fmt::format(
       "calibrate: {} step intervals in {} windows from the {} run(s); window fit rms {:.2f} ms "
       "({:.1f}% of a window), r2 {:.4f}\n",
-      f.intervals_used, f.windows, r.runs.fitted[0].config_name, f.window_fit.rms,
+      f.intervals_used, f.windows, r.fitted[0].config_name, f.window_fit.rms,
       100 * f.window_fit.rel_rms, f.window_fit.r2);
   std::cout << fmt::format(
       "calibrate: per_step {:.4f} ms, per_seq {:.5f} ms, per_kv_token {:.4g} ms, per_prefill_token "
@@ -473,15 +263,15 @@ void print_summary(const CalibrationRecord& r, const sim::SimProfile& prof, doub
       "compute_efficiency {:.3f}, activation_reserve_gib {:.2f}\n",
       prof.hardware.bandwidth_efficiency, prof.overheads.step_ms, prof.overheads.per_seq_ms,
       prof.hardware.compute_efficiency, prof.hardware.activation_reserve_gib);
-  if (const auto& f8 = r.cal.fp8_fit)
+  if (const auto& f8 = r.fp8_fit)
     std::cout << fmt::format(
         "calibrate: fp8 runs ({}): {} windows, rms {:.2f} ms ({:.1f}%), per_step {:.4f} ms, "
         "per_prefill_token {:.5f} ms\n",
-        r.steps.fp8_config, f8->windows, f8->window_fit.rms, 100 * f8->window_fit.rel_rms,
+        r.fp8_config, f8->windows, f8->window_fit.rms, 100 * f8->window_fit.rel_rms,
         f8->per_step_ms, f8->per_prefill_token_ms);
-  for (const auto& n : r.cal.notes) std::cout << "note: " << n << "\n";
+  for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
   for (const auto& s : r.scored) print_table(s);
-  std::cout << fmt::format("\ncalibrate: wrote {} in {:.2f} s\n", r.args.out, secs);
+  std::cout << fmt::format("\ncalibrate: wrote {} in {:.2f} s\n", out, secs);
 }
 
 // The profile as written: a header that labels it, then the YAML.
@@ -527,10 +317,20 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   for (const auto& ev : runs->fitted) gaps.push_back(twin::client_gap_ms(ev.requests));
   auto scored = score_runs(prof, *runs);
   if (!scored) return fail(scored.error(), 1);
-  const CalibrationRecord record{
-      a, command_line, *runs, *steps, *cal, *request, metrics::percentile(gaps, 50), *scored};
+  const twin::CalibrationSection record{command_line,
+                                        a.base,
+                                        a.window,
+                                        runs->fitted,
+                                        runs->held,
+                                        steps->fp8_config,
+                                        cal->fit,
+                                        cal->fp8_fit,
+                                        cal->notes,
+                                        *request,
+                                        metrics::percentile(gaps, 50),
+                                        *scored};
   prof.calibration.present = true;
-  prof.calibration.yaml = calibration_yaml(record);
+  prof.calibration.yaml = twin::calibration_section_yaml(record);
   const std::string text = profile_text(prof);
   // It must read back.
   if (auto back = sim::parse_sim_profile(text, a.out); !back)
@@ -538,7 +338,7 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
                 1);
   if (auto st = write_file_atomic(a.out, text); !st.ok()) return fail(st.error(), 2);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  print_summary(record, prof, secs);
+  print_summary(record, prof, a.out, secs);
 }
 
 }  // namespace
