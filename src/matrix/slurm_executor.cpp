@@ -259,6 +259,32 @@ Result<std::string> submit(const Submitter& s, const std::vector<RunId>& todo) {
   return *job;
 }
 
+// The first poll's work: settle held jobs, then submit the runs neither
+// finished nor live (the summary counts what --only and --max-runs left
+// out); the new job's tasks join `followed`. True when a job was submitted.
+Result<bool> submit_remaining(const Submitter& sub, const Poll& poll,
+                              const std::vector<RunId>& order, const MatrixState& state,
+                              MatrixSummary& sum, std::set<std::string>& followed) {
+  L4_TRY_STATUS(settle_held_jobs(sub.job_name, poll.tasks));
+  std::set<RunId> finished;
+  for (const auto& r : order)
+    if (state.finished(r.config, r.trial)) finished.insert(r);
+  const SubmitPlan todo =
+      plan_submission(order, finished, poll.live, sub.opts.only, sub.opts.max_runs);
+  sum.not_selected = todo.not_selected;
+  sum.left = todo.left;
+  sum.skipped = static_cast<int>(finished.size());
+  if (!poll.live.empty())
+    std::cerr << "[slurm] " << poll.live.size()
+              << " run(s) already queued or running from an earlier submission: followed, "
+                 "not submitted again\n";
+  if (todo.todo.empty()) return false;
+  auto job = submit(sub, todo.todo);
+  if (!job.ok()) return job.error();
+  for (size_t i = 0; i < todo.todo.size(); ++i) followed.insert(*job + "_" + std::to_string(i));
+  return true;
+}
+
 // The summary once nothing followed is live: one line per followed run.
 MatrixSummary tally(MatrixSummary sum, const Poll& poll, const MatrixState& state,
                     const std::set<std::string>& followed) {
@@ -315,26 +341,9 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
     if (!poll.ok()) return poll.error();
     if (!submitted) {
       submitted = true;
-      L4_TRY_STATUS(settle_held_jobs(sub.job_name, poll->tasks));
-      std::set<RunId> finished;
-      for (const auto& r : order)
-        if (state.finished(r.config, r.trial)) finished.insert(r);
-      const SubmitPlan todo =
-          plan_submission(order, finished, poll->live, opts.only, opts.max_runs);
-      sum.not_selected = todo.not_selected;
-      sum.left = todo.left;
-      sum.skipped = static_cast<int>(finished.size());
-      if (!poll->live.empty())
-        std::cerr << "[slurm] " << poll->live.size()
-                  << " run(s) already queued or running from an earlier submission: followed, "
-                     "not submitted again\n";
-      if (!todo.todo.empty()) {
-        auto job = submit(sub, todo.todo);
-        if (!job.ok()) return job.error();
-        for (size_t i = 0; i < todo.todo.size(); ++i)
-          followed.insert(*job + "_" + std::to_string(i));
-        continue;  // read the new job's tasks back and follow them
-      }
+      auto sent = submit_remaining(sub, *poll, order, state, sum, followed);
+      if (!sent.ok()) return sent.error();
+      if (*sent) continue;  // read the new job's tasks back and follow them
     }
     int ended = 0;
     for (const auto& tid : followed) ended += state.task_recorded(tid) ? 1 : 0;
