@@ -90,6 +90,7 @@ class PromptPacker {
   void cut_to(const std::string& task, CorpusItem& p, long allowance) const;
   Result<Primary> choose_primary(const PackRequest& r, Rng& rng) const;
   Result<Filled> fill_distractor(const PackRequest& r, const Primary& primary, Rng& rng) const;
+
   const Tokenizer& tok_;
   const ChatTemplate& counter_;
   const Corpus& corpus_;
