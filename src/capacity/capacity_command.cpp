@@ -16,6 +16,7 @@
 
 #include "capacity/capacity_options.h"
 #include "capacity/capacity_record.h"
+#include "capacity/capacity_step.h"
 #include "common/clock.h"
 #include "common/files.h"
 #include "engine/child_process.h"
@@ -119,16 +120,173 @@ std::string bench_status(const std::string& dir) {
   return j.value("/outcome/status"_json_pointer, std::string("unknown"));
 }
 
+Status check_options(const CapacityOptions& o) {
+  if (!(o.step_s > 0)) return Error("--step-s must be > 0");
+  if (!(o.warmup_s >= 0)) return Error("--warmup-s must be >= 0");
+  if (!(o.search.start_rate > 0)) return Error("--start-rate must be > 0");
+  if (!(o.search.factor > 1)) return Error("--factor must be > 1");
+  if (!(o.search.resolution > 0)) return Error("--resolution must be > 0");
+  return Status::Ok();
+}
+
+// capacity.json's inputs, copied in as given.
+nlohmann::json header_json(const CapacityOptions& o, size_t requests) {
+  return {{"argv", o.argv},
+          {"url", o.url},
+          {"workload", {{"path", o.workload}, {"count", requests}}},
+          {"options",
+           {{"start_rate", o.search.start_rate},
+            {"factor", o.search.factor},
+            {"resolution", o.search.resolution},
+            {"max_steps", o.search.max_steps},
+            {"max_rate", std::isfinite(o.search.max_rate) ? nlohmann::json(o.search.max_rate)
+                                                          : nlohmann::json()},
+            {"step_s", o.step_s},
+            {"warmup_s", o.warmup_s},
+            {"pause_s", o.pause_s},
+            {"seed", o.seed},
+            {"arrival", "poisson"}}},
+          {"started_at", iso8601_utc(wall_ns())}};
+}
+
+// The search as it goes: the steps so far, and why it stopped.
+class Search {
+ public:
+  Search(const CapacityOptions& o, SloSet slos, nlohmann::json header)
+      : o_(o), slos_(std::move(slos)), header_(std::move(header)), rs_(o.search) {}
+
+  std::optional<double> next_rate() { return rs_.next_rate(); }
+  const std::vector<StepRecord>& steps() const { return steps_; }
+  const SloSet& slos() const { return slos_; }
+  int exit_code() const { return exit_code_; }
+  std::string stop_reason() const { return stop_.empty() ? rs_.stop_reason() : stop_; }
+
+  void stop(std::string why, int code) {
+    stop_ = std::move(why);
+    exit_code_ = code;
+  }
+
+  // Takes a judged step; false when the search cannot go on. A step whose
+  // load was not offered is run once more (a shared client host has passing
+  // stalls); a second miss at the same rate ends the search.
+  bool record(const StepRecord& rec) {
+    steps_.push_back(rec);
+    if (!rec.counted) {
+      if (!retried_) {
+        retried_ = true;
+        std::fprintf(stderr,
+                     "l4lab capacity: step %d: the load was not offered; running it again\n",
+                     rec.index);
+        save();
+        return true;
+      }
+      stop(fmt::format("step {}: the asked load was not offered twice at {:.3f} req/s ({}); the "
+                       "capacity search cannot go on from this client",
+                       rec.index, rec.rate, rec.verdict.load.why),
+           1);
+      save();
+      return false;
+    }
+    retried_ = false;
+    summaries_.push_back({rec.rate, rec.verdict.pass, rec.verdict.evidence});
+    rs_.record(rec.rate, rec.verdict.pass, rec.verdict.evidence);
+    save();
+    return true;
+  }
+
+  CapacityEstimate estimate() const { return estimate_capacity(summaries_); }
+
+  // capacity.json and capacity.md, rewritten after every step.
+  void save() const {
+    const auto est = estimate();
+    const std::string why = stop_reason();
+    auto j = capacity_json(header_, slos_, steps_, est, why);
+    if (auto st = write_file_atomic(json_path(o_), j.dump(2) + "\n"); !st.ok())
+      std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
+    const std::string md_path = (fs::path(o_.out_dir) / "capacity.md").string();
+    if (auto st = write_file_atomic(md_path, capacity_markdown(header_, slos_, steps_, est, why));
+        !st.ok())
+      std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
+  }
+
+  static std::string json_path(const CapacityOptions& o) {
+    return (fs::path(o.out_dir) / "capacity.json").string();
+  }
+
+ private:
+  const CapacityOptions& o_;
+  SloSet slos_;
+  nlohmann::json header_;
+  RateSearch rs_;
+  std::vector<StepRecord> steps_;
+  std::vector<StepSummary> summaries_;
+  std::string stop_;
+  int exit_code_ = 0;
+  bool retried_ = false;  // the last step was a repeat after a load not offered
+};
+
+// One planned step: run and watch its bench, judge it. nullopt: the search
+// stops (the reason and exit code are set on `search`).
+std::optional<StepRecord> run_one_step(const CapacityOptions& o, Search& search,
+                                       const StepPlan& plan, const std::vector<std::string>& ids) {
+  const int k = plan.index;
+  const double rate = plan.rate;
+  std::fprintf(stderr, "l4lab capacity: step %d: %.3f req/s for %.0f s (+%.0f s warm-up) -> %s\n",
+               k, rate, o.step_s, o.warmup_s, plan.dir.c_str());
+  StepRun sr = run_step(o, plan.bench_argv, plan.dir, plan.log, rate, ids);
+  if (!sr.error.empty()) {
+    search.stop("step " + std::to_string(k) + ": cannot start l4lab bench: " + sr.error, 1);
+    return std::nullopt;
+  }
+  if (sr.exit.exited && sr.exit.code == 2) {
+    search.stop(fmt::format("step {}: l4lab bench refused its input ({}); see {}", k,
+                            sr.exit.describe(), plan.log),
+                2);
+    return std::nullopt;
+  }
+  auto tf = read_traces(plan.dir + "/traces.jsonl");
+  if (!tf) {
+    search.stop(fmt::format("step {}: {} (bench {}; see {})", k, tf.error().message(),
+                            sr.exit.describe(), plan.log),
+                1);
+    return std::nullopt;
+  }
+  const StepEnd end{sr.saturation,
+                    sr.ended_early,
+                    sr.overran,
+                    sr.wall_s,
+                    sr.exit.exited ? sr.exit.code : -sr.exit.signal,
+                    bench_status(plan.dir)};
+  StepRecord rec = judge_step_record(o, search.slos(), plan, end, tf->records);
+  std::fprintf(
+      stderr, "l4lab capacity: step %d: %s (%s): %s\n", k, rec.verdict.pass ? "pass" : "FAIL",
+      std::string(evidence_name(rec.verdict.evidence)).c_str(), rec.verdict.reason.c_str());
+  return rec;
+}
+
+// The table, and the steps' own report, so `l4lab verify OUT` recomputes
+// every step.
+void finish(const CapacityOptions& o, const Search& search) {
+  search.save();
+  std::printf("%s",
+              capacity_table(search.steps(), search.estimate(), search.stop_reason()).c_str());
+  std::printf("capacity.json in %s\n", Search::json_path(o).c_str());
+  if (search.steps().empty()) return;
+  auto rep = engine::run_capture({o.l4lab_exe, "report", o.out_dir, "--quiet", "--baseline",
+                                  fs::path(search.steps().front().dir).parent_path().string()},
+                                 600);
+  if (!rep.ok() || !rep->status.success())
+    std::fprintf(stderr, "l4lab capacity: l4lab report %s did not succeed: %s\n", o.out_dir.c_str(),
+                 rep.ok() ? (rep->status.describe() + "\n" + rep->output).c_str()
+                          : rep.error().message().c_str());
+}
+
 }  // namespace
 
 int run_capacity(const CapacityOptions& o) {
   auto slos = parse_slos(o.slos);
   if (!slos) return bad_input(slos.error().message());
-  if (!(o.step_s > 0)) return bad_input("--step-s must be > 0");
-  if (!(o.warmup_s >= 0)) return bad_input("--warmup-s must be >= 0");
-  if (!(o.search.start_rate > 0)) return bad_input("--start-rate must be > 0");
-  if (!(o.search.factor > 1)) return bad_input("--factor must be > 1");
-  if (!(o.search.resolution > 0)) return bad_input("--resolution must be > 0");
+  if (auto st = check_options(o); !st.ok()) return bad_input(st.error().message());
   auto workload = read_workload(o.workload);
   if (!workload) return bad_input(workload.error().message());
   std::vector<std::string> ids;
@@ -137,178 +295,26 @@ int run_capacity(const CapacityOptions& o) {
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) return bad_input(o.out_dir + ": cannot create: " + ec.message());
-  const std::string json_path = (fs::path(o.out_dir) / "capacity.json").string();
+  const std::string json_path = Search::json_path(o);
   if (fs::exists(json_path))
     return bad_input(json_path + " already exists: give another --out (a search is not resumed)");
 
-  nlohmann::json header = {
-      {"argv", o.argv},
-      {"url", o.url},
-      {"workload", {{"path", o.workload}, {"count", ids.size()}}},
-      {"options",
-       {{"start_rate", o.search.start_rate},
-        {"factor", o.search.factor},
-        {"resolution", o.search.resolution},
-        {"max_steps", o.search.max_steps},
-        {"max_rate",
-         std::isfinite(o.search.max_rate) ? nlohmann::json(o.search.max_rate) : nlohmann::json()},
-        {"step_s", o.step_s},
-        {"warmup_s", o.warmup_s},
-        {"pause_s", o.pause_s},
-        {"seed", o.seed},
-        {"arrival", "poisson"}}},
-      {"started_at", iso8601_utc(wall_ns())}};
-
-  RateSearch rs(o.search);
-  std::vector<StepRecord> steps;
-  std::vector<StepSummary> summaries;
-  std::string stop;
-  int exit_code = 0;
-  bool retried = false;  // the last step was a repeat after a load not offered
-  auto save = [&] {
-    auto est = estimate_capacity(summaries);
-    const std::string why = stop.empty() ? rs.stop_reason() : stop;
-    auto j = capacity_json(header, *slos, steps, est, why);
-    if (auto st = write_file_atomic(json_path, j.dump(2) + "\n"); !st.ok())
-      std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
-    const std::string md_path = (fs::path(o.out_dir) / "capacity.md").string();
-    if (auto st = write_file_atomic(md_path, capacity_markdown(header, *slos, steps, est, why));
-        !st.ok())
-      std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
-  };
-  while (auto rate = rs.next_rate()) {
-    const int k = int(steps.size()) + 1;
-    const size_t need = size_t(std::ceil(*rate * (o.warmup_s + o.step_s)));
-    if (need > ids.size()) {
-      stop = fmt::format(
-          "{} has {} requests; step {} at {:.3f} req/s for {:.0f} s ({:.0f} s warm-up + "
-          "{:.0f} s) needs {}: build a larger workload (l4lab workload build) or shorten --step-s",
-          o.workload, ids.size(), k, *rate, o.warmup_s + o.step_s, o.warmup_s, o.step_s, need);
-      exit_code = 1;
+  Search search(o, std::move(*slos), header_json(o, ids.size()));
+  while (auto rate = search.next_rate()) {
+    auto plan = plan_step(o, int(search.steps().size()) + 1, *rate, ids.size());
+    if (!plan) {
+      search.stop(plan.error().message(), 1);
       break;
     }
-    const std::string name = fmt::format("step-{:02d}-rate-{:.3f}", k, *rate);
-    const std::string rel = name + "/trial-1";
-    const std::string dir = (fs::path(o.out_dir) / rel).string();
-    fs::create_directories(dir, ec);
-    if (ec) return bad_input(dir + ": cannot create: " + ec.message());
-    const std::string log = (fs::path(o.out_dir) / name / "bench.log").string();
-    std::vector<std::string> argv = {o.l4lab_exe,       "bench",
-                                     "--endpoint",      o.url,
-                                     "--workload",      o.workload,
-                                     "--out",           dir,
-                                     "--rate",          fmt::format("{}", *rate),
-                                     "--arrival",       "poisson",
-                                     "--seed",          std::to_string(o.seed * 1000 + uint64_t(k)),
-                                     "--limit",         std::to_string(need),
-                                     "--warmup-s",      fmt::format("{}", o.warmup_s),
-                                     "--endpoint-type", o.endpoint_type,
-                                     "--quiet"};
-    if (!o.model.empty()) argv.insert(argv.end(), {"--model", o.model});
-    if (o.ignore_eos) argv.push_back("--ignore-eos");
-    std::fprintf(stderr, "l4lab capacity: step %d: %.3f req/s for %.0f s (+%.0f s warm-up) -> %s\n",
-                 k, *rate, o.step_s, o.warmup_s, dir.c_str());
-    StepRun sr = run_step(o, argv, dir, log, *rate, ids);
-    if (!sr.error.empty()) {
-      stop = "step " + std::to_string(k) + ": cannot start l4lab bench: " + sr.error;
-      exit_code = 1;
-      break;
-    }
-    if (sr.exit.exited && sr.exit.code == 2) {
-      stop = fmt::format("step {}: l4lab bench refused its input ({}); see {}", k,
-                         sr.exit.describe(), log);
-      exit_code = 2;
-      break;
-    }
-    auto tf = read_traces(dir + "/traces.jsonl");
-    if (!tf) {
-      stop = fmt::format("step {}: {} (bench {}; see {})", k, tf.error().message(),
-                         sr.exit.describe(), log);
-      exit_code = 1;
-      break;
-    }
-    StepRecord rec;
-    rec.index = k;
-    rec.dir = rel;
-    rec.rate = *rate;
-    rec.ended_early = sr.ended_early;
-    rec.wall_s = sr.wall_s;
-    rec.bench_status = bench_status(dir);
-    rec.bench_exit = sr.exit.exited ? sr.exit.code : -sr.exit.signal;
-    rec.saturation = sr.saturation;
-    StepData data = step_data_from_traces(tf->records, *rate);
-    if (!sr.ended_early) {
-      // The whole step, judged as the online watch would have at its end.
-      std::vector<int64_t> sched, ended;
-      int64_t t_last = 0;
-      for (const auto& r : tf->records) {
-        if (r.t_scheduled_ns) sched.push_back(*r.t_scheduled_ns);
-        if (r.t_end_ns) ended.push_back(*r.t_end_ns), t_last = std::max(t_last, *r.t_end_ns);
-      }
-      if (!sched.empty()) {
-        const int64_t t0 = *std::min_element(sched.begin(), sched.end());
-        rec.saturation = detect_saturation(
-            in_flight_block_means(sched, ended, t0 + int64_t(o.warmup_s * 1e9),
-                                  int64_t(saturation_block_s(*rate) * 1e9), t_last),
-            *rate * saturation_block_s(*rate));
-      }
-    }
-    rec.verdict = judge_step(data, *slos, rec.saturation.saturated,
-                             1 - 0.025 / std::max(1, o.search.max_steps));
-    if (sr.overran && !rec.saturation.saturated) {
-      rec.verdict.pass = false;
-      rec.verdict.evidence = Evidence::undecided;
-      rec.verdict.reason = "the step overran its time limit and was stopped";
-    }
-    std::fprintf(
-        stderr, "l4lab capacity: step %d: %s (%s): %s\n", k, rec.verdict.pass ? "pass" : "FAIL",
-        std::string(evidence_name(rec.verdict.evidence)).c_str(), rec.verdict.reason.c_str());
-    // A step whose load was not offered says nothing about the server: it
-    // is kept (its folder, its line) but neither counts for the search nor
-    // for the estimate. It is run once more (a shared client host has
-    // passing stalls); a second miss at the same rate ends the search.
-    rec.counted = rec.verdict.load.offered || rec.saturation.saturated;
-    steps.push_back(rec);
-    if (!rec.counted) {
-      if (!retried) {
-        retried = true;
-        std::fprintf(stderr,
-                     "l4lab capacity: step %d: the load was not offered; running it again\n", k);
-        save();
-        std::this_thread::sleep_for(std::chrono::duration<double>(o.pause_s));
-        continue;
-      }
-      stop = fmt::format(
-          "step {}: the asked load was not offered twice at {:.3f} req/s ({}); the capacity "
-          "search cannot go on from this client",
-          k, *rate, rec.verdict.load.why);
-      exit_code = 1;
-      save();
-      break;
-    }
-    retried = false;
-    summaries.push_back({rec.rate, rec.verdict.pass, rec.verdict.evidence});
-    rs.record(*rate, rec.verdict.pass, rec.verdict.evidence);
-    save();
+    fs::create_directories(plan->dir, ec);
+    if (ec) return bad_input(plan->dir + ": cannot create: " + ec.message());
+    auto rec = run_one_step(o, search, *plan, ids);
+    if (!rec) break;
+    if (!search.record(*rec)) break;
     std::this_thread::sleep_for(std::chrono::duration<double>(o.pause_s));
   }
-  if (stop.empty()) stop = rs.stop_reason();
-  save();
-  const auto est = estimate_capacity(summaries);
-  std::printf("%s", capacity_table(steps, est, stop).c_str());
-  std::printf("capacity.json in %s\n", json_path.c_str());
-  if (!steps.empty()) {
-    // The steps' own report, so `l4lab verify OUT` recomputes every step.
-    auto rep = engine::run_capture({o.l4lab_exe, "report", o.out_dir, "--quiet", "--baseline",
-                                    fs::path(steps.front().dir).parent_path().string()},
-                                   600);
-    if (!rep.ok() || !rep->status.success())
-      std::fprintf(stderr, "l4lab capacity: l4lab report %s did not succeed: %s\n",
-                   o.out_dir.c_str(),
-                   rep.ok() ? (rep->status.describe() + "\n" + rep->output).c_str()
-                            : rep.error().message().c_str());
-  }
-  return exit_code;
+  finish(o, search);
+  return search.exit_code();
 }
 
 }  // namespace l4lab::capacity

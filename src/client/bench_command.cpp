@@ -9,11 +9,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <set>
-#include <unordered_map>
 
 #include "client/bench_options.h"
 #include "client/bench_outcome.h"
+#include "client/bench_plan.h"
 #include "client/bench_runner.h"
 #include "client/cpu_scheduling.h"
 #include "client/fd_budget.h"
@@ -89,178 +88,94 @@ nlohmann::json options_json(const BenchOptions& o) {
           {"realtime", o.realtime}};
 }
 
-}  // namespace
-
-int run_bench(const BenchOptions& o) {
+// The --out folder's state and the replay schedule, read for plan_bench.
+Result<BenchFiles> read_bench_files(const BenchOptions& o, const std::vector<WorkloadRequest>& w) {
   namespace fs = std::filesystem;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
-  raise_fd_limit();
-
-  // --- inputs ---------------------------------------------------------------
-  auto workload = read_workload(o.workload);
-  if (!workload.ok()) return bad_input(workload.error().message());
-  if (workload->empty()) return bad_input(o.workload + ": no requests");
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < workload->size(); ++i) {
-    const auto& w = (*workload)[i];
-    if (w.request_prompt_tokens <= 0)
-      return bad_input(fmt::format("{}:{}: request {}: request_prompt_tokens must be > 0",
-                                   o.workload, i + 1, w.id));
-    if (w.max_new_tokens <= 0)
-      return bad_input(
-          fmt::format("{}:{}: request {}: max_new_tokens must be > 0", o.workload, i + 1, w.id));
-    ids.push_back(w.id);
-  }
-  if (o.concurrency > 0 && o.rate > 0)
-    return bad_input("--concurrency and --rate exclude each other");
-  if (o.ramp_up_s > 0 && (o.rate > 0 || !o.schedule_file.empty()))
-    return bad_input(
-        "--ramp-up-s is for the closed loop (--concurrency); an open-loop schedule "
-        "already says when each request goes");
-
-  // One connection per closed-loop slot; checked before any file is written.
-  if (o.concurrency > 0)
-    if (auto st = ensure_fd_budget(uint64_t(o.concurrency), "--concurrency"); !st.ok())
-      return bad_input(st.error().message());
-
-  std::error_code ec;
-  fs::create_directories(o.out_dir, ec);
-  if (ec) return bad_input(o.out_dir + ": cannot create: " + ec.message());
   const std::string traces_path = (fs::path(o.out_dir) / "traces.jsonl").string();
-  const std::string schedule_path = (fs::path(o.out_dir) / "schedule.jsonl").string();
-  const std::string bench_path = (fs::path(o.out_dir) / "bench.json").string();
-  if (!o.resume && fs::exists(traces_path) && fs::file_size(traces_path) > 0)
-    return bad_input(traces_path + " already has traces: use --resume or another --out");
-
-  // --- schedule (fixed before the run; a resumed run reuses its own) --------
-  Schedule schedule;
-  ScheduleOptions so;
-  so.seed = o.seed;
-  so.shuffle = o.shuffle;
-  so.limit = o.limit;
-  if (o.rate > 0) {
-    auto k = parse_arrival(o.arrival);
-    if (!k || *k == ArrivalKind::closed || *k == ArrivalKind::replay)
-      return bad_input("--arrival must be constant, poisson or gamma");
-    so.kind = *k;
-    so.rate = o.rate;
-    so.burstiness = o.burstiness;
-  } else {
-    so.kind = ArrivalKind::closed;
-    so.concurrency = o.concurrency > 0 ? o.concurrency : 1;
+  BenchFiles files;
+  // Asked only without --resume (a resumed run appends to its traces).
+  files.traces_nonempty = !o.resume && fs::exists(traces_path) && fs::file_size(traces_path) > 0;
+  files.schedule_exists = fs::exists(fs::path(o.out_dir) / "schedule.jsonl");
+  auto replay = replay_schedule_path(o, files);
+  if (!replay) return replay.error();
+  if (*replay) {
+    std::vector<std::string> ids;
+    for (const auto& r : w) ids.push_back(r.id);
+    auto s = read_replay_schedule(**replay, ids);
+    if (!s) return s.error();
+    files.replay = std::move(*s);
   }
-  bool reuse = o.resume && fs::exists(schedule_path) && so.kind != ArrivalKind::closed;
-  if (!o.schedule_file.empty() || reuse) {
-    auto r = read_replay_schedule(reuse ? schedule_path : o.schedule_file, ids);
-    if (!r.ok()) return bad_input(r.error().message());
-    schedule = std::move(*r);
-    if (reuse) schedule.options = so;
-    if (o.limit > 0 && o.limit < schedule.entries.size()) schedule.entries.resize(o.limit);
-  } else {
-    auto r = generate_schedule(ids, so);
-    if (!r.ok()) return bad_input(r.error().message());
-    schedule = std::move(*r);
-  }
-  if (!o.resume || !fs::exists(schedule_path)) {
-    if (auto st = write_schedule_jsonl(schedule_path, schedule); !st.ok())
-      return bad_input(st.error().message());
-  }
-
-  // --- resume: skip requests already traced (cancelled ones are redone) ------
-  std::unordered_map<std::string, int> next_attempt;
-  size_t skipped = 0;
   if (o.resume && fs::exists(traces_path)) {
     auto tf = read_traces(traces_path);
-    if (!tf.ok()) return bad_input(tf.error().message());
+    if (!tf) return tf.error();
     for (auto& e : tf->errors) std::fprintf(stderr, "l4lab bench: resume: %s\n", e.message.c_str());
-    std::set<std::string> finished;
-    for (auto& r : tf->records) {
-      if (r.failure_class == FailureClass::cancelled)
-        next_attempt[r.request_id] = std::max(next_attempt[r.request_id], r.attempt + 1);
-      else
-        finished.insert(r.request_id);
-    }
-    std::vector<ScheduleEntry> left;
-    for (auto& e : schedule.entries) {
-      if (finished.count(e.id))
-        ++skipped;
-      else
-        left.push_back(e);
-    }
-    // The remaining open-loop offsets keep their spacing, shifted to start now.
-    if (!left.empty() && left.front().t_offset_ns) {
-      int64_t first = *left.front().t_offset_ns;
-      for (auto& e : left) *e.t_offset_ns -= first;
-    }
-    schedule.entries = std::move(left);
+    files.prior_traces = std::move(tf->records);
   }
+  return files;
+}
 
-  // --- endpoint, auth, model --------------------------------------------------
-  const std::string base = base_url(o.endpoint);
+// --header values, plus the bearer token from --api-key-env (or
+// OPENAI_API_KEY when set).
+Result<std::vector<std::string>> request_headers(const BenchOptions& o) {
   std::vector<std::string> headers = o.headers;
-  std::string key_env = o.api_key_env.empty() ? "OPENAI_API_KEY" : o.api_key_env;
+  const std::string key_env = o.api_key_env.empty() ? "OPENAI_API_KEY" : o.api_key_env;
   if (const char* key = std::getenv(key_env.c_str()); key && *key)
     headers.push_back(std::string("Authorization: Bearer ") + key);
   else if (!o.api_key_env.empty())
-    return bad_input("--api-key-env " + o.api_key_env + ": the variable is not set");
-  std::string model = o.model;
-  if (model.empty()) {
-    auto m = probe_model(base + "/v1/models", headers, o.insecure,
-                         long(std::max(1.0, o.timeout_connect_s) * 3000));
-    if (!m.ok()) return bad_input(m.error().message() + " (or pass --model)");
-    model = *m;
-  }
+    return Error("--api-key-env " + o.api_key_env + ": the variable is not set");
+  return headers;
+}
 
-  // --- bodies, built before the clock starts ---------------------------------
+// Every request's metadata, and the bodies of those the run sends, built
+// before the clock starts.
+Result<std::vector<PreparedRequest>> prepare_requests(const BenchOptions& o,
+                                                      const std::vector<WorkloadRequest>& workload,
+                                                      const BenchPlan& plan,
+                                                      const std::string& model) {
   SamplingOptions sampling;
   sampling.model = model;
   sampling.temperature = o.temperature;
   sampling.ignore_eos = o.ignore_eos;
   sampling.seed = int64_t(o.seed);
-  std::vector<PreparedRequest> prepared(workload->size());
   std::unique_ptr<Tokenizer> tokenizer;
   std::optional<MistralV3ChatTemplate> tmpl;
   if (o.endpoint_type == EndpointType::completions) {
     auto t = load_tokenizer(o.tokenizer);
-    if (!t.ok()) return bad_input("--endpoint-type completions: " + t.error().message());
+    if (!t.ok()) return t.error().context("--endpoint-type completions");
     tokenizer = std::move(*t);
     auto c = MistralV3ChatTemplate::create(*tokenizer);
-    if (!c.ok()) return bad_input(c.error().message());
+    if (!c.ok()) return c.error();
     tmpl.emplace(std::move(*c));
   }
-  std::vector<bool> needed(workload->size(), false);
-  for (auto& e : schedule.entries) needed[e.request] = true;
-  for (size_t i = 0; i < workload->size(); ++i) {
-    const auto& w = (*workload)[i];
+  std::vector<PreparedRequest> prepared(workload.size());
+  for (size_t i = 0; i < workload.size(); ++i) {
+    const auto& w = workload[i];
     auto& p = prepared[i];
     p.id = w.id;
     p.task = w.task;
     p.bucket = w.bucket;
     p.prompt_tokens = w.request_prompt_tokens;
     p.max_tokens = w.max_new_tokens;
-    if (auto it = next_attempt.find(w.id); it != next_attempt.end()) p.attempt = it->second;
-    if (!needed[i]) continue;
+    if (auto it = plan.next_attempt.find(w.id); it != plan.next_attempt.end())
+      p.attempt = it->second;
+    if (!plan.needs_body[i]) continue;
     if (tmpl) {
       auto ids_r = tmpl->encode(w.messages);
-      if (!ids_r.ok())
-        return bad_input(fmt::format("request {}: {}", w.id, ids_r.error().message()));
+      if (!ids_r.ok()) return ids_r.error().context("request " + w.id);
       p.body = completions_request_body(*ids_r, w.max_new_tokens, sampling);
     } else {
       p.body = chat_request_body(w.messages, w.max_new_tokens, sampling);
     }
   }
+  return prepared;
+}
 
-  // --- failure budget ----------------------------------------------------------
-  size_t budget = SIZE_MAX;
-  if (o.max_failures >= 1)
-    budget = size_t(o.max_failures);
-  else if (o.max_failures >= 0)
-    budget = size_t(std::floor(o.max_failures * double(schedule.entries.size())));
-
+RunnerOptions runner_options(const BenchOptions& o, const std::string& base,
+                             std::vector<std::string> headers, size_t budget) {
   RunnerOptions ro;
   ro.url =
       base + (o.endpoint_type == EndpointType::chat ? "/v1/chat/completions" : "/v1/completions");
-  ro.http.headers = headers;
+  ro.http.headers = std::move(headers);
   ro.http.insecure = o.insecure;
   ro.http.connect_timeout_ns = secs_to_ns(o.timeout_connect_s);
   ro.http.first_token_timeout_ns = secs_to_ns(o.timeout_first_token_s);
@@ -272,15 +187,18 @@ int run_bench(const BenchOptions& o) {
   ro.cooldown_requests = o.cooldown_requests;
   ro.max_failures = budget;
   ro.quiet = o.quiet;
+  return ro;
+}
 
-  // --- where the client runs (docs/BENCH.md#shared-host) -----------------------
-  // Applied to this thread before the event loop exists; threads started
-  // later (curl's resolver) inherit both.
+// Where the client runs (docs/BENCH.md#shared-host), applied to this thread
+// before the event loop exists; threads started later (curl's resolver)
+// inherit both. Returns what was applied, not what was asked.
+Result<nlohmann::json> apply_scheduling(const BenchOptions& o) {
   nlohmann::json sched_json;
   if (!o.cpus.empty()) {
     auto cpus = parse_cpu_list(o.cpus);
-    if (!cpus.ok()) return bad_input(cpus.error().message());
-    if (auto st = pin_to_cpus(*cpus); !st.ok()) return bad_input(st.error().message());
+    if (!cpus.ok()) return cpus.error();
+    if (auto st = pin_to_cpus(*cpus); !st.ok()) return st.error();
   }
   sched_json["cpus"] = format_cpu_list(current_cpus());
   if (o.realtime) {
@@ -298,9 +216,16 @@ int run_bench(const BenchOptions& o) {
     sched_json["policy"] = current_policy_name();
     sched_json["priority"] = 0;
   }
+  return sched_json;
+}
 
-  // --- bench.json at start, then the run ---------------------------------------
-  ClockAnchor anchor = ClockAnchor::now();
+// bench.json as written when the run starts (outcome "running").
+nlohmann::json bench_json_at_start(const BenchOptions& o, const BenchPlan& plan,
+                                   const RunnerOptions& ro, const std::string& base,
+                                   const std::string& model, size_t workload_count,
+                                   nlohmann::json scheduling) {
+  const ScheduleOptions& so = plan.options;
+  const ClockAnchor anchor = ClockAnchor::now();
   nlohmann::json bj;
   bj["schema"] = "l4lab.bench/1";
   bj["lab"] = {{"version", lab_version()}, {"git_sha", lab_git_sha()}};
@@ -309,9 +234,9 @@ int run_bench(const BenchOptions& o) {
   bj["url"] = ro.url;
   bj["endpoint_type"] = o.endpoint_type == EndpointType::chat ? "chat" : "completions";
   bj["model"] = model;
-  bj["workload"] = {{"path", o.workload}, {"count", workload->size()}};
+  bj["workload"] = {{"path", o.workload}, {"count", workload_count}};
   bj["schedule"] = {
-      {"kind", arrival_name(schedule.options.kind)},
+      {"kind", arrival_name(plan.to_send.options.kind)},
       {"seed", o.seed},
       {"concurrency",
        so.kind == ArrivalKind::closed ? nlohmann::json(so.concurrency) : nlohmann::json()},
@@ -319,30 +244,37 @@ int run_bench(const BenchOptions& o) {
       {"burstiness",
        so.kind == ArrivalKind::gamma ? nlohmann::json(so.burstiness) : nlohmann::json()},
       {"file", o.schedule_file.empty() ? nlohmann::json() : nlohmann::json(o.schedule_file)},
-      {"count", schedule.entries.size()},
-      {"resumed_skipped", skipped}};
+      {"count", plan.to_send.entries.size()},
+      {"resumed_skipped", plan.resumed_skipped}};
   bj["options"] = options_json(o);
-  bj["scheduling"] = sched_json;  // what was applied, not what was asked
-  bj["failure_budget"] = budget == SIZE_MAX ? nlohmann::json() : nlohmann::json(budget);
+  bj["scheduling"] = std::move(scheduling);  // what was applied, not what was asked
+  bj["failure_budget"] =
+      plan.failure_budget == SIZE_MAX ? nlohmann::json() : nlohmann::json(plan.failure_budget);
   bj["clock_anchor"] = {{"wall_ns", anchor.wall_ns}, {"mono_ns", anchor.mono_ns}};
   bj["started_at"] = iso8601_utc(anchor.wall_ns);
   bj["outcome"] = {{"status", "running"}};
-  if (auto st = write_file_atomic(bench_path, bj.dump(2) + "\n"); !st.ok())
-    return bad_input(st.error().message());
+  return bj;
+}
 
-  TraceWriter writer;
-  if (auto st = writer.open(traces_path, o.resume); !st.ok())
-    return bad_input(st.error().message());
-  BenchStats stats;
-  RunResult rr;
-  {
-    BenchRunner runner(ro, prepared, schedule, writer, stats);
-    rr = runner.run();
-  }
-  writer.close();
+// The client's own cost beside the engine (whole process: workload read,
+// schedule and the run): users of a shared GPU host need it.
+nlohmann::json client_cpu_json(const RunResult& rr) {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double user_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
+  const double sys_s = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
+  const double wall_s = rr.t_end_ns > rr.t_start_ns ? (rr.t_end_ns - rr.t_start_ns) * 1e-9 : 0;
+  return {{"user_s", user_s},
+          {"sys_s", sys_s},
+          {"run_wall_s", wall_s},
+          {"cores_during_run", wall_s > 0 ? (user_s + sys_s) / wall_s : 0.0},
+          {"max_rss_mib", ru.ru_maxrss / 1024.0},
+          {"scope", "whole l4lab bench process (getrusage RUSAGE_SELF)"}};
+}
 
-  const BenchOutcome outcome = judge_outcome(rr, stats);
-  int exit_code = outcome.exit_code;
+// bench.json's end state: the outcome, summary, timing quality and cost.
+void finish_bench_json(nlohmann::json& bj, const RunResult& rr, const BenchOutcome& outcome,
+                       const BenchStats& stats, const TimingQuality& tq) {
   bj["ended_at"] = iso8601_utc(wall_ns());
   bj["outcome"] = {
       {"status", run_status_name(rr.status)},
@@ -351,26 +283,38 @@ int run_bench(const BenchOptions& o) {
       {"not_sent", rr.not_sent},
       {"t_start_ns", rr.t_start_ns},
       {"t_end_ns", rr.t_end_ns},
-      {"exit_code", exit_code},
+      {"exit_code", outcome.exit_code},
       {"exit_reason", outcome.reason.empty() ? nlohmann::json() : nlohmann::json(outcome.reason)}};
   bj["summary"] = stats.summary();
-  const TimingQuality tq = judge_timing(std::move(rr.canary_late_ms), rr.reads);
   bj["timing_quality"] = timing_quality_json(tq);
+  bj["client_cpu"] = client_cpu_json(rr);
+}
+
+// The run itself: traces appended as requests end; bench.json rewritten at
+// the end. Returns the exit code.
+int run_and_record(const BenchOptions& o, const RunnerOptions& ro,
+                   const std::vector<PreparedRequest>& prepared, const BenchPlan& plan,
+                   nlohmann::json bj) {
+  namespace fs = std::filesystem;
+  const std::string traces_path = (fs::path(o.out_dir) / "traces.jsonl").string();
+  const std::string bench_path = (fs::path(o.out_dir) / "bench.json").string();
+  if (auto st = write_file_atomic(bench_path, bj.dump(2) + "\n"); !st.ok())
+    return bad_input(st.error().message());
+  TraceWriter writer;
+  if (auto st = writer.open(traces_path, o.resume); !st.ok())
+    return bad_input(st.error().message());
+  BenchStats stats;
+  RunResult rr;
   {
-    // The client's own cost beside the engine (whole process: workload read,
-    // schedule and the run): users of a shared GPU host need it.
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    const double user_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
-    const double sys_s = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
-    const double wall_s = rr.t_end_ns > rr.t_start_ns ? (rr.t_end_ns - rr.t_start_ns) * 1e-9 : 0;
-    bj["client_cpu"] = {{"user_s", user_s},
-                        {"sys_s", sys_s},
-                        {"run_wall_s", wall_s},
-                        {"cores_during_run", wall_s > 0 ? (user_s + sys_s) / wall_s : 0.0},
-                        {"max_rss_mib", ru.ru_maxrss / 1024.0},
-                        {"scope", "whole l4lab bench process (getrusage RUSAGE_SELF)"}};
+    BenchRunner runner(ro, prepared, plan.to_send, writer, stats);
+    rr = runner.run();
   }
+  writer.close();
+
+  const BenchOutcome outcome = judge_outcome(rr, stats);
+  int exit_code = outcome.exit_code;
+  const TimingQuality tq = judge_timing(std::move(rr.canary_late_ms), rr.reads);
+  finish_bench_json(bj, rr, outcome, stats, tq);
   if (auto st = write_file_atomic(bench_path, bj.dump(2) + "\n"); !st.ok()) {
     std::fprintf(stderr, "l4lab bench: %s\n", st.error().message().c_str());
     exit_code = 1;
@@ -385,8 +329,61 @@ int run_bench(const BenchOptions& o) {
     std::fprintf(stderr, "l4lab bench: %s\n", w.c_str());
   // Always, --quiet included: the one line a script or a person reads.
   std::fprintf(stderr, "%s\n", outcome.line.c_str());
-  curl_global_cleanup();
   return exit_code;
+}
+
+// Everything up to the run: plan, schedule.jsonl, endpoint, bodies, where the
+// client runs; then the run. Returns the exit code.
+int plan_and_run(const BenchOptions& o) {
+  auto workload = read_workload(o.workload);
+  if (!workload.ok()) return bad_input(workload.error().message());
+  // plan_bench checks these again; here they come before anything touches
+  // the disk or the descriptor limit.
+  if (auto st = check_bench_request(o, *workload); !st.ok()) return bad_input(st.error().message());
+  // One connection per closed-loop slot; checked before any file is written.
+  if (o.concurrency > 0)
+    if (auto st = ensure_fd_budget(uint64_t(o.concurrency), "--concurrency"); !st.ok())
+      return bad_input(st.error().message());
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) return bad_input(o.out_dir + ": cannot create: " + ec.message());
+  auto files = read_bench_files(o, *workload);
+  if (!files) return bad_input(files.error().message());
+  auto plan = plan_bench(o, *workload, *files);
+  if (!plan) return bad_input(plan.error().message());
+  const std::string schedule_path = (std::filesystem::path(o.out_dir) / "schedule.jsonl").string();
+  if (plan->write_schedule)
+    if (auto st = write_schedule_jsonl(schedule_path, plan->schedule); !st.ok())
+      return bad_input(st.error().message());
+
+  const std::string base = base_url(o.endpoint);
+  auto headers = request_headers(o);
+  if (!headers) return bad_input(headers.error().message());
+  std::string model = o.model;
+  if (model.empty()) {
+    auto m = probe_model(base + "/v1/models", *headers, o.insecure,
+                         long(std::max(1.0, o.timeout_connect_s) * 3000));
+    if (!m.ok()) return bad_input(m.error().message() + " (or pass --model)");
+    model = *m;
+  }
+  auto prepared = prepare_requests(o, *workload, *plan, model);
+  if (!prepared) return bad_input(prepared.error().message());
+  const RunnerOptions ro = runner_options(o, base, *headers, plan->failure_budget);
+  auto scheduling = apply_scheduling(o);
+  if (!scheduling) return bad_input(scheduling.error().message());
+  return run_and_record(
+      o, ro, *prepared, *plan,
+      bench_json_at_start(o, *plan, ro, base, model, workload->size(), std::move(*scheduling)));
+}
+
+}  // namespace
+
+int run_bench(const BenchOptions& o) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  raise_fd_limit();
+  const int code = plan_and_run(o);
+  curl_global_cleanup();
+  return code;
 }
 
 }  // namespace l4lab

@@ -12,6 +12,7 @@
 #include "engine/engine_config.h"
 #include "engine/flag_probe.h"
 #include "matrix/plan.h"
+#include "matrix/run_decisions.h"
 #include "matrix/run_manifest.h"
 #include "telemetry/host_info.h"
 
@@ -33,9 +34,5 @@ struct RunContext {
 
 // Returns the outcome also written to RUN_DIR/run_manifest.json.
 Outcome execute_run(const RunContext& ctx, engine::Applied* applied_out = nullptr);
-
-// The value after `flag` in argv (e.g. --seed 7), if any.
-std::optional<std::string> flag_value(const std::vector<std::string>& argv,
-                                      const std::string& flag);
 
 }  // namespace l4lab::matrix

@@ -141,6 +141,167 @@ Result<RunId> run_from_list(const std::string& list_path) {
   return Error(list_path + ": no line " + std::to_string(want + 1) + " for array task " + idx);
 }
 
+namespace {
+
+// One poll of the runs this folder's jobs cover: each run's latest task,
+// and which are still queued or running.
+struct Poll {
+  std::vector<SubmittedTask> tasks;       // slurm_jobs.jsonl, every submission
+  std::map<RunId, SubmittedTask> latest;  // per run, its latest task
+  std::set<RunId> live;                   // runs whose latest task is not terminal
+  int running = 0, pending = 0;
+};
+
+// Reads the job records, asks Slurm for the unrecorded tasks' states, and
+// records the ends the tasks did not record themselves.
+Result<Poll> poll_tasks(const std::string& runs_dir, MatrixState& state,
+                        std::set<std::string>& followed) {
+  Poll poll;
+  auto tasks = read_jobs(runs_dir);
+  if (!tasks.ok()) return tasks.error();
+  poll.tasks = std::move(*tasks);
+  for (const auto& t : poll.tasks) poll.latest[t.run] = t;
+  std::set<std::string> jobs;
+  for (const auto& [run, t] : poll.latest)
+    if (!state.task_recorded(t.task_id())) jobs.insert(t.job_id);
+  auto states = query_states(jobs);
+  if (!states.ok()) return states.error();
+  // After the query: a task Slurm calls COMPLETED has written its line.
+  L4_TRY_STATUS(state.reload());
+  for (const auto& [run, t] : poll.latest) {
+    const std::string tid = t.task_id();
+    if (state.task_recorded(tid)) continue;
+    auto it = states->find(tid);
+    const std::optional<SlurmTaskState> slurm =
+        it == states->end() ? std::nullopt : std::optional<SlurmTaskState>(it->second);
+    const TaskFollow f = follow_task(slurm, state.status(run.config, run.trial));
+    if (f.action == TaskFollow::kLive) {
+      poll.live.insert(run);
+      followed.insert(tid);
+      slurm->state == "RUNNING" ? ++poll.running : ++poll.pending;
+      continue;
+    }
+    if (f.action == TaskFollow::kNothing) continue;
+    if (slurm)
+      std::cerr << "[slurm] " << run.rel() << ": task " << tid << " ended " << slurm->state
+                << (slurm->node.empty() ? "" : " on " + slurm->node) << ": " << f.reason << "\n";
+    L4_TRY_STATUS(
+        state.record(run.config, run.trial, f.status, run.rel(), iso8601_utc(wall_ns()), tid));
+  }
+  return poll;
+}
+
+// Jobs are submitted held and released once recorded. A submitter killed
+// after sbatch but before the record left a held job nothing knows of:
+// cancel it (it never ran). One killed after the record but before the
+// release left a recorded held job: release it.
+Status settle_held_jobs(const std::string& job_name, const std::vector<SubmittedTask>& tasks) {
+  std::set<std::string> recorded;
+  for (const auto& t : tasks) recorded.insert(t.job_id);
+  auto sq = engine::run_capture(
+      {"squeue", "--noheader", "--name=" + job_name, "--format=%F|%A|%T|%r"}, 60);
+  if (!sq.ok() || !sq->status.success()) return Status::Ok();
+  auto orphans = orphan_jobs(sq->output, recorded);
+  if (!orphans.ok()) return orphans.error().context("squeue --name=" + job_name);
+  for (const auto& id : *orphans) {
+    std::cerr << "[slurm] job " << id << " (" << job_name
+              << ") is not recorded in slurm_jobs.jsonl: its submitter was killed before "
+                 "recording it; cancelling it (it was held, nothing ran)\n";
+    (void)engine::run_capture({"scancel", id}, 60);
+  }
+  if (sq->output.find("JobHeldUser") != std::string::npos)
+    for (const auto& id : recorded) (void)engine::run_capture({"scontrol", "release", id}, 60);
+  return Status::Ok();
+}
+
+// Where the submission's files go and what its tasks run.
+struct Submitter {
+  const MatrixOptions& opts;
+  const SlurmOptions& sopts;
+  SlurmSpec res;
+  std::string sdir, script, jobs_path, job_name;
+};
+
+// One array job for `todo`: its runs list, sbatch (held), the record in
+// slurm_jobs.jsonl, then the release. Returns the job id.
+Result<std::string> submit(const Submitter& s, const std::vector<RunId>& todo) {
+  int k = 1;
+  while (fs::exists(s.sdir + "/submit-" + std::to_string(k) + ".runs")) ++k;
+  const std::string list = s.sdir + "/submit-" + std::to_string(k) + ".runs";
+  std::string text;
+  for (const auto& r : todo) text += r.rel() + "\n";
+  L4_TRY_STATUS(write_file_atomic(list, text));
+  std::vector<std::string> task_args = {
+      s.opts.l4lab_exe, "matrix",        "run-one",     fs::absolute(s.sopts.plan_path).string(),
+      "--out",          s.opts.runs_dir, "--runs-list", list};
+  if (s.opts.per_cell_override >= 0) {
+    task_args.push_back("--per-cell");
+    task_args.push_back(std::to_string(s.opts.per_cell_override));
+  }
+  const auto argv = sbatch_argv(s.res, s.job_name, static_cast<int>(todo.size()),
+                                s.sdir + "/%A_%a.log", s.script, task_args);
+  std::cerr << "[slurm] submitting " << todo.size() << " run(s): " << join(argv, " ") << "\n";
+  auto out = engine::run_capture(argv, 120);
+  if (!out.ok()) return out.error().context("sbatch");
+  if (!out->status.success())
+    return Error("sbatch failed (" + out->status.describe() + "): " + out->output);
+  auto job = parse_sbatch_output(out->output);
+  if (!job.ok()) return job.error();
+  // Recorded before waiting: a submitter killed from here on is started
+  // again and follows this job instead of submitting twice.
+  L4_TRY_STATUS(append_line(s.jobs_path, jobs_file_line(*job, todo)));
+  auto rel = engine::run_capture({"scontrol", "release", *job}, 60);
+  if (!rel.ok() || !rel->status.success())
+    return Error("job " + *job + " is recorded but `scontrol release " + *job +
+                 "` failed: " + (rel.ok() ? rel->output : rel.error().message()) +
+                 "; `l4lab matrix run` again releases it");
+  std::cerr << "[slurm] job " << *job << ": array of " << todo.size() << " task(s)\n";
+  return *job;
+}
+
+// The first poll's work: settle held jobs, then submit the runs neither
+// finished nor live (the summary counts what --only and --max-runs left
+// out); the new job's tasks join `followed`. True when a job was submitted.
+Result<bool> submit_remaining(const Submitter& sub, const Poll& poll,
+                              const std::vector<RunId>& order, const MatrixState& state,
+                              MatrixSummary& sum, std::set<std::string>& followed) {
+  L4_TRY_STATUS(settle_held_jobs(sub.job_name, poll.tasks));
+  std::set<RunId> finished;
+  for (const auto& r : order)
+    if (state.finished(r.config, r.trial)) finished.insert(r);
+  const SubmitPlan todo =
+      plan_submission(order, finished, poll.live, sub.opts.only, sub.opts.max_runs);
+  sum.not_selected = todo.not_selected;
+  sum.left = todo.left;
+  sum.skipped = static_cast<int>(finished.size());
+  if (!poll.live.empty())
+    std::cerr << "[slurm] " << poll.live.size()
+              << " run(s) already queued or running from an earlier submission: followed, "
+                 "not submitted again\n";
+  if (todo.todo.empty()) return false;
+  auto job = submit(sub, todo.todo);
+  if (!job.ok()) return job.error();
+  for (size_t i = 0; i < todo.todo.size(); ++i) followed.insert(*job + "_" + std::to_string(i));
+  return true;
+}
+
+// The summary once nothing followed is live: one line per followed run.
+MatrixSummary tally(MatrixSummary sum, const Poll& poll, const MatrixState& state,
+                    const std::set<std::string>& followed) {
+  for (const auto& [run, t] : poll.latest) {
+    if (!followed.count(t.task_id())) continue;
+    const std::string s = state.status(run.config, run.trial);
+    ++sum.runs;
+    s == "ok" ? ++sum.ok : ++sum.not_ok;
+    if (s != "ok" && s != "unsupported") ++sum.failed;
+    std::cerr << "[slurm] " << run.rel() << ": " << (s.empty() ? "?" : s) << " (task "
+              << t.task_id() << ")\n";
+  }
+  return sum;
+}
+
+}  // namespace
+
 Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& opts_in,
                                        const SlurmOptions& sopts) {
   engine::install_stop_handlers();
@@ -149,17 +310,20 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
   auto prepared = prepare_matrix(plan, opts);
   if (!prepared.ok()) return prepared.error();
   const auto& configs = prepared->configs;
-  const SlurmSpec res = merge_slurm(plan.slurm, sopts.flags);
   const std::string sdir = opts.runs_dir + "/slurm";
+  const Submitter sub{opts,
+                      sopts,
+                      merge_slurm(plan.slurm, sopts.flags),
+                      sdir,
+                      sdir + "/task.sh",
+                      opts.runs_dir + "/slurm_jobs.jsonl",
+                      slurm_job_name(plan.name, opts.runs_dir)};
   fs::create_directories(sdir);
   // The batch script only execs its arguments: what a task runs is argv
   // data handed to sbatch, never a shell string.
-  const std::string script = sdir + "/task.sh";
-  L4_TRY_STATUS(write_file_atomic(script, "#!/bin/sh\n# l4lab: runs its arguments\nexec \"$@\"\n"));
-  chmod(script.c_str(), 0755);
-  const std::string jobs_path = opts.runs_dir + "/slurm_jobs.jsonl";
-  const std::string job_name = slurm_job_name(plan.name, opts.runs_dir);
-
+  L4_TRY_STATUS(
+      write_file_atomic(sub.script, "#!/bin/sh\n# l4lab: runs its arguments\nexec \"$@\"\n"));
+  chmod(sub.script.c_str(), 0755);
   std::vector<RunId> order;
   for (const auto& k :
        order_runs(static_cast<int>(configs.size()), plan.trials, plan.order, plan.order_seed))
@@ -172,156 +336,27 @@ Result<MatrixSummary> run_matrix_slurm(const Plan& plan, const MatrixOptions& op
   bool submitted = false;
   std::string last_progress;
   const auto t0 = std::chrono::steady_clock::now();
-
   for (;;) {
-    auto tasks = read_jobs(opts.runs_dir);
-    if (!tasks.ok()) return tasks.error();
-    std::map<RunId, SubmittedTask> latest;
-    for (const auto& t : *tasks) latest[t.run] = t;
-    std::set<std::string> jobs;
-    for (const auto& [run, t] : latest)
-      if (!state.task_recorded(t.task_id())) jobs.insert(t.job_id);
-    auto states = query_states(jobs);
-    if (!states.ok()) return states.error();
-    // After the query: a task Slurm calls COMPLETED has written its line.
-    L4_TRY_STATUS(state.reload());
-
-    std::set<RunId> live;
-    int running = 0, pending = 0;
-    for (const auto& [run, t] : latest) {
-      const std::string tid = t.task_id();
-      if (state.task_recorded(tid)) continue;
-      auto it = states->find(tid);
-      if (it == states->end()) {
-        // Neither sacct nor squeue knows it: purged with no accounting.
-        const std::string own = state.status(run.config, run.trial);
-        if (own.empty() || redo_status(own))
-          L4_TRY_STATUS(state.record(run.config, run.trial, "slurm_failed", run.rel(),
-                                     iso8601_utc(wall_ns()), tid));
-        continue;
-      }
-      const auto v = slurm_verdict(it->second.state);
-      if (!v.terminal) {
-        live.insert(run);
-        followed.insert(tid);
-        it->second.state == "RUNNING" ? ++running : ++pending;
-        continue;
-      }
-      // The task's own line (written before it exited) wins over Slurm's word.
-      const std::string own = state.status(run.config, run.trial);
-      if (!own.empty() && !redo_status(own)) continue;
-      const std::string status = v.status.empty() ? "slurm_failed" : v.status;
-      std::cerr << "[slurm] " << run.rel() << ": task " << tid << " ended " << it->second.state
-                << (it->second.node.empty() ? "" : " on " + it->second.node) << ": "
-                << (v.reason.empty() ? "it recorded no outcome" : v.reason) << "\n";
-      L4_TRY_STATUS(
-          state.record(run.config, run.trial, status, run.rel(), iso8601_utc(wall_ns()), tid));
-    }
-
+    auto poll = poll_tasks(opts.runs_dir, state, followed);
+    if (!poll.ok()) return poll.error();
     if (!submitted) {
       submitted = true;
-      // Jobs are submitted held and released once recorded. A submitter
-      // killed after sbatch but before the record left a held job nothing
-      // knows of: cancel it (it never ran). One killed after the record but
-      // before the release left a recorded held job: release it.
-      std::set<std::string> recorded;
-      for (const auto& t : *tasks) recorded.insert(t.job_id);
-      auto sq = engine::run_capture(
-          {"squeue", "--noheader", "--name=" + job_name, "--format=%F|%A|%T|%r"}, 60);
-      if (sq.ok() && sq->status.success()) {
-        auto orphans = orphan_jobs(sq->output, recorded);
-        if (!orphans.ok()) return orphans.error().context("squeue --name=" + job_name);
-        for (const auto& id : *orphans) {
-          std::cerr << "[slurm] job " << id << " (" << job_name
-                    << ") is not recorded in slurm_jobs.jsonl: its submitter was killed before "
-                       "recording it; cancelling it (it was held, nothing ran)\n";
-          (void)engine::run_capture({"scancel", id}, 60);
-        }
-        if (sq->output.find("JobHeldUser") != std::string::npos)
-          for (const auto& id : recorded)
-            (void)engine::run_capture({"scontrol", "release", id}, 60);
-      }
-      std::set<RunId> finished;
-      for (const auto& r : order)
-        if (state.finished(r.config, r.trial)) finished.insert(r);
-      std::vector<RunId> todo;
-      for (const auto& r : runs_to_submit(order, finished, live)) {
-        if (!opts.only.empty() &&
-            std::find(opts.only.begin(), opts.only.end(), r.config) == opts.only.end()) {
-          ++sum.not_selected;
-          continue;
-        }
-        if (opts.max_runs > 0 && static_cast<int>(todo.size()) >= opts.max_runs) {
-          ++sum.left;
-          continue;
-        }
-        todo.push_back(r);
-      }
-      sum.skipped = static_cast<int>(finished.size());
-      if (!live.empty())
-        std::cerr << "[slurm] " << live.size()
-                  << " run(s) already queued or running from an earlier submission: followed, "
-                     "not submitted again\n";
-      if (!todo.empty()) {
-        int k = 1;
-        while (fs::exists(sdir + "/submit-" + std::to_string(k) + ".runs")) ++k;
-        const std::string list = sdir + "/submit-" + std::to_string(k) + ".runs";
-        std::string text;
-        for (const auto& r : todo) text += r.rel() + "\n";
-        L4_TRY_STATUS(write_file_atomic(list, text));
-        std::vector<std::string> task_args = {
-            opts.l4lab_exe, "matrix",      "run-one",     fs::absolute(sopts.plan_path).string(),
-            "--out",        opts.runs_dir, "--runs-list", list};
-        if (opts.per_cell_override >= 0) {
-          task_args.push_back("--per-cell");
-          task_args.push_back(std::to_string(opts.per_cell_override));
-        }
-        const auto argv = sbatch_argv(res, job_name, static_cast<int>(todo.size()),
-                                      sdir + "/%A_%a.log", script, task_args);
-        std::cerr << "[slurm] submitting " << todo.size() << " run(s): " << join(argv, " ") << "\n";
-        auto out = engine::run_capture(argv, 120);
-        if (!out.ok()) return out.error().context("sbatch");
-        if (!out->status.success())
-          return Error("sbatch failed (" + out->status.describe() + "): " + out->output);
-        auto job = parse_sbatch_output(out->output);
-        if (!job.ok()) return job.error();
-        // Recorded before waiting: a submitter killed from here on is
-        // started again and follows this job instead of submitting twice.
-        L4_TRY_STATUS(append_line(jobs_path, jobs_file_line(*job, todo)));
-        auto rel = engine::run_capture({"scontrol", "release", *job}, 60);
-        if (!rel.ok() || !rel->status.success())
-          return Error("job " + *job + " is recorded but `scontrol release " + *job +
-                       "` failed: " + (rel.ok() ? rel->output : rel.error().message()) +
-                       "; `l4lab matrix run` again releases it");
-        std::cerr << "[slurm] job " << *job << ": array of " << todo.size() << " task(s)\n";
-        for (size_t i = 0; i < todo.size(); ++i) followed.insert(*job + "_" + std::to_string(i));
-        continue;  // read the new job's tasks back and follow them
-      }
+      auto sent = submit_remaining(sub, *poll, order, state, sum, followed);
+      if (!sent.ok()) return sent.error();
+      if (*sent) continue;  // read the new job's tasks back and follow them
     }
-
     int ended = 0;
     for (const auto& tid : followed) ended += state.task_recorded(tid) ? 1 : 0;
     const std::string progress = std::to_string(ended) + "/" + std::to_string(followed.size()) +
-                                 " ended, " + std::to_string(running) + " running, " +
-                                 std::to_string(pending) + " pending";
+                                 " ended, " + std::to_string(poll->running) + " running, " +
+                                 std::to_string(poll->pending) + " pending";
     if (progress != last_progress) {
       const double el =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::cerr << "[slurm] " << static_cast<int>(el) << " s: " << progress << "\n";
       last_progress = progress;
     }
-    if (live.empty()) {
-      for (const auto& [run, t] : latest) {
-        if (!followed.count(t.task_id())) continue;
-        const std::string s = state.status(run.config, run.trial);
-        ++sum.runs;
-        s == "ok" ? ++sum.ok : ++sum.not_ok;
-        if (s != "ok" && s != "unsupported") ++sum.failed;
-        std::cerr << "[slurm] " << run.rel() << ": " << (s.empty() ? "?" : s) << " (task "
-                  << t.task_id() << ")\n";
-      }
-      return sum;
-    }
+    if (poll->live.empty()) return tally(sum, *poll, state, followed);
     if (engine::interrupted()) {
       std::cerr << "[slurm] stopped following; the jobs keep running. `l4lab matrix run` again "
                    "follows them, `l4lab matrix cancel "

@@ -144,6 +144,37 @@ std::vector<RunId> runs_to_submit(const std::vector<RunId>& plan_order,
   return out;
 }
 
+SubmitPlan plan_submission(const std::vector<RunId>& plan_order, const std::set<RunId>& finished,
+                           const std::set<RunId>& live, const std::vector<std::string>& only,
+                           int max_runs) {
+  SubmitPlan plan;
+  for (const auto& r : runs_to_submit(plan_order, finished, live)) {
+    if (!only.empty() && std::find(only.begin(), only.end(), r.config) == only.end()) {
+      ++plan.not_selected;
+      continue;
+    }
+    if (max_runs > 0 && static_cast<int>(plan.todo.size()) >= max_runs) {
+      ++plan.left;
+      continue;
+    }
+    plan.todo.push_back(r);
+  }
+  return plan;
+}
+
+TaskFollow follow_task(const std::optional<SlurmTaskState>& slurm, const std::string& own) {
+  const bool own_stands = !own.empty() && !redo_status(own);
+  if (!slurm) {
+    if (own_stands) return {};
+    return {TaskFollow::kRecord, "slurm_failed", ""};
+  }
+  const auto v = slurm_verdict(slurm->state);
+  if (!v.terminal) return {TaskFollow::kLive, "", ""};
+  if (own_stands) return {};
+  return {TaskFollow::kRecord, v.status.empty() ? "slurm_failed" : v.status,
+          v.reason.empty() ? "it recorded no outcome" : v.reason};
+}
+
 SlurmSpec merge_slurm(const SlurmSpec& plan, const SlurmSpec& flags) {
   SlurmSpec s = plan;
   auto take = [](std::string& to, const std::string& from) {

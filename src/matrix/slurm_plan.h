@@ -78,6 +78,29 @@ bool redo_status(const std::string& status);
 std::vector<RunId> runs_to_submit(const std::vector<RunId>& plan_order,
                                   const std::set<RunId>& finished, const std::set<RunId>& live);
 
+// runs_to_submit narrowed to --only's configurations (empty: all) and
+// capped at --max-runs (0: no cap), with what was left out counted.
+struct SubmitPlan {
+  std::vector<RunId> todo;
+  int not_selected = 0;  // not in --only
+  int left = 0;          // past --max-runs
+};
+SubmitPlan plan_submission(const std::vector<RunId>& plan_order, const std::set<RunId>& finished,
+                           const std::set<RunId>& live, const std::vector<std::string>& only,
+                           int max_runs);
+
+// What following one run's latest (unrecorded) task does on a poll.
+struct TaskFollow {
+  enum Action { kNothing, kLive, kRecord } action = kNothing;
+  std::string status;  // kRecord: the matrix-state status to record
+  std::string reason;  // kRecord of an ended task: why ("" when purged)
+};
+// `slurm`: the task's state from sacct/squeue (nullopt: neither knows it,
+// purged with no accounting); `own`: the run's status in the matrix state.
+// The task's own line (written before it exited) wins over Slurm's word,
+// unless it is a status a later run does again.
+TaskFollow follow_task(const std::optional<SlurmTaskState>& slurm, const std::string& own);
+
 // Resources asked of Slurm: the plan's `slurm:` with flags laid over it.
 SlurmSpec merge_slurm(const SlurmSpec& plan, const SlurmSpec& flags);
 

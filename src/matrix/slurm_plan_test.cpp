@@ -76,6 +76,43 @@ TEST(SlurmPlan, SubmitsOnlyRunsNeitherFinishedNorLive) {
   EXPECT_EQ(r[1].rel(), "C1/trial-2");
 }
 
+TEST(SlurmPlan, SubmissionHonoursOnlyAndMaxRuns) {
+  const std::vector<RunId> order = {{"C1", 1}, {"C2", 1}, {"C1", 2}, {"C2", 2}, {"C1", 3}};
+  auto all = plan_submission(order, {{"C1", 1}}, {}, {}, 0);
+  EXPECT_EQ(all.todo.size(), 4u);
+  EXPECT_EQ(all.not_selected, 0);
+  EXPECT_EQ(all.left, 0);
+  auto only = plan_submission(order, {{"C1", 1}}, {{"C2", 2}}, {"C1"}, 1);
+  ASSERT_EQ(only.todo.size(), 1u);
+  EXPECT_EQ(only.todo[0].rel(), "C1/trial-2");
+  EXPECT_EQ(only.not_selected, 1);  // C2/trial-1 (C2/trial-2 is live, not counted)
+  EXPECT_EQ(only.left, 1);          // C1/trial-3, past --max-runs 1
+}
+
+TEST(SlurmPlan, FollowsATaskByItsStateAndTheRunsOwnLine) {
+  const SlurmTaskState running{"12_0", "RUNNING", "n1"};
+  const SlurmTaskState timeout{"12_0", "TIMEOUT", "n1"};
+  const SlurmTaskState completed{"12_0", "COMPLETED", "n1"};
+  EXPECT_EQ(follow_task(running, "").action, TaskFollow::kLive);
+  EXPECT_EQ(follow_task(running, "ok").action, TaskFollow::kLive);
+  // Ended without its own line: Slurm's word, with the reason.
+  auto f = follow_task(timeout, "");
+  EXPECT_EQ(f.action, TaskFollow::kRecord);
+  EXPECT_EQ(f.status, "timeout");
+  EXPECT_EQ(f.reason, "the task ran past its --time limit");
+  EXPECT_EQ(follow_task(completed, "").status, "slurm_failed");
+  EXPECT_EQ(follow_task(completed, "").reason, "it recorded no outcome");
+  // Its own line wins, unless it is one a later run does again.
+  EXPECT_EQ(follow_task(timeout, "ok").action, TaskFollow::kNothing);
+  EXPECT_EQ(follow_task(timeout, "interrupted").action, TaskFollow::kRecord);
+  // Purged with no accounting: slurm_failed, silently.
+  f = follow_task(std::nullopt, "");
+  EXPECT_EQ(f.action, TaskFollow::kRecord);
+  EXPECT_EQ(f.status, "slurm_failed");
+  EXPECT_EQ(follow_task(std::nullopt, "crashed").action, TaskFollow::kNothing);
+  EXPECT_EQ(follow_task(std::nullopt, "cancelled").action, TaskFollow::kRecord);
+}
+
 TEST(SlurmPlan, SbatchArgvIsDataNotAShellString) {
   SlurmSpec plan;
   plan.partition = "l4";

@@ -37,42 +37,38 @@ void add_metric(json& out, const char* name, std::vector<double> v_s) {
   out[fmt::format("p99_{}_ms", name)] = p[2] * 1000;
 }
 
-}  // namespace
+auto dbl(double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string("null"); }
 
-std::string vllm_results_text(const RunData& run, const RunSummary& s, const AnalysisOptions& o) {
-  json out;
-  const double dur = s.window.valid() ? s.window.seconds() : 0;
-  std::vector<double> ttfts_ok, tpots, e2els;
-  // JSON arrays built as text: "[a,b,...]" without the brackets yet.
+// A request's [start, end) in seconds from the window's start.
+struct Span {
+  double start, end;
+};
+
+// The per-request lists of vLLM's results file, over measured requests.
+struct PerRequest {
+  // JSON arrays built as text: "a,b,..." without the brackets.
   std::string input_lens, output_lens, ttfts, itls, latencies, start_times, errors, texts;
-  auto push = [](std::string& a, const std::string& v) {
+  std::vector<double> ttfts_ok, tpots, e2els;  // seconds, successful requests
+  std::vector<Span> spans;                     // successful requests
+  std::vector<double> token_times;             // every output chunk's arrival, seconds
+
+  void push(std::string& a, const std::string& v) {
     if (!a.empty()) a += ',';
     a += v;
-  };
-  auto dbl = [](double v) { return std::isfinite(v) ? fmt::format("{}", v) : std::string("null"); };
-  struct Span {
-    double start, end;
-  };
-  std::vector<Span> spans;
-  std::vector<double> token_times;
-  for (const RequestSample& r : run.requests) {
-    if (!r.measured) continue;
-    push(input_lens, std::to_string(r.prompt_tokens()));
-    push(texts, "\"\"");  // the lab does not keep generated text
-    const double start =
-        r.t_sent_ns ? static_cast<double>(*r.t_sent_ns - s.window.start_ns) / 1e9 : 0.0;
-    push(start_times, dbl(start));
-    if (!r.ok) {
-      push(output_lens, "0");
-      push(ttfts, "0.0");
-      push(itls, "[]");
-      push(latencies, "0.0");
-      std::string e = r.failure_class;
-      if (!r.failure_detail.empty()) e += "/" + r.failure_detail;
-      if (!r.error.empty()) e += ": " + r.error;
-      push(errors, json(e).dump());
-      continue;
-    }
+  }
+
+  void add_failed(const RequestSample& r) {
+    push(output_lens, "0");
+    push(ttfts, "0.0");
+    push(itls, "[]");
+    push(latencies, "0.0");
+    std::string e = r.failure_class;
+    if (!r.failure_detail.empty()) e += "/" + r.failure_detail;
+    if (!r.error.empty()) e += ": " + r.error;
+    push(errors, json(e).dump());
+  }
+
+  void add_ok(const RequestSample& r, double start) {
     push(output_lens, std::to_string(r.completion_tokens));
     const double ttft = std::isnan(r.ttft_ms) ? 0.0 : r.ttft_ms / 1000;
     const double e2e = std::isnan(r.e2e_ms) ? 0.0 : r.e2e_ms / 1000;
@@ -97,7 +93,27 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
     if (!std::isnan(r.tpot_ms)) tpots.push_back(r.tpot_ms / 1000);
     spans.push_back({start, start + e2e});
   }
-  // Peak concurrency: sweep over half-open [start, end), departures first.
+};
+
+PerRequest per_request(const RunData& run, const RunSummary& s) {
+  PerRequest pr;
+  for (const RequestSample& r : run.requests) {
+    if (!r.measured) continue;
+    pr.push(pr.input_lens, std::to_string(r.prompt_tokens()));
+    pr.push(pr.texts, "\"\"");  // the lab does not keep generated text
+    const double start =
+        r.t_sent_ns ? static_cast<double>(*r.t_sent_ns - s.window.start_ns) / 1e9 : 0.0;
+    pr.push(pr.start_times, dbl(start));
+    if (r.ok)
+      pr.add_ok(r, start);
+    else
+      pr.add_failed(r);
+  }
+  return pr;
+}
+
+// Peak concurrency: sweep over half-open [start, end), departures first.
+int peak_concurrency(const std::vector<Span>& spans) {
   std::vector<std::pair<double, int>> ev;
   for (const auto& sp : spans) {
     ev.push_back({sp.start, 1});
@@ -106,19 +122,46 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
   std::sort(ev.begin(), ev.end());
   int cur = 0, peak = 0;
   for (const auto& e : ev) peak = std::max(peak, cur += e.second);
-  // Peak output chunks in any one-second bucket from the first start.
+  return peak;
+}
+
+// Peak output chunks in any one-second bucket from the first start.
+double max_tokens_per_s(const std::vector<Span>& spans, const std::vector<double>& token_times) {
   double max_tps = 0;
-  if (!spans.empty()) {
-    double t0 = spans.front().start;
-    for (const auto& sp : spans) t0 = std::min(t0, sp.start);
-    std::vector<double> buckets;
-    for (double t : token_times) {
-      const auto b = static_cast<size_t>(std::max(0.0, t - t0));
-      if (buckets.size() <= b) buckets.resize(b + 1, 0);
-      buckets[b] += 1;
-    }
-    for (double b : buckets) max_tps = std::max(max_tps, b);
+  if (spans.empty()) return max_tps;
+  double t0 = spans.front().start;
+  for (const auto& sp : spans) t0 = std::min(t0, sp.start);
+  std::vector<double> buckets;
+  for (double t : token_times) {
+    const auto b = static_cast<size_t>(std::max(0.0, t - t0));
+    if (buckets.size() <= b) buckets.resize(b + 1, 0);
+    buckets[b] += 1;
   }
+  for (double b : buckets) max_tps = std::max(max_tps, b);
+  return max_tps;
+}
+
+// ITL: the run's own distribution (already selected), in the same ms; only
+// the population std needs one more pass.
+void add_itl(json& out, const RunData& run, const Dist& d) {
+  double var = 0;
+  size_t n = 0;
+  for (const RequestSample& r : run.requests)
+    if (r.measured && r.ok)
+      for (double g : r.itl_ms) {
+        var += (g - d.mean) * (g - d.mean);
+        ++n;
+      }
+  const bool any = d.n > 0;
+  out["mean_itl_ms"] = any ? d.mean : 0.0;
+  out["median_itl_ms"] = any ? d.p50 : 0.0;
+  out["std_itl_ms"] = n ? std::sqrt(var / static_cast<double>(n)) : 0.0;
+  out["p95_itl_ms"] = any ? d.p95 : 0.0;
+  out["p99_itl_ms"] = any ? d.p99 : 0.0;
+}
+
+// The run-level fields, in vLLM's names.
+void add_totals(json& out, const RunData& run, const RunSummary& s, const AnalysisOptions& o) {
   out["date"] = run.manifest.started_at;
   out["backend"] = "l4lab";
   out["label"] = s.rel_dir;
@@ -126,7 +169,7 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
   out["num_prompts"] = s.all.requests;
   out["request_rate"] = run.bench.rate ? json(*run.bench.rate) : json("inf");
   out["max_concurrency"] = run.bench.concurrency ? json(*run.bench.concurrency) : json(nullptr);
-  out["duration"] = dur;
+  out["duration"] = s.window.valid() ? s.window.seconds() : 0;
   out["completed"] = s.all.ok;
   out["failed"] = s.all.failed;
   out["total_input_tokens"] = s.all.prompt_tokens;
@@ -135,30 +178,20 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
   out["request_goodput"] = o.any_slo() ? num(s.all.goodput_rps) : json(nullptr);
   out["output_throughput"] = num(s.all.output_throughput);
   out["total_token_throughput"] = num(s.all.total_token_throughput);
-  out["max_output_tokens_per_s"] = max_tps;
-  out["max_concurrent_requests"] = peak;
-  add_metric(out, "ttft", ttfts_ok);
-  add_metric(out, "tpot", tpots);
-  // ITL: the run's own distribution (already selected), in the same ms; only
-  // the population std needs one more pass.
-  {
-    const Dist& d = s.all.itl_ms;
-    double var = 0;
-    size_t n = 0;
-    for (const RequestSample& r : run.requests)
-      if (r.measured && r.ok)
-        for (double g : r.itl_ms) {
-          var += (g - d.mean) * (g - d.mean);
-          ++n;
-        }
-    const bool any = d.n > 0;
-    out["mean_itl_ms"] = any ? d.mean : 0.0;
-    out["median_itl_ms"] = any ? d.p50 : 0.0;
-    out["std_itl_ms"] = n ? std::sqrt(var / static_cast<double>(n)) : 0.0;
-    out["p95_itl_ms"] = any ? d.p95 : 0.0;
-    out["p99_itl_ms"] = any ? d.p99 : 0.0;
-  }
-  add_metric(out, "e2el", e2els);
+}
+
+}  // namespace
+
+std::string vllm_results_text(const RunData& run, const RunSummary& s, const AnalysisOptions& o) {
+  const PerRequest pr = per_request(run, s);
+  json out;
+  add_totals(out, run, s, o);
+  out["max_output_tokens_per_s"] = max_tokens_per_s(pr.spans, pr.token_times);
+  out["max_concurrent_requests"] = peak_concurrency(pr.spans);
+  add_metric(out, "ttft", pr.ttfts_ok);
+  add_metric(out, "tpot", pr.tpots);
+  add_itl(out, run, s.all.itl_ms);
+  add_metric(out, "e2el", pr.e2els);
   out["l4lab"] = {{"run", s.rel_dir},
                   {"simulated", s.simulated},
                   {"note",
@@ -167,14 +200,14 @@ std::string vllm_results_text(const RunData& run, const RunSummary& s, const Ana
   std::string text = out.dump();
   text.pop_back();  // the closing brace; the arrays follow
   for (const auto& [key, arr] :
-       {std::pair<const char*, const std::string*>{"input_lens", &input_lens},
-        {"output_lens", &output_lens},
-        {"ttfts", &ttfts},
-        {"itls", &itls},
-        {"latencies", &latencies},
-        {"start_times", &start_times},
-        {"generated_texts", &texts},
-        {"errors", &errors}})
+       {std::pair<const char*, const std::string*>{"input_lens", &pr.input_lens},
+        {"output_lens", &pr.output_lens},
+        {"ttfts", &pr.ttfts},
+        {"itls", &pr.itls},
+        {"latencies", &pr.latencies},
+        {"start_times", &pr.start_times},
+        {"generated_texts", &pr.texts},
+        {"errors", &pr.errors}})
     text += fmt::format(",\"{}\":[{}]", key, *arr);
   text += "}\n";
   return text;

@@ -42,23 +42,20 @@ Status check_keys(const YAML::Node& node, std::initializer_list<const char*> kno
 
 #define L4_FIELD(node, key, out, where) L4_TRY_STATUS(read_field(node, key, out, where))
 
-}  // namespace
+// An optional number: set (to the value, or 0 when it is null) whenever the
+// key is there.
+template <typename T>
+Status read_optional(const YAML::Node& node, const char* key, std::optional<T>& out,
+                     const std::string& where) {
+  if (!node[key]) return Status::Ok();
+  T v = 0;
+  L4_FIELD(node, key, v, where);
+  out = v;
+  return Status::Ok();
+}
 
-Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::string& where) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml_text);
-  } catch (const YAML::Exception& e) {
-    return Error(where + ": " + e.what());
-  }
-  if (!root.IsMap()) return Error(where + ": a profile is a YAML map");
-  SimProfile p;
-  p.source_path = where;
-  L4_TRY_STATUS(check_keys(
-      root,
-      {"schema", "name", "approximates", "mode", "model", "hardware", "engine", "overheads",
-       "exact", "queue", "costs", "speculation", "output", "faults", "calibration", "step_model"},
-      where, ""));
+// name, approximates, mode and step_model (the top level's scalars).
+Status parse_top(const YAML::Node& root, SimProfile& p, const std::string& where) {
   L4_FIELD(root, "name", p.name, where);
   L4_FIELD(root, "approximates", p.approximates, where);
   std::string mode = "modelled";
@@ -77,72 +74,84 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
   } else if (step_model != "roofline") {
     return Error(where + ": step_model must be 'roofline' or 'additive', not '" + step_model + "'");
   }
-  if (auto m = root["model"]) {
-    L4_TRY_STATUS(
-        check_keys(m, {"params", "layers", "hidden_size", "kv_heads", "head_dim", "dtype_bytes"},
-                   where, "model"));
-    L4_FIELD(m, "params", p.model.params, where);
-    L4_FIELD(m, "layers", p.model.layers, where);
-    L4_FIELD(m, "hidden_size", p.model.hidden_size, where);
-    L4_FIELD(m, "kv_heads", p.model.kv_heads, where);
-    L4_FIELD(m, "head_dim", p.model.head_dim, where);
-    L4_FIELD(m, "dtype_bytes", p.model.dtype_bytes, where);
-  }
-  if (auto h = root["hardware"]) {
-    L4_TRY_STATUS(check_keys(h,
-                             {"name", "memory_gib", "memory_bandwidth_gbps", "bandwidth_efficiency",
-                              "tensor_tflops_bf16", "tensor_tflops_fp8", "compute_efficiency",
-                              "compute_efficiency_fp8", "activation_reserve_gib", "pcie_gbps"},
-                             where, "hardware"));
-    L4_FIELD(h, "name", p.hardware.name, where);
-    L4_FIELD(h, "memory_gib", p.hardware.memory_gib, where);
-    L4_FIELD(h, "memory_bandwidth_gbps", p.hardware.memory_bandwidth_gbps, where);
-    L4_FIELD(h, "bandwidth_efficiency", p.hardware.bandwidth_efficiency, where);
-    L4_FIELD(h, "tensor_tflops_bf16", p.hardware.tensor_tflops_bf16, where);
-    L4_FIELD(h, "tensor_tflops_fp8", p.hardware.tensor_tflops_fp8, where);
-    L4_FIELD(h, "compute_efficiency", p.hardware.compute_efficiency, where);
-    if (h["compute_efficiency_fp8"]) {
-      double v = 0;
-      L4_FIELD(h, "compute_efficiency_fp8", v, where);
-      p.hardware.compute_efficiency_fp8 = v;
+  return Status::Ok();
+}
+
+Status parse_model(const YAML::Node& m, ModelShape& model, const std::string& where) {
+  L4_TRY_STATUS(
+      check_keys(m, {"params", "layers", "hidden_size", "kv_heads", "head_dim", "dtype_bytes"},
+                 where, "model"));
+  L4_FIELD(m, "params", model.params, where);
+  L4_FIELD(m, "layers", model.layers, where);
+  L4_FIELD(m, "hidden_size", model.hidden_size, where);
+  L4_FIELD(m, "kv_heads", model.kv_heads, where);
+  L4_FIELD(m, "head_dim", model.head_dim, where);
+  L4_FIELD(m, "dtype_bytes", model.dtype_bytes, where);
+  return Status::Ok();
+}
+
+Status parse_hardware(const YAML::Node& h, HardwareShape& hw, const std::string& where) {
+  L4_TRY_STATUS(check_keys(h,
+                           {"name", "memory_gib", "memory_bandwidth_gbps", "bandwidth_efficiency",
+                            "tensor_tflops_bf16", "tensor_tflops_fp8", "compute_efficiency",
+                            "compute_efficiency_fp8", "activation_reserve_gib", "pcie_gbps"},
+                           where, "hardware"));
+  L4_FIELD(h, "name", hw.name, where);
+  L4_FIELD(h, "memory_gib", hw.memory_gib, where);
+  L4_FIELD(h, "memory_bandwidth_gbps", hw.memory_bandwidth_gbps, where);
+  L4_FIELD(h, "bandwidth_efficiency", hw.bandwidth_efficiency, where);
+  L4_FIELD(h, "tensor_tflops_bf16", hw.tensor_tflops_bf16, where);
+  L4_FIELD(h, "tensor_tflops_fp8", hw.tensor_tflops_fp8, where);
+  L4_FIELD(h, "compute_efficiency", hw.compute_efficiency, where);
+  L4_TRY_STATUS(read_optional(h, "compute_efficiency_fp8", hw.compute_efficiency_fp8, where));
+  L4_FIELD(h, "activation_reserve_gib", hw.activation_reserve_gib, where);
+  L4_FIELD(h, "pcie_gbps", hw.pcie_gbps, where);
+  return Status::Ok();
+}
+
+// speculative_config: a YAML map becomes JSON text, the form vLLM's flag
+// takes; a string is taken as it is.
+Status parse_speculative_config(const YAML::Node& e, std::string& out, const std::string& where) {
+  const YAML::Node sc = e["speculative_config"];
+  if (!sc || !sc.IsMap()) return read_field(e, "speculative_config", out, where);
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& kv : sc) {
+    const auto s = kv.second.as<std::string>();
+    try {
+      j[kv.first.as<std::string>()] = nlohmann::json::parse(s);
+    } catch (const nlohmann::json::exception&) {
+      j[kv.first.as<std::string>()] = s;
     }
-    L4_FIELD(h, "activation_reserve_gib", p.hardware.activation_reserve_gib, where);
-    L4_FIELD(h, "pcie_gbps", p.hardware.pcie_gbps, where);
   }
-  if (auto e = root["engine"]) {
-    L4_TRY_STATUS(check_keys(
-        e,
-        {"max_model_len", "gpu_memory_utilization", "max_num_seqs", "max_num_batched_tokens",
-         "enable_chunked_prefill", "enforce_eager", "kv_cache_dtype", "quantization",
-         "speculative_config", "cpu_offload_gb", "block_size", "preemption"},
-        where, "engine"));
-    L4_FIELD(e, "max_model_len", p.engine.max_model_len, where);
-    L4_FIELD(e, "gpu_memory_utilization", p.engine.gpu_memory_utilization, where);
-    L4_FIELD(e, "max_num_seqs", p.engine.max_num_seqs, where);
-    L4_FIELD(e, "max_num_batched_tokens", p.engine.max_num_batched_tokens, where);
-    L4_FIELD(e, "enable_chunked_prefill", p.engine.enable_chunked_prefill, where);
-    L4_FIELD(e, "enforce_eager", p.engine.enforce_eager, where);
-    L4_FIELD(e, "kv_cache_dtype", p.engine.kv_cache_dtype, where);
-    L4_FIELD(e, "quantization", p.engine.quantization, where);
-    if (auto sc = e["speculative_config"]; sc && sc.IsMap()) {
-      // YAML map -> JSON text, the form vLLM's flag takes.
-      nlohmann::json j = nlohmann::json::object();
-      for (const auto& kv : sc) {
-        const auto s = kv.second.as<std::string>();
-        try {
-          j[kv.first.as<std::string>()] = nlohmann::json::parse(s);
-        } catch (const nlohmann::json::exception&) {
-          j[kv.first.as<std::string>()] = s;
-        }
-      }
-      p.engine.speculative_config = j.dump();
-    } else {
-      L4_FIELD(e, "speculative_config", p.engine.speculative_config, where);
-    }
-    L4_FIELD(e, "cpu_offload_gb", p.engine.cpu_offload_gb, where);
-    L4_FIELD(e, "block_size", p.engine.block_size, where);
-    L4_FIELD(e, "preemption", p.engine.preemption, where);
-  }
+  out = j.dump();
+  return Status::Ok();
+}
+
+Status parse_engine(const YAML::Node& e, EngineArgs& engine, const std::string& where) {
+  L4_TRY_STATUS(check_keys(
+      e,
+      {"max_model_len", "gpu_memory_utilization", "max_num_seqs", "max_num_batched_tokens",
+       "enable_chunked_prefill", "enforce_eager", "kv_cache_dtype", "quantization",
+       "speculative_config", "cpu_offload_gb", "block_size", "preemption"},
+      where, "engine"));
+  L4_FIELD(e, "max_model_len", engine.max_model_len, where);
+  L4_FIELD(e, "gpu_memory_utilization", engine.gpu_memory_utilization, where);
+  L4_FIELD(e, "max_num_seqs", engine.max_num_seqs, where);
+  L4_FIELD(e, "max_num_batched_tokens", engine.max_num_batched_tokens, where);
+  L4_FIELD(e, "enable_chunked_prefill", engine.enable_chunked_prefill, where);
+  L4_FIELD(e, "enforce_eager", engine.enforce_eager, where);
+  L4_FIELD(e, "kv_cache_dtype", engine.kv_cache_dtype, where);
+  L4_FIELD(e, "quantization", engine.quantization, where);
+  L4_TRY_STATUS(parse_speculative_config(e, engine.speculative_config, where));
+  L4_FIELD(e, "cpu_offload_gb", engine.cpu_offload_gb, where);
+  L4_FIELD(e, "block_size", engine.block_size, where);
+  L4_FIELD(e, "preemption", engine.preemption, where);
+  return Status::Ok();
+}
+
+// overheads, exact, queue, costs, speculation and output: flat sections of
+// numbers.
+Status parse_numbers(const YAML::Node& root, SimProfile& p, const std::string& where) {
   if (auto o = root["overheads"]) {
     L4_TRY_STATUS(check_keys(
         o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms", "fp8_weights_step_ms"}, where,
@@ -170,26 +179,10 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
         c,
         {"kv_capacity_tokens", "prefill_ms_per_token", "decode_base_ms", "attn_ms_per_token_pos"},
         where, "costs"));
-    if (c["attn_ms_per_token_pos"]) {
-      double v = 0;
-      L4_FIELD(c, "attn_ms_per_token_pos", v, where);
-      p.costs.attn_ms_per_token_pos = v;
-    }
-    if (c["kv_capacity_tokens"]) {
-      long v = 0;
-      L4_FIELD(c, "kv_capacity_tokens", v, where);
-      p.costs.kv_capacity_tokens = v;
-    }
-    if (c["prefill_ms_per_token"]) {
-      double v = 0;
-      L4_FIELD(c, "prefill_ms_per_token", v, where);
-      p.costs.prefill_ms_per_token = v;
-    }
-    if (c["decode_base_ms"]) {
-      double v = 0;
-      L4_FIELD(c, "decode_base_ms", v, where);
-      p.costs.decode_base_ms = v;
-    }
+    L4_TRY_STATUS(read_optional(c, "attn_ms_per_token_pos", p.costs.attn_ms_per_token_pos, where));
+    L4_TRY_STATUS(read_optional(c, "kv_capacity_tokens", p.costs.kv_capacity_tokens, where));
+    L4_TRY_STATUS(read_optional(c, "prefill_ms_per_token", p.costs.prefill_ms_per_token, where));
+    L4_TRY_STATUS(read_optional(c, "decode_base_ms", p.costs.decode_base_ms, where));
   }
   if (auto s = root["speculation"]) {
     L4_TRY_STATUS(check_keys(s, {"ngram_mean_accepted_tokens"}, where, "speculation"));
@@ -199,59 +192,94 @@ Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::st
     L4_TRY_STATUS(check_keys(o, {"eos_probability"}, where, "output"));
     L4_FIELD(o, "eos_probability", p.eos_probability, where);
   }
-  if (auto c = root["calibration"]) {
-    if (!c.IsMap()) return Error(where + ": 'calibration' must be a map");
-    p.calibration.present = true;
-    YAML::Emitter em;
-    em << c;
-    p.calibration.yaml = em.c_str();
-    L4_FIELD(c, "fitted_config", p.calibration.fitted_config, where);
-    L4_FIELD(c, "client_gap_ms", p.calibration.client_gap_ms, where);
-    auto read_errors = [&](const YAML::Node& e, const std::string& what,
-                           CalibrationInfo::Errors& out) -> Status {
-      if (!e.IsMap())
-        return Error(where + ":" + std::to_string(e.Mark().line + 1) + ": '" + what +
-                     "' must be a map");
-      for (const auto& kv : e) {
-        double x = 0;
-        L4_FIELD(e, kv.first.as<std::string>().c_str(), x, where);
-        out.emplace_back(kv.first.as<std::string>(), x);
-      }
-      return Status::Ok();
-    };
-    if (auto v = c["validation"]) {
-      if (!v.IsMap()) return Error(where + ": 'calibration.validation' must be a map");
-      L4_FIELD(v, "note", p.calibration.validation_note, where);
-      if (auto e = v["relative_error"])
-        L4_TRY_STATUS(read_errors(e, "calibration.validation.relative_error",
-                                  p.calibration.validation_error));
-      if (auto b = v["relative_error_by_config"]) {
-        if (!b.IsMap())
-          return Error(where + ": 'calibration.validation.relative_error_by_config' must be a map");
-        for (const auto& kv : b) {
-          p.calibration.validation_error_by_config.emplace_back(kv.first.as<std::string>(),
-                                                                CalibrationInfo::Errors{});
-          L4_TRY_STATUS(read_errors(kv.second, "relative_error_by_config",
-                                    p.calibration.validation_error_by_config.back().second));
-        }
-      }
+  return Status::Ok();
+}
+
+// metric -> relative error, in the file's order.
+Status read_errors(const YAML::Node& e, const std::string& what, CalibrationInfo::Errors& out,
+                   const std::string& where) {
+  if (!e.IsMap())
+    return Error(where + ":" + std::to_string(e.Mark().line + 1) + ": '" + what +
+                 "' must be a map");
+  for (const auto& kv : e) {
+    double x = 0;
+    L4_FIELD(e, kv.first.as<std::string>().c_str(), x, where);
+    out.emplace_back(kv.first.as<std::string>(), x);
+  }
+  return Status::Ok();
+}
+
+// The calibration section (l4lab calibrate): kept whole as YAML, with the
+// fields serve-sim and predict read.
+Status parse_calibration(const YAML::Node& c, CalibrationInfo& cal, const std::string& where) {
+  if (!c.IsMap()) return Error(where + ": 'calibration' must be a map");
+  cal.present = true;
+  YAML::Emitter em;
+  em << c;
+  cal.yaml = em.c_str();
+  L4_FIELD(c, "fitted_config", cal.fitted_config, where);
+  L4_FIELD(c, "client_gap_ms", cal.client_gap_ms, where);
+  const YAML::Node v = c["validation"];
+  if (!v) return Status::Ok();
+  if (!v.IsMap()) return Error(where + ": 'calibration.validation' must be a map");
+  L4_FIELD(v, "note", cal.validation_note, where);
+  if (auto e = v["relative_error"])
+    L4_TRY_STATUS(
+        read_errors(e, "calibration.validation.relative_error", cal.validation_error, where));
+  if (auto b = v["relative_error_by_config"]) {
+    if (!b.IsMap())
+      return Error(where + ": 'calibration.validation.relative_error_by_config' must be a map");
+    for (const auto& kv : b) {
+      cal.validation_error_by_config.emplace_back(kv.first.as<std::string>(),
+                                                  CalibrationInfo::Errors{});
+      L4_TRY_STATUS(read_errors(kv.second, "relative_error_by_config",
+                                cal.validation_error_by_config.back().second, where));
     }
   }
-  if (auto f = root["faults"]) {
-    if (!f.IsSequence()) return Error(where + ": 'faults' must be a list");
-    for (const auto& item : f) {
-      std::string at = where + ":" + std::to_string(item.Mark().line + 1);
-      L4_TRY_STATUS(check_keys(item, {"kind", "rate"}, where, "faults[]"));
-      std::string kind;
-      double rate = 0;
-      L4_FIELD(item, "kind", kind, where);
-      L4_FIELD(item, "rate", rate, where);
-      auto fault = parse_fault(kind);
-      if (!fault) return fault.error().context(at);
-      if (rate < 0 || rate > 1) return Error(at + ": fault rate must be in [0, 1]");
-      p.faults.push_back({*fault, rate});
-    }
+  return Status::Ok();
+}
+
+Status parse_faults(const YAML::Node& f, std::vector<FaultRule>& faults, const std::string& where) {
+  if (!f.IsSequence()) return Error(where + ": 'faults' must be a list");
+  for (const auto& item : f) {
+    std::string at = where + ":" + std::to_string(item.Mark().line + 1);
+    L4_TRY_STATUS(check_keys(item, {"kind", "rate"}, where, "faults[]"));
+    std::string kind;
+    double rate = 0;
+    L4_FIELD(item, "kind", kind, where);
+    L4_FIELD(item, "rate", rate, where);
+    auto fault = parse_fault(kind);
+    if (!fault) return fault.error().context(at);
+    if (rate < 0 || rate > 1) return Error(at + ": fault rate must be in [0, 1]");
+    faults.push_back({*fault, rate});
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<SimProfile> parse_sim_profile(const std::string& yaml_text, const std::string& where) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return Error(where + ": " + e.what());
+  }
+  if (!root.IsMap()) return Error(where + ": a profile is a YAML map");
+  SimProfile p;
+  p.source_path = where;
+  L4_TRY_STATUS(check_keys(
+      root,
+      {"schema", "name", "approximates", "mode", "model", "hardware", "engine", "overheads",
+       "exact", "queue", "costs", "speculation", "output", "faults", "calibration", "step_model"},
+      where, ""));
+  L4_TRY_STATUS(parse_top(root, p, where));
+  if (auto m = root["model"]) L4_TRY_STATUS(parse_model(m, p.model, where));
+  if (auto h = root["hardware"]) L4_TRY_STATUS(parse_hardware(h, p.hardware, where));
+  if (auto e = root["engine"]) L4_TRY_STATUS(parse_engine(e, p.engine, where));
+  L4_TRY_STATUS(parse_numbers(root, p, where));
+  if (auto c = root["calibration"]) L4_TRY_STATUS(parse_calibration(c, p.calibration, where));
+  if (auto f = root["faults"]) L4_TRY_STATUS(parse_faults(f, p.faults, where));
   return p;
 }
 

@@ -117,26 +117,32 @@ std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e,
   return out;
 }
 
-void run_predict(const PredictArgs& a) {
-  const auto t0 = std::chrono::steady_clock::now();
-  auto fail = [](const std::string& msg, int code) {
-    std::cerr << "predict: " << msg << "\n";
-    exit_code = code;
-  };
+// Everything the prediction reads, loaded and checked.
+struct PredictInputs {
+  matrix::Plan plan;
+  sim::SimProfile base;  // carried to --hardware when given
+  std::string profile_sha;
+  std::vector<std::string> assumptions;  // of the --hardware transfer
+  std::string wl_path, wl_sha;
+  std::vector<WorkloadRequest> workload;
+  BenchModel bench;
+};
+
+Result<PredictInputs> load_inputs(const PredictArgs& a) {
   auto plan = matrix::load_plan(a.plan);
-  if (!plan) return fail(plan.error().message(), 2);
+  if (!plan) return plan.error();
   auto base = sim::load_sim_profile(a.profile);
-  if (!base) return fail(base.error().message(), 2);
+  if (!base) return base.error();
   if (!base->calibration.present)
     std::cerr << "predict: warning: " << a.profile
               << " is not a calibrated profile (no calibration section): its error is unknown\n";
   auto profile_sha = sha256_file(a.profile);
-  if (!profile_sha) return fail(profile_sha.error().message(), 2);
+  if (!profile_sha) return profile_sha.error();
   // --hardware: carry the profile to another GPU by its published figures.
   std::vector<std::string> assumptions;
   if (!a.hardware.empty()) {
     auto hw = sim::load_sim_profile(a.hardware);
-    if (!hw) return fail(hw.error().message(), 2);
+    if (!hw) return hw.error();
     auto t = twin::transfer_profile(*base, hw->hardware);
     assumptions = t.assumptions;
     base = std::move(t.profile);
@@ -144,33 +150,50 @@ void run_predict(const PredictArgs& a) {
   const std::string wl_path =
       a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
   auto wl = read_workload(wl_path);
-  if (!wl) return fail(wl.error().context("workload").message(), 2);
+  if (!wl) return wl.error().context("workload");
   auto wl_sha = sha256_file(wl_path);
-  if (!wl_sha) return fail(wl_sha.error().message(), 2);
+  if (!wl_sha) return wl_sha.error();
   const BenchModel bm = bench_model(plan->bench_args);
+  return PredictInputs{
+      std::move(*plan), std::move(*base),   std::move(*profile_sha), std::move(assumptions),
+      wl_path,          std::move(*wl_sha), std::move(*wl),          bm};
+}
+
+// The requests in the order the bench would send them, and which are measured.
+struct PredictRequests {
+  Schedule schedule;
+  std::vector<sim::VirtualRequest> requests;
+  std::vector<bool> measured;  // false: a warm-up request
+};
+
+// A recorded schedule.jsonl gives a measured run's own order (closed loop:
+// the order is all a schedule holds); otherwise the bench's seeded order.
+Result<PredictRequests> plan_requests(const PredictArgs& a, const PredictInputs& in) {
   std::vector<std::string> ids;
-  for (const auto& r : *wl) ids.push_back(r.id);
+  for (const auto& r : in.workload) ids.push_back(r.id);
   ScheduleOptions so;
   so.kind = ArrivalKind::closed;
-  so.concurrency = bm.concurrency;
-  so.seed = bm.seed;
+  so.concurrency = in.bench.concurrency;
+  so.seed = in.bench.seed;
   so.limit = size_t(std::max(0, a.limit));
-  // A recorded schedule.jsonl gives a measured run's own order (closed loop:
-  // the order is all a schedule holds); otherwise the bench's seeded order.
   auto sched = a.schedule.empty() ? generate_schedule(ids, so) : recorded_order(a.schedule, ids);
-  if (!sched) return fail(sched.error().message(), 2);
+  if (!sched) return sched.error();
   if (a.limit > 0 && size_t(a.limit) < sched->entries.size())
     sched->entries.resize(size_t(a.limit));
-  std::vector<sim::VirtualRequest> reqs;
-  std::vector<bool> measured;
-  for (size_t i = 0; i < sched->entries.size(); ++i) {
-    const auto& w = (*wl)[sched->entries[i].request];
-    reqs.push_back({w.request_prompt_tokens, std::max(1, w.max_new_tokens), uint64_t(i), 0});
-    measured.push_back(int(i) >= bm.warmup_requests);
+  PredictRequests out{std::move(*sched), {}, {}};
+  for (size_t i = 0; i < out.schedule.entries.size(); ++i) {
+    const auto& w = in.workload[out.schedule.entries[i].request];
+    out.requests.push_back(
+        {w.request_prompt_tokens, std::max(1, w.max_new_tokens), uint64_t(i), 0});
+    out.measured.push_back(int(i) >= in.bench.warmup_requests);
   }
-  std::error_code ec;
-  fs::create_directories(a.out, ec);
-  std::string md = fmt::format(
+  return out;
+}
+
+std::string predicted_md_header(const PredictArgs& a, const PredictInputs& in, size_t requests) {
+  const auto& base = in.base;
+  const auto& bm = in.bench;
+  return fmt::format(
       "# PREDICTED: {} on {} (profile {})\n\n"
       "Every figure below is PREDICTED by serve-sim's engine model in virtual time with the "
       "calibrated profile `{}` (sha256 {}), never measured. Beside each figure: the profile's "
@@ -183,154 +206,214 @@ void run_predict(const PredictArgs& a) {
       "| "
       "E2E p99 ms | output tok/s | KV usage mean | preemptions | not modelled / not validated |\n"
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n",
-      plan->name, base->hardware.name, base->name, a.profile, *profile_sha,
-      base->calibration.validation_note.empty() ? "none recorded"
-                                                : base->calibration.validation_note,
-      wl_path, reqs.size(), bm.ignore_eos ? ", as --ignore-eos" : ": no EOS is modelled",
+      in.plan.name, base.hardware.name, base.name, a.profile, in.profile_sha,
+      base.calibration.validation_note.empty() ? "none recorded" : base.calibration.validation_note,
+      in.wl_path, requests, bm.ignore_eos ? ", as --ignore-eos" : ": no EOS is modelled",
       a.schedule.empty() ? fmt::format("of the bench's seed {}", bm.seed) : "of " + a.schedule,
-      bm.concurrency, base->calibration.client_gap_ms, bm.warmup_requests);
-  nlohmann::json summary = nlohmann::json::array();
-  for (const auto& cfg_path_raw : plan->configs) {
-    const std::string cfg_path = resolve(cfg_path_raw, plan->file);
-    auto cfg = engine::load_engine_config(cfg_path);
-    if (!cfg) return fail(cfg.error().message(), 2);
-    sim::SimProfile p = *base;
-    p.engine = sim::EngineArgs{};
-    auto flags = twin::apply_vllm_flags(p.engine, cfg->engine.args);
-    if (!flags) return fail(flags.error().context(cfg_path).message(), 2);
-    const std::string not_modelled = fmt::format("{}", fmt::join(flags->unmodelled, " "));
-    const auto* errors = base->calibration.errors_for(cfg->name);
-    auto unvalidated = unvalidated_mechanisms(p.engine, p);
-    if (!errors)
-      unvalidated.insert(unvalidated.begin(), assumptions.empty()
-                                                  ? "no held-out run of this configuration"
-                                                  : "transferred to an unmeasured GPU");
-    const int64_t gap_ns = int64_t(std::llround(base->calibration.client_gap_ms * 1e6));
-    auto v = sim::run_virtual(p, reqs, {bm.concurrency, false, gap_ns});
-    if (!v) {
-      md += fmt::format("| {} | refused: {} |\n", cfg->name, v.error().message());
-      continue;
-    }
-    const auto m = twin::predicted_load_metrics(*v, measured);
-    const std::string dir = (fs::path(a.out) / cfg->name / "trial-1").string();
-    fs::create_directories(dir, ec);
-    // traces.jsonl: the model's times as a bench would have traced them.
-    TraceWriter tw;
-    if (auto st = tw.open(dir + "/traces.jsonl", false); !st.ok())
-      return fail(st.error().message(), 2);
-    for (size_t i = 0; i < v->requests.size(); ++i) {
-      const auto& tl = v->requests[i];
-      const auto& w = (*wl)[sched->entries[i].request];
-      TraceRecord r;
-      r.request_id = w.id;
-      r.task = w.task;
-      r.bucket = w.bucket;
-      r.phase = measured[i] ? Phase::measured : Phase::warmup;
-      r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
-      r.t_first_token_ns = tl.emits.front().first;
-      r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;
-      int n = 0;
-      for (const auto& [t, k] : tl.emits) {
-        r.chunks.push_back({t, k});
-        n += k;
-      }
-      r.prompt_tokens_pre_send = r.usage_prompt_tokens = w.request_prompt_tokens;
-      r.max_tokens = w.max_new_tokens;
-      r.usage_completion_tokens = n;
-      r.prompt_count_mismatch = false;
-      r.http_status = 200;
-      r.finish_reason = "length";
-      r.ok = true;
-      if (auto st = tw.write(r); !st.ok()) return fail(st.error().message(), 2);
-    }
-    tw.close();
-    nlohmann::json errors_json = nlohmann::json::object();
-    if (errors)
-      for (const auto& [k, e] : *errors) errors_json[k] = e;
-    const nlohmann::json manifest = {
-        {"schema", "l4lab.run_manifest/1"},
-        {"config",
-         {{"name", cfg->name},
-          {"file", cfg_path},
-          {"sha256", cfg->sha256},
-          {"intent", cfg->intent},
-          {"factor", cfg->factor},
-          {"baseline", cfg->baseline}}},
-        {"trial", 1},
-        {"simulated", true},
-        {"predicted", true},
-        {"prediction",
-         {{"profile", a.profile},
-          {"profile_sha256", *profile_sha},
-          {"profile_name", base->name},
-          {"validation_note", base->calibration.validation_note},
-          {"validation_relative_error", errors_json},
-          {"unvalidated", unvalidated},
-          {"transfer_assumptions", assumptions},
-          {"unmodelled_flags", flags->unmodelled},
-          {"engine_args", cfg->engine.args},
-          {"tool",
-           fmt::format("l4lab {} ({}) predict, virtual time", lab_version(), lab_git_sha())}}},
-        {"engine", {{"name", "serve-sim (virtual time, PREDICTED)"}}},
-        {"model", "serve-sim/" + base->name},
-        {"workload", {{"path", wl_path}, {"sha256", *wl_sha}, {"count", reqs.size()}}},
-        {"outcome", {{"status", "ok"}}},
-        {"gpu", nullptr},
-        {"gpu_reason", "PREDICTED: no GPU ran; the engine model ran in virtual time"}};
-    if (auto st = write_file(dir + "/run_manifest.json", manifest.dump(2) + "\n"); !st.ok())
-      return fail(st.error().message(), 2);
-    const nlohmann::json bench = {{"schema", "l4lab.bench/1"},
-                                  {"schedule",
-                                   {{"kind", "closed"},
-                                    {"concurrency", bm.concurrency},
-                                    {"seed", bm.seed},
-                                    {"count", reqs.size()}}},
-                                  {"model", "serve-sim/" + base->name},
-                                  {"predicted", true}};
-    if (auto st = write_file(dir + "/bench.json", bench.dump(2) + "\n"); !st.ok())
-      return fail(st.error().message(), 2);
-    auto fig = [&](double x, const char* metric, const char* f) {
-      return fmt::format("{} ({})", fmt::format(fmt::runtime(f), x), err_label(errors, metric));
-    };
-    md += fmt::format(
-        "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {} |\n", cfg->name,
-        fig(m.ttft_p50, "ttft_p50_ms", "{:.1f}"), fig(m.ttft_p95, "ttft_p95_ms", "{:.1f}"),
-        fig(m.tpot_p50, "tpot_p50_ms", "{:.2f}"), fig(m.tpot_p95, "tpot_p95_ms", "{:.2f}"),
-        fig(m.e2e_p50, "e2e_p50_ms", "{:.0f}"), fig(m.e2e_p95, "e2e_p95_ms", "{:.0f}"),
-        fig(m.e2e_p99, "e2e_p99_ms", "{:.0f}"), fig(m.output_tok_s, "output_tok_s", "{:.0f}"),
-        fig(m.kv_usage_mean, "kv_usage_mean", "{:.4f}"), m.preemptions,
-        (not_modelled.empty() ? "" : "flags `" + not_modelled + "`; ") +
-            fmt::format("{}", fmt::join(unvalidated, "; ")));
-    summary.push_back({{"config", cfg->name},
-                       {"predicted", true},
-                       {"ttft_p50_ms", m.ttft_p50},
-                       {"ttft_p95_ms", m.ttft_p95},
-                       {"tpot_p50_ms", m.tpot_p50},
-                       {"tpot_p95_ms", m.tpot_p95},
-                       {"e2e_p50_ms", m.e2e_p50},
-                       {"e2e_p95_ms", m.e2e_p95},
-                       {"e2e_p99_ms", m.e2e_p99},
-                       {"output_tok_s", m.output_tok_s},
-                       {"kv_usage_mean", m.kv_usage_mean},
-                       {"preemptions", m.preemptions},
-                       {"unmodelled_flags", flags->unmodelled},
-                       {"unvalidated", unvalidated},
-                       {"validation_relative_error", errors_json}});
+      bm.concurrency, base.calibration.client_gap_ms, bm.warmup_requests);
+}
+
+// One request's model times as a bench would have traced them.
+TraceRecord predicted_trace(const sim::RequestTimeline& tl, const WorkloadRequest& w,
+                            bool measured) {
+  TraceRecord r;
+  r.request_id = w.id;
+  r.task = w.task;
+  r.bucket = w.bucket;
+  r.phase = measured ? Phase::measured : Phase::warmup;
+  r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
+  r.t_first_token_ns = tl.emits.front().first;
+  r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;
+  int n = 0;
+  for (const auto& [t, k] : tl.emits) {
+    r.chunks.push_back({t, k});
+    n += k;
   }
-  if (!assumptions.empty()) {
+  r.prompt_tokens_pre_send = r.usage_prompt_tokens = w.request_prompt_tokens;
+  r.max_tokens = w.max_new_tokens;
+  r.usage_completion_tokens = n;
+  r.prompt_count_mismatch = false;
+  r.http_status = 200;
+  r.finish_reason = "length";
+  r.ok = true;
+  return r;
+}
+
+// One configuration as the model saw it.
+struct ConfigPrediction {
+  std::string cfg_path;
+  engine::EngineConfig cfg;
+  std::vector<std::string> unmodelled;  // flags the model ignores
+  std::vector<std::string> unvalidated;
+  nlohmann::json errors = nlohmann::json::object();  // validation error per metric
+  const sim::CalibrationInfo::Errors* error_list = nullptr;
+  twin::LoadMetrics metrics;
+};
+
+nlohmann::json predicted_manifest(const PredictArgs& a, const PredictInputs& in,
+                                  const ConfigPrediction& c, size_t requests) {
+  return {{"schema", "l4lab.run_manifest/1"},
+          {"config",
+           {{"name", c.cfg.name},
+            {"file", c.cfg_path},
+            {"sha256", c.cfg.sha256},
+            {"intent", c.cfg.intent},
+            {"factor", c.cfg.factor},
+            {"baseline", c.cfg.baseline}}},
+          {"trial", 1},
+          {"simulated", true},
+          {"predicted", true},
+          {"prediction",
+           {{"profile", a.profile},
+            {"profile_sha256", in.profile_sha},
+            {"profile_name", in.base.name},
+            {"validation_note", in.base.calibration.validation_note},
+            {"validation_relative_error", c.errors},
+            {"unvalidated", c.unvalidated},
+            {"transfer_assumptions", in.assumptions},
+            {"unmodelled_flags", c.unmodelled},
+            {"engine_args", c.cfg.engine.args},
+            {"tool",
+             fmt::format("l4lab {} ({}) predict, virtual time", lab_version(), lab_git_sha())}}},
+          {"engine", {{"name", "serve-sim (virtual time, PREDICTED)"}}},
+          {"model", "serve-sim/" + in.base.name},
+          {"workload", {{"path", in.wl_path}, {"sha256", in.wl_sha}, {"count", requests}}},
+          {"outcome", {{"status", "ok"}}},
+          {"gpu", nullptr},
+          {"gpu_reason", "PREDICTED: no GPU ran; the engine model ran in virtual time"}};
+}
+
+// DIR/<config>/trial-1/: traces.jsonl, run_manifest.json and bench.json.
+Status write_trial(const std::string& dir, const PredictArgs& a, const PredictInputs& in,
+                   const PredictRequests& rq, const ConfigPrediction& c,
+                   const sim::VirtualRunResult& v) {
+  TraceWriter tw;
+  L4_TRY_STATUS(tw.open(dir + "/traces.jsonl", false));
+  for (size_t i = 0; i < v.requests.size(); ++i)
+    L4_TRY_STATUS(tw.write(predicted_trace(
+        v.requests[i], in.workload[rq.schedule.entries[i].request], rq.measured[i])));
+  tw.close();
+  const size_t n = rq.requests.size();
+  L4_TRY_STATUS(
+      write_file(dir + "/run_manifest.json", predicted_manifest(a, in, c, n).dump(2) + "\n"));
+  const nlohmann::json bench = {{"schema", "l4lab.bench/1"},
+                                {"schedule",
+                                 {{"kind", "closed"},
+                                  {"concurrency", in.bench.concurrency},
+                                  {"seed", in.bench.seed},
+                                  {"count", n}}},
+                                {"model", "serve-sim/" + in.base.name},
+                                {"predicted", true}};
+  L4_TRY_STATUS(write_file(dir + "/bench.json", bench.dump(2) + "\n"));
+  return Status::Ok();
+}
+
+std::string md_row(const ConfigPrediction& c) {
+  const auto& m = c.metrics;
+  auto fig = [&](double x, const char* metric, const char* f) {
+    return fmt::format("{} ({})", fmt::format(fmt::runtime(f), x), err_label(c.error_list, metric));
+  };
+  const std::string not_modelled = fmt::format("{}", fmt::join(c.unmodelled, " "));
+  return fmt::format(
+      "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {} |\n", c.cfg.name,
+      fig(m.ttft_p50, "ttft_p50_ms", "{:.1f}"), fig(m.ttft_p95, "ttft_p95_ms", "{:.1f}"),
+      fig(m.tpot_p50, "tpot_p50_ms", "{:.2f}"), fig(m.tpot_p95, "tpot_p95_ms", "{:.2f}"),
+      fig(m.e2e_p50, "e2e_p50_ms", "{:.0f}"), fig(m.e2e_p95, "e2e_p95_ms", "{:.0f}"),
+      fig(m.e2e_p99, "e2e_p99_ms", "{:.0f}"), fig(m.output_tok_s, "output_tok_s", "{:.0f}"),
+      fig(m.kv_usage_mean, "kv_usage_mean", "{:.4f}"), m.preemptions,
+      (not_modelled.empty() ? "" : "flags `" + not_modelled + "`; ") +
+          fmt::format("{}", fmt::join(c.unvalidated, "; ")));
+}
+
+nlohmann::json summary_row(const ConfigPrediction& c) {
+  const auto& m = c.metrics;
+  return {{"config", c.cfg.name},
+          {"predicted", true},
+          {"ttft_p50_ms", m.ttft_p50},
+          {"ttft_p95_ms", m.ttft_p95},
+          {"tpot_p50_ms", m.tpot_p50},
+          {"tpot_p95_ms", m.tpot_p95},
+          {"e2e_p50_ms", m.e2e_p50},
+          {"e2e_p95_ms", m.e2e_p95},
+          {"e2e_p99_ms", m.e2e_p99},
+          {"output_tok_s", m.output_tok_s},
+          {"kv_usage_mean", m.kv_usage_mean},
+          {"preemptions", m.preemptions},
+          {"unmodelled_flags", c.unmodelled},
+          {"unvalidated", c.unvalidated},
+          {"validation_relative_error", c.errors}};
+}
+
+// One configuration of the plan: run on the model, its trial folder written,
+// its row added to predicted.md and predicted.json (a configuration the
+// model refuses gets a row saying why).
+Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
+                      const PredictInputs& in, const PredictRequests& rq, std::string& md,
+                      nlohmann::json& summary) {
+  ConfigPrediction c;
+  c.cfg_path = resolve(cfg_path_raw, in.plan.file);
+  auto cfg = engine::load_engine_config(c.cfg_path);
+  if (!cfg) return cfg.error();
+  c.cfg = std::move(*cfg);
+  sim::SimProfile p = in.base;
+  p.engine = sim::EngineArgs{};
+  auto flags = twin::apply_vllm_flags(p.engine, c.cfg.engine.args);
+  if (!flags) return flags.error().context(c.cfg_path);
+  c.unmodelled = flags->unmodelled;
+  c.error_list = in.base.calibration.errors_for(c.cfg.name);
+  c.unvalidated = unvalidated_mechanisms(p.engine, p);
+  if (!c.error_list)
+    c.unvalidated.insert(c.unvalidated.begin(), in.assumptions.empty()
+                                                    ? "no held-out run of this configuration"
+                                                    : "transferred to an unmeasured GPU");
+  const int64_t gap_ns = int64_t(std::llround(in.base.calibration.client_gap_ms * 1e6));
+  auto v = sim::run_virtual(p, rq.requests, {in.bench.concurrency, false, gap_ns});
+  if (!v) {
+    md += fmt::format("| {} | refused: {} |\n", c.cfg.name, v.error().message());
+    return Status::Ok();
+  }
+  c.metrics = twin::predicted_load_metrics(*v, rq.measured);
+  if (c.error_list)
+    for (const auto& [k, e] : *c.error_list) c.errors[k] = e;
+  const std::string dir = (fs::path(a.out) / c.cfg.name / "trial-1").string();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  L4_TRY_STATUS(write_trial(dir, a, in, rq, c, *v));
+  md += md_row(c);
+  summary.push_back(summary_row(c));
+  return Status::Ok();
+}
+
+void run_predict(const PredictArgs& a) {
+  const auto t0 = std::chrono::steady_clock::now();
+  auto fail = [](const Error& e) {
+    std::cerr << "predict: " << e.message() << "\n";
+    exit_code = 2;
+  };
+  auto in = load_inputs(a);
+  if (!in) return fail(in.error());
+  auto rq = plan_requests(a, *in);
+  if (!rq) return fail(rq.error());
+  std::error_code ec;
+  fs::create_directories(a.out, ec);
+  std::string md = predicted_md_header(a, *in, rq->requests.size());
+  nlohmann::json summary = nlohmann::json::array();
+  for (const auto& cfg_path : in->plan.configs)
+    if (auto st = predict_config(cfg_path, a, *in, *rq, md, summary); !st.ok())
+      return fail(st.error());
+  if (!in->assumptions.empty()) {
     md += fmt::format(
         "\n**Transferred** to {} by published figures, not validated there. Assumptions:\n\n",
-        base->hardware.name);
-    for (const auto& x : assumptions) md += "- " + x + "\n";
+        in->base.hardware.name);
+    for (const auto& x : in->assumptions) md += "- " + x + "\n";
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   md += fmt::format(
       "\nPREDICTED in {:.2f} s of wall time (virtual time: no GPU, no sockets, no waiting).\n",
       secs);
-  if (auto st = write_file(a.out + "/predicted.md", md); !st.ok())
-    return fail(st.error().message(), 2);
+  if (auto st = write_file(a.out + "/predicted.md", md); !st.ok()) return fail(st.error());
   if (auto st = write_file(a.out + "/predicted.json", summary.dump(2) + "\n"); !st.ok())
-    return fail(st.error().message(), 2);
+    return fail(st.error());
   std::cout << md;
   std::cout << fmt::format("predict: wrote {} configuration folder(s) under {} in {:.2f} s\n",
                            summary.size(), a.out, secs);

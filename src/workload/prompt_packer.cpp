@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/random.h"
+#include "workload/distractor_filler.h"
 
 namespace l4lab {
 namespace {
@@ -19,9 +20,7 @@ constexpr const char* kDialogueSystem =
     "unrelated filler: ignore it completely.";
 constexpr const char* kDistractorHeader =
     "### DISTRACTOR (unrelated context: ignore it, do not use it)";
-constexpr int kDocBreakCost = 2;  // "\n\n" between two documents' text
 constexpr int kMaxRounds = 12;
-constexpr int kLookAhead = 24;  // words scanned for one that fits the last gap exactly
 
 std::string join_words(const std::vector<std::string>& w, size_t n) {
   std::string s;
@@ -50,10 +49,6 @@ std::string cut_text(const std::vector<std::string>& words, size_t n) {
   }
   return join_words(words, keep);
 }
-
-struct Entry {
-  int doc, word;
-};
 
 }  // namespace
 
@@ -142,6 +137,127 @@ Result<int> PromptPacker::count(const Conversation& c) const {
   return int(ids->size());
 }
 
+// Word-cost estimate of an item's text: the pool's cost when the item is in
+// it, else encoded piece by piece (a dialogue turn's framing counted as 4).
+long PromptPacker::estimated_cost(const CorpusItem& it) const {
+  auto d = doc_of_.find(it.source_id);
+  if (d != doc_of_.end())
+    return pool_.docs[d->second].total_cost + long(tok_.encode(it.question).size());
+  long c = long(tok_.encode(it.title).size() + tok_.encode(it.text).size() +
+                tok_.encode(it.question).size());
+  for (const auto& t : it.turns) c += long(tok_.encode(t.content).size()) + 4;
+  return c;
+}
+
+// Cuts the PRIMARY to about `allowance` estimated tokens: a dialogue drops
+// its oldest exchanges first; then the text (the dialogue's last turn) is cut
+// to whole words, back to a sentence end.
+void PromptPacker::cut_to(const std::string& task, CorpusItem& p, long allowance) const {
+  if (task == "dialogue") {
+    long total = 0;
+    std::vector<long> turn_cost;
+    for (const auto& t : p.turns) {
+      turn_cost.push_back(long(tok_.encode(t.content).size()) + 4);
+      total += turn_cost.back();
+    }
+    size_t drop = 0;
+    while (p.turns.size() - drop > 2 && total > allowance) {
+      total -= turn_cost[drop] + turn_cost[drop + 1];
+      drop += 2;
+    }
+    p.turns.erase(p.turns.begin(), p.turns.begin() + long(drop));
+    if (p.turns.size() > 1 && p.turns.front().role != "user") p.turns.erase(p.turns.begin());
+    allowance -= total - long(tok_.encode(p.turns.back().content).size());
+  } else {
+    allowance -= long(tok_.encode(p.title).size() + tok_.encode(p.question).size());
+  }
+  std::string& text = task == "dialogue" ? p.turns.back().content : p.text;
+  const std::vector<std::string> words = split_words(text);
+  size_t keep = 0;
+  long used = 0;
+  while (keep < words.size()) {
+    const long c = long(tok_.encode(words[keep]).size());
+    if (used + c > allowance) break;
+    used += c;
+    ++keep;
+  }
+  if (keep < words.size()) text = cut_text(words, std::max<size_t>(keep, 1));
+}
+
+// 1. The PRIMARY: a whole item that fits a seeded share of the target, else
+//    the first candidate cut down. The share is a soft budget, so word-cost
+//    estimates choose; exact counts only guard the hard limit.
+Result<PromptPacker::Primary> PromptPacker::choose_primary(const PackRequest& r, Rng& rng) const {
+  const auto& items = corpus_.of(r.task);
+  const int budget = std::max(1, int(r.target * (0.3 + 0.4 * rng.unit())));
+  const size_t start = rng.below(items.size());
+  auto fixed = count(assemble(r.task, CorpusItem{}, ""));
+  if (!fixed) return fixed.error();
+  Primary p;
+  bool found = false;
+  for (size_t k = 0; k < std::min<size_t>(8, items.size()) && !found; ++k) {
+    const CorpusItem& cand = items[(start + k) % items.size()];
+    if (*fixed + estimated_cost(cand) <= budget) {
+      p.item = cand;
+      found = true;
+    }
+  }
+  if (!found) {
+    p.item = items[start];
+    cut_to(r.task, p.item, budget - *fixed);
+  }
+  // Hard guard: the primary must leave room for the distractor header and
+  // words. Estimates are close; when they are not, cut again with exact counts.
+  for (int guard = 0; guard < 6; ++guard) {
+    auto c = count(assemble(r.task, p.item, ""));
+    if (!c) return c.error();
+    if (*c <= std::max(budget, r.target - 48) || *c <= *fixed + 1) break;
+    cut_to(r.task, p.item, long(budget - *fixed) - long(*c - budget));
+  }
+  auto base = count(assemble(r.task, p.item, ""));
+  if (!base) return base.error();
+  if (*base > r.max_prompt)
+    return Error("the PRIMARY alone needs " + std::to_string(*base) + " tokens, above the limit " +
+                 std::to_string(r.max_prompt) + " (item " + p.item.source_id + ")");
+  p.tokens = *base;
+  return p;
+}
+
+// 2. DISTRACTOR words from other documents, in a seeded order, until the
+//    exact count lands on the target (or the closest count in the bucket).
+Result<PromptPacker::Filled> PromptPacker::fill_distractor(const PackRequest& r,
+                                                           const Primary& primary, Rng& rng) const {
+  auto with_x = count(assemble(r.task, primary.item, "x"));
+  if (!with_x) return with_x.error();
+  const int header_cost = *with_x - primary.tokens - int(tok_.encode("x").size());
+  DistractorFiller filler(pool_, header_cost, primary.item.source_id, rng);
+  ClosestCount best(r.target, r.min_prompt, r.max_prompt);
+  int exact = primary.tokens;
+  bool dry = false;
+  best.consider(exact, filler.entries());
+  for (int round = 0; round < kMaxRounds && exact != r.target; ++round) {
+    const size_t before = filler.entries().size();
+    if (exact < r.target) {
+      if (!filler.add(r.target - exact)) dry = true;
+    } else {
+      filler.remove(exact - r.target);
+    }
+    if (filler.entries().size() == before && round > 0) break;  // no word fits the remaining gap
+    auto c = count(assemble(r.task, primary.item, filler.render()));
+    if (!c) return c.error();
+    exact = *c;
+    best.consider(exact, filler.entries());
+    if (dry && exact < r.target) break;
+  }
+  if (!best.found() || (dry && r.target - best.count() > 8))
+    return Error("bucket " + r.bucket + ": the corpus cannot fill it (" + pool_.description + ", " +
+                 std::to_string(pool_.total_cost) + " tokens of distractor text; reached " +
+                 std::to_string(std::max(best.count(), exact)) + " of " + std::to_string(r.target) +
+                 " tokens)");
+  filler.restore(best.entries());
+  return Filled{filler.render(), filler.sources(), best.count()};
+}
+
 Result<WorkloadRequest> PromptPacker::pack(const PackRequest& r) const {
   const std::string rid = r.task + "-" + r.bucket + "-" + [&] {
     char b[16];
@@ -151,213 +267,18 @@ Result<WorkloadRequest> PromptPacker::pack(const PackRequest& r) const {
   auto fail = [&](const std::string& why) {
     return Error("request " + rid + " (target " + std::to_string(r.target) + "): " + why);
   };
-  const auto& items = corpus_.of(r.task);
-  if (items.empty()) return fail("the corpus has no " + r.task + " items");
+  if (corpus_.of(r.task).empty()) return fail("the corpus has no " + r.task + " items");
   Rng rng(r.seed);
-
-  // 1. The PRIMARY: a whole item that fits a seeded share of the target, else
-  //    the first candidate cut down (dialogue: oldest exchanges first; text:
-  //    words, then back to a sentence end). The share is a soft budget, so
-  //    word-cost estimates choose; exact counts only guard the hard limit.
-  const int budget = std::max(1, int(r.target * (0.3 + 0.4 * rng.unit())));
-  const size_t start = rng.below(items.size());
-  auto fixed = count(assemble(r.task, CorpusItem{}, ""));
-  if (!fixed) return fail(fixed.error().message());
-  auto est_cost = [&](const CorpusItem& it) -> long {
-    auto d = doc_of_.find(it.source_id);
-    if (d != doc_of_.end())
-      return pool_.docs[d->second].total_cost + long(tok_.encode(it.question).size());
-    long c = long(tok_.encode(it.title).size() + tok_.encode(it.text).size() +
-                  tok_.encode(it.question).size());
-    for (const auto& t : it.turns) c += long(tok_.encode(t.content).size()) + 4;
-    return c;
-  };
-  CorpusItem primary;
-  bool found = false;
-  for (size_t k = 0; k < std::min<size_t>(8, items.size()) && !found; ++k) {
-    const CorpusItem& cand = items[(start + k) % items.size()];
-    if (*fixed + est_cost(cand) <= budget) {
-      primary = cand;
-      found = true;
-    }
-  }
-  auto cut_to = [&](CorpusItem& p, long allowance) {
-    if (r.task == "dialogue") {
-      long total = 0;
-      std::vector<long> turn_cost;
-      for (const auto& t : p.turns) {
-        turn_cost.push_back(long(tok_.encode(t.content).size()) + 4);
-        total += turn_cost.back();
-      }
-      size_t drop = 0;
-      while (p.turns.size() - drop > 2 && total > allowance) {
-        total -= turn_cost[drop] + turn_cost[drop + 1];
-        drop += 2;
-      }
-      p.turns.erase(p.turns.begin(), p.turns.begin() + long(drop));
-      if (p.turns.size() > 1 && p.turns.front().role != "user") p.turns.erase(p.turns.begin());
-      allowance -= total - long(tok_.encode(p.turns.back().content).size());
-    } else {
-      allowance -= long(tok_.encode(p.title).size() + tok_.encode(p.question).size());
-    }
-    std::string& text = r.task == "dialogue" ? p.turns.back().content : p.text;
-    const std::vector<std::string> words = split_words(text);
-    size_t keep = 0;
-    long used = 0;
-    while (keep < words.size()) {
-      long c = long(tok_.encode(words[keep]).size());
-      if (used + c > allowance) break;
-      used += c;
-      ++keep;
-    }
-    if (keep < words.size()) text = cut_text(words, std::max<size_t>(keep, 1));
-  };
-  if (!found) {
-    primary = items[start];
-    cut_to(primary, budget - *fixed);
-  }
-  // Hard guard: the primary must leave room for the distractor header and
-  // words. Estimates are close; when they are not, cut again with exact counts.
-  for (int guard = 0; guard < 6; ++guard) {
-    auto c = count(assemble(r.task, primary, ""));
-    if (!c) return fail(c.error().message());
-    if (*c <= std::max(budget, r.target - 48) || *c <= *fixed + 1) break;
-    cut_to(primary, long(budget - *fixed) - long(*c - budget));
-  }
-  auto base = count(assemble(r.task, primary, ""));
-  if (!base) return fail(base.error().message());
-  if (*base > r.max_prompt)
-    return fail("the PRIMARY alone needs " + std::to_string(*base) + " tokens, above the limit " +
-                std::to_string(r.max_prompt) + " (item " + primary.source_id + ")");
-
-  // 2. DISTRACTOR words from other documents, in a seeded order, until the
-  //    exact count lands on the target.
-  auto with_x = count(assemble(r.task, primary, "x"));
-  if (!with_x) return fail(with_x.error().message());
-  const int header_cost = *with_x - *base - int(tok_.encode("x").size());
-
-  std::vector<Entry> entries;
-  std::vector<int> doc_order;
-  std::vector<char> used(pool_.docs.size(), 0);
-  size_t doc_cursor = 0;  // index into doc_order of the doc being read
-  int word_cursor = 0;
-  auto next_doc = [&]() -> bool {
-    size_t n = pool_.docs.size();
-    for (int tries = 0; tries < 64; ++tries) {
-      size_t i = rng.below(n);
-      if (!used[i] && pool_.docs[i].source_id != primary.source_id &&
-          !pool_.docs[i].words.empty()) {
-        used[i] = 1;
-        doc_order.push_back(int(i));
-        return true;
-      }
-    }
-    for (size_t i = 0; i < n; ++i) {  // dense fallback: the first unused, in order
-      if (!used[i] && pool_.docs[i].source_id != primary.source_id &&
-          !pool_.docs[i].words.empty()) {
-        used[i] = 1;
-        doc_order.push_back(int(i));
-        return true;
-      }
-    }
-    return false;
-  };
-  auto render = [&]() {
-    std::string d;
-    int prev = -1;
-    for (const auto& e : entries) {
-      if (prev >= 0) d += e.doc == prev ? " " : "\n\n";
-      d += pool_.docs[size_t(e.doc)].words[size_t(e.word)];
-      prev = e.doc;
-    }
-    return d;
-  };
-  auto cost_of = [&](const Entry& e, bool first) {
-    int c = pool_.docs[size_t(e.doc)].costs[size_t(e.word)];
-    if (first) return c + header_cost;
-    return entries.empty() || entries.back().doc != e.doc ? c + kDocBreakCost : c;
-  };
-  // Appends words worth up to `gap` estimated tokens; false when the pool ran dry.
-  auto add = [&](int gap) -> bool {
-    while (gap > 0) {
-      if (doc_cursor >= doc_order.size() ||
-          word_cursor >= int(pool_.docs[size_t(doc_order[doc_cursor])].words.size())) {
-        if (doc_cursor < doc_order.size()) ++doc_cursor;
-        word_cursor = 0;
-        if (doc_cursor >= doc_order.size() && !next_doc()) return false;
-        continue;
-      }
-      Entry e{doc_order[doc_cursor], word_cursor};
-      int c = cost_of(e, entries.empty());
-      if (c > gap) {
-        // Last gap: look a little ahead in this document for a word that fits it.
-        const auto& d = pool_.docs[size_t(e.doc)];
-        for (int k = 1; k <= kLookAhead && word_cursor + k < int(d.words.size()); ++k) {
-          Entry f{e.doc, word_cursor + k};
-          if (cost_of(f, entries.empty()) <= gap) {
-            entries.push_back(f);
-            word_cursor += k + 1;
-            return true;
-          }
-        }
-        return true;
-      }
-      entries.push_back(e);
-      ++word_cursor;
-      gap -= c;
-    }
-    return true;
-  };
-  auto remove = [&](int excess) {
-    while (excess > 0 && !entries.empty()) {
-      Entry e = entries.back();
-      entries.pop_back();
-      excess -= cost_of(e, entries.empty());
-      // Reading resumes after the removed word's predecessor.
-      while (doc_cursor > 0 && doc_order[doc_cursor] != e.doc) --doc_cursor;
-      word_cursor = e.word;
-    }
-  };
-
-  int exact = *base;
-  bool dry = false;
-  std::vector<Entry> best_entries;
-  int best_count = -1;
-  auto consider = [&](int c) {
-    if (c > r.max_prompt || c < r.min_prompt) return;
-    if (best_count < 0 || std::abs(c - r.target) < std::abs(best_count - r.target) ||
-        (std::abs(c - r.target) == std::abs(best_count - r.target) && c < best_count)) {
-      best_count = c;
-      best_entries = entries;
-    }
-  };
-  consider(exact);
-  for (int round = 0; round < kMaxRounds && exact != r.target; ++round) {
-    size_t before = entries.size();
-    if (exact < r.target) {
-      if (!add(r.target - exact)) dry = true;
-    } else {
-      remove(exact - r.target);
-    }
-    if (entries.size() == before && round > 0) break;  // no word fits the remaining gap
-    auto c = count(assemble(r.task, primary, render()));
-    if (!c) return fail(c.error().message());
-    exact = *c;
-    consider(exact);
-    if (dry && exact < r.target) break;
-  }
-  if (best_count < 0 || (dry && r.target - best_count > 8))
-    return fail("bucket " + r.bucket + ": the corpus cannot fill it (" + pool_.description + ", " +
-                std::to_string(pool_.total_cost) + " tokens of distractor text; reached " +
-                std::to_string(std::max(best_count, exact)) + " of " + std::to_string(r.target) +
-                " tokens)");
-  entries = best_entries;
-  Conversation final_conv = assemble(r.task, primary, render());
+  auto primary = choose_primary(r, rng);
+  if (!primary) return fail(primary.error().message());
+  auto filled = fill_distractor(r, *primary, rng);
+  if (!filled) return fail(filled.error().message());
+  Conversation final_conv = assemble(r.task, primary->item, filled->text);
   // The exact count of exactly what is written (one more full encode).
   auto final_count = count(final_conv);
   if (!final_count) return fail(final_count.error().message());
-  if (*final_count != best_count)
-    return fail("count changed on re-encode (" + std::to_string(best_count) + " vs " +
+  if (*final_count != filled->tokens)
+    return fail("count changed on re-encode (" + std::to_string(filled->tokens) + " vs " +
                 std::to_string(*final_count) + ")");
 
   WorkloadRequest out;
@@ -370,12 +291,8 @@ Result<WorkloadRequest> PromptPacker::pack(const PackRequest& r) const {
   out.target_prompt_tokens = r.target;
   out.tokenizer_id = tok_.id();
   out.tokenizer_sha256 = tok_.sha256();
-  out.primary_source = primary.source_id;
-  int prev = -1;
-  for (const auto& e : entries) {
-    if (e.doc != prev) out.distractor_sources.push_back(pool_.docs[size_t(e.doc)].source_id);
-    prev = e.doc;
-  }
+  out.primary_source = primary->item.source_id;
+  out.distractor_sources = std::move(filled->sources);
   return out;
 }
 

@@ -22,6 +22,8 @@
 
 namespace l4lab {
 
+class Rng;
+
 // Text of other documents, pre-split into words (split at single spaces, as
 // the tokenizer's cache does) with each word's token cost.
 struct DistractorDoc {
@@ -71,7 +73,24 @@ class PromptPacker {
                                const std::string& distractor);
 
  private:
+  // The PRIMARY section chosen and cut for `r`, and its exact count alone.
+  struct Primary {
+    CorpusItem item;
+    int tokens = 0;
+  };
+  // The DISTRACTOR text that lands the count on the target, and that count.
+  struct Filled {
+    std::string text;
+    std::vector<std::string> sources;
+    int tokens = 0;
+  };
+
   Result<int> count(const Conversation& c) const;
+  long estimated_cost(const CorpusItem& it) const;
+  void cut_to(const std::string& task, CorpusItem& p, long allowance) const;
+  Result<Primary> choose_primary(const PackRequest& r, Rng& rng) const;
+  Result<Filled> fill_distractor(const PackRequest& r, const Primary& primary, Rng& rng) const;
+
   const Tokenizer& tok_;
   const ChatTemplate& counter_;
   const Corpus& corpus_;
