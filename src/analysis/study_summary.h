@@ -38,7 +38,8 @@ struct RunSummary {
   bool has_traces = false;
   size_t lines_skipped = 0;
   // The client's timing self-audit (docs/METRICS.md#timing-quality): "ok",
-  // "timing degraded", "not measured", or "" when bench.json has none.
+  // "timing degraded", "not measured", "too short to judge", or "" when
+  // bench.json has none.
   std::string timing_verdict;
   double timing_canary_p99_ms = kNaN, timing_canary_max_ms = kNaN;
   Window window;

@@ -27,6 +27,8 @@ TimingQuality judge_timing(std::vector<double> canary_late_ms, const ReadCounts&
   q.reads = reads;
   if (q.canary.count == 0)
     q.verdict = "not measured";
+  else if (q.canary.count < kTimingMinSamples)
+    q.verdict = "too short to judge";
   else if (q.canary.p99_ms > q.threshold_p99_ms)
     q.verdict = "timing degraded";
   else

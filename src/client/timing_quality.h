@@ -24,6 +24,10 @@ inline constexpr int64_t kCanaryPeriodNs = 2'000'000;
 // differences a study compares (a 10 ms ITL moves 10%) and the tolerance of
 // the known-answer benchmark (bench/client/trace_stats.py).
 inline constexpr double kTimingDegradedP99Ms = 1.0;
+// Fewer canary samples than this (a run under 0.2 s) hold no p99: their
+// "p99" is nearly their maximum, so one late wake-up of a 2-ms run would
+// call the whole run degraded. Such runs get "too short to judge".
+inline constexpr size_t kTimingMinSamples = 100;
 
 struct LatenessSummary {
   size_t count = 0;
@@ -47,7 +51,8 @@ struct TimingQuality {
   ReadCounts reads;
   double threshold_p99_ms = kTimingDegradedP99Ms;
   // "ok" | "timing degraded" | "not measured" (no canary sample: a run
-  // shorter than one period).
+  // shorter than one period) | "too short to judge" (fewer than
+  // kTimingMinSamples samples; the figures are still recorded).
   std::string verdict;
   bool degraded() const { return verdict == "timing degraded"; }
 };
