@@ -10,8 +10,8 @@
 #include "common/random.h"
 #include "common/version.h"
 #include "workload/chat_template.h"
+#include "workload/prompt_counter.h"
 #include "workload/prompt_packer.h"
-#include "workload/remote_tokenize_counter.h"
 #include "workload/synthetic_corpus.h"
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_io.h"
@@ -116,13 +116,9 @@ Result<BuildResult> build_workload(const BuildOptions& o) {
       return Error("--max-new-tokens " + task + "=" + std::to_string(n) + ": must be >= 1");
   auto tok = load_tokenizer(o.tokenizer);
   if (!tok) return tok.error();
-  auto v3 = MistralV3ChatTemplate::create(**tok);
-  std::unique_ptr<ChatTemplate> remote;
-  if (!o.count_with.empty())
-    remote = std::make_unique<RemoteTokenizeCounter>(o.count_with, o.count_with_model);
-  else if (!v3)
-    return v3.error();
-  const ChatTemplate& counter = remote ? *remote : static_cast<const ChatTemplate&>(*v3);
+  auto made = make_prompt_counter(**tok, o.count_with, o.count_with_model);
+  if (!made) return made.error();
+  const ChatTemplate& counter = **made;
 
   std::map<std::string, BucketRange> ranges;
   for (const auto& task : workload_tasks()) {
@@ -195,8 +191,9 @@ Result<BuildResult> build_workload(const BuildOptions& o) {
   for (const auto& task : workload_tasks()) mnt[task] = o.max_new_tokens.at(task);
   m["max_new_tokens"] = mnt;
   m["tokenizer"] = {{"id", (*tok)->id()}, {"sha256", (*tok)->sha256()}, {"path", (*tok)->path()}};
-  m["counted_with"] = remote ? "engine /tokenize at " + o.count_with
-                             : "lab Mistral v3 chat template (mistral-common layout)";
+  m["counted_with"] = !o.count_with.empty()
+                          ? "engine /tokenize at " + o.count_with
+                          : "lab Mistral v3 chat template (mistral-common layout)";
   ojson cells;
   for (const auto& task : workload_tasks()) {
     for (const auto& b : workload_buckets()) {

@@ -9,7 +9,7 @@
 
 #include "common/files.h"
 #include "workload/chat_template.h"
-#include "workload/remote_tokenize_counter.h"
+#include "workload/prompt_counter.h"
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_io.h"
 
@@ -142,13 +142,9 @@ Result<CheckReport> check_workload(const std::string& path, const CheckOptions& 
   auto tok = load_tokenizer(o.tokenizer, {.cache = !o.uncached});
   if (!tok) return tok.error();
   rep.tokenizer_id = (*tok)->id();
-  auto v3 = MistralV3ChatTemplate::create(**tok);
-  std::unique_ptr<ChatTemplate> remote;
-  if (!o.count_with.empty())
-    remote = std::make_unique<RemoteTokenizeCounter>(o.count_with, o.count_with_model);
-  else if (!v3)
-    return v3.error();
-  const ChatTemplate& counter = remote ? *remote : static_cast<const ChatTemplate&>(*v3);
+  auto made = make_prompt_counter(**tok, o.count_with, o.count_with_model);
+  if (!made) return made.error();
+  const ChatTemplate& counter = **made;
 
   std::vector<Line> lines = parse_lines(*text);
   if (lines.empty()) problem(rep, 0, "", "non_empty", path + ": no requests");
