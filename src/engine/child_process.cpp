@@ -78,7 +78,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& o) noexcept {
     if (running()) stop_group(2);
     pid_ = o.pid_;
     pgid_ = o.pgid_;
-    status_ = std::move(o.status_);
+    status_ = o.status_;
     o.pid_ = -1;
     o.pgid_ = -1;
     o.status_.reset();
