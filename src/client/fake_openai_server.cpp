@@ -132,6 +132,10 @@ void tick(evutil_socket_t, short, void* arg) {
 void on_close(evhttp_connection*, void* arg) {
   auto* s = static_cast<Stream*>(arg);
   s->closed = true;
+  // libevent detaches an unfinished request from a connection the client
+  // closed and leaves it to us to free (as serve-sim's stream_session does;
+  // found by LeakSanitizer in scripts/sanitizer_tests.sh).
+  if (evhttp_request_get_connection(s->req) == nullptr) evhttp_request_free(s->req);
   end_stream(s);  // client went away: stop the timer, forget the stream
 }
 
