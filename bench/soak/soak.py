@@ -39,11 +39,11 @@ Verdict (exit 1 if any fails; criteria fixed before the 30-minute run):
     500 samples per second), 8 bytes each, counted here from the traces, times
     2: when a vector outgrows its buffer the smaller buffers it leaves stay
     resident in malloc's heap (1/2 + 1/4 + ... of the vector; measured in the
-    short runs: bench grew 45 kB/s at 300 req/s where its values are 23 kB/s);
+    short runs: bench grew 45 KiB/s at 300 req/s where its values are 23 KiB/s);
   - fds flat: for each process, the smallest open-fd count of the last window
     is at most 4 above the largest of the first window after warm-up (open
     connections follow the requests in flight, which a stall of the client
-    raises for a while; curl closes idle ones after 118 s; a leak never comes
+    raises for a while; a leak never comes
     back down); the peak in flight, from the traces, is printed beside it;
   - timing stable: every window's send-lag p99 is at most
     max(2 x the median of the windows' p99, median + 1 ms), and below
