@@ -1,6 +1,12 @@
 #include "sim/connection_guard.h"
 
+#include <event2/buffer.h>
+#include <event2/http_struct.h>
+
+#include <string>
+
 #include "common/clock.h"
+#include "sim/openai_request.h"
 
 namespace l4lab::sim {
 
@@ -132,3 +138,50 @@ void ConnectionGuard::update_listener() {
 }
 
 }  // namespace l4lab::sim
+
+// evhttp answers the requests it refuses itself (a body over --max-body-bytes,
+// Content-Length or chunked: 413; a request line or headers it cannot parse,
+// or headers over --max-header-bytes: 400; a method it does not allow: 501;
+// an Expect other than 100-continue: 417) through its exported
+// evhttp_send_error, whose body is a fixed HTML page. libevent 2.2 has
+// evhttp_set_errorcb for this; 2.1 has no hook, but it calls its own
+// exported function through the PLT, so this definition in the executable
+// replaces it (symbol interposition, as a malloc replacement works): the same
+// status line and "Connection: close", with the JSON error body of every
+// other serve-sim error (openai_request.h error_body). Tested in
+// server_limits_test.cpp (EvhttpRefusalsGetJsonErrorBodies).
+extern "C" void evhttp_send_error(struct evhttp_request* req, int error, const char* reason) {
+  std::string message;
+  switch (error) {
+    case HTTP_ENTITYTOOLARGE:
+      message = "Request body too large: over serve-sim's --max-body-bytes";
+      break;
+    case HTTP_BADREQUEST:
+      message =
+          "Malformed HTTP request: bad request line, headers over --max-header-bytes, or bad "
+          "body framing";
+      break;
+    case HTTP_NOTIMPLEMENTED:
+      message = "Method not implemented: serve-sim takes GET, POST and HEAD";
+      break;
+    case HTTP_EXPECTATIONFAILED:
+      message = "Expectation failed: only 'Expect: 100-continue' is understood";
+      break;
+    default:
+      message = reason ? reason : "HTTP error " + std::to_string(error);
+  }
+  const std::string body =
+      l4lab::sim::error_body(message, l4lab::sim::error_type_for_status(error), error);
+  evbuffer* buf = evbuffer_new();
+  if (!buf) {
+    evhttp_connection_free(evhttp_request_get_connection(req));
+    return;
+  }
+  evbuffer_add(buf, body.data(), body.size());
+  evkeyvalq* headers = evhttp_request_get_output_headers(req);
+  evhttp_add_header(headers, "Connection", "close");  // as evhttp's own: the connection ends
+  evhttp_remove_header(headers, "Content-Type");
+  evhttp_add_header(headers, "Content-Type", "application/json");
+  evhttp_send_reply(req, error, reason, buf);
+  evbuffer_free(buf);
+}

@@ -10,7 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -53,6 +55,48 @@ double seconds_until_closed(int fd, double limit_s, const std::string& drip = ""
     }
   }
   return -1;
+}
+
+// One raw HTTP exchange: sends `head`, then `chunk` repeatedly (up to
+// `max_repeats` times, polling for an answer between sends) while the server
+// has not answered, then reads until the server closes (5 s at most).
+// Returns what the server sent; `repeats_sent` says how many chunks went out.
+std::string raw_exchange(int port, const std::string& head, const std::string& chunk = "",
+                         int max_repeats = 0, int* repeats_sent = nullptr) {
+  const int fd = connect_raw(port);
+  if (fd < 0) return "";
+  std::string got;
+  (void)send(fd, head.data(), head.size(), MSG_NOSIGNAL);
+  int sent = 0;
+  for (; sent < max_repeats; ++sent) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 0) > 0) break;  // answered (or closed) mid-body
+    if (send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) != ssize_t(chunk.size())) break;
+  }
+  if (repeats_sent) *repeats_sent = sent;
+  seconds_until_closed(fd, 5, "", &got);
+  close(fd);
+  return got;
+}
+
+struct RawResponse {
+  int status = 0;
+  std::string headers;  // lower-cased
+  std::string body;
+};
+
+RawResponse parse_raw(const std::string& r) {
+  RawResponse out;
+  const auto end = r.find("\r\n\r\n");
+  // evhttp answers a request line it could not parse as "HTTP/0.0 400".
+  const auto space = r.find(' ');
+  if (r.rfind("HTTP/", 0) != 0 || space == std::string::npos || end == std::string::npos)
+    return out;
+  out.status = std::atoi(r.c_str() + space + 1);
+  out.headers = r.substr(0, end);
+  for (char& c : out.headers) c = char(std::tolower(static_cast<unsigned char>(c)));
+  out.body = r.substr(end + 4);
+  return out;
 }
 
 class ServerLimitsTest : public SimServerTest {
@@ -220,6 +264,64 @@ TEST_F(ServerLimitsTest, HostileBodiesGetVllmShaped400s) {
     EXPECT_EQ(e["code"], 400) << what;
   }
   EXPECT_EQ(chat({{"max_tokens", 2}}).status, 200);
+}
+
+// evhttp's own refusals (it answers them before any serve-sim handler runs)
+// carry the same OpenAI-shaped JSON error body as serve-sim's other errors,
+// not evhttp's HTML page (connection_guard.cpp, evhttp_send_error). A chunked
+// body over the limit is refused as the announced chunk sizes pass it, not
+// read to its end: the client gets the 413 after about max_body_bytes.
+TEST_F(ServerLimitsTest, EvhttpRefusalsGetJsonErrorBodies) {
+  ServerLimits l;
+  l.max_body_bytes = 4096;
+  start_with(l);
+  const std::string post =
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  int chunks_sent = 0;
+  const std::string chunk = "3e8\r\n" + std::string(1000, 'a') + "\r\n";  // 1000-byte chunks
+  struct Case {
+    std::string what;
+    RawResponse r;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"Content-Length over the limit",
+       parse_raw(raw_exchange(port(), post + "Content-Length: 100000\r\n\r\n")), 413},
+      {"chunked body over the limit",
+       parse_raw(raw_exchange(port(), post + "Transfer-Encoding: chunked\r\n\r\n", chunk, 100000,
+                              &chunks_sent)),
+       413},
+      {"one chunk announcing 1 TiB",
+       parse_raw(raw_exchange(port(), post + "Transfer-Encoding: chunked\r\n\r\n10000000000\r\n")),
+       413},
+      {"garbage request line", parse_raw(raw_exchange(port(), "GARBAGE\r\n\r\n")), 400},
+      {"header line without a colon",
+       parse_raw(raw_exchange(port(), "GET /health HTTP/1.1\r\nno colon here\r\n\r\n")), 400},
+      {"method not allowed",
+       parse_raw(raw_exchange(port(), "PUT /health HTTP/1.1\r\nHost: x\r\n\r\n")), 501},
+      {"unknown Expect",
+       parse_raw(raw_exchange(port(), post + "Expect: x\r\nContent-Length: 2\r\n\r\n")), 417},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.r.status, c.status) << c.what;
+    EXPECT_NE(c.r.headers.find("content-type: application/json"), std::string::npos)
+        << c.what << ": " << c.r.headers;
+    EXPECT_NE(c.r.headers.find("connection: close"), std::string::npos) << c.what;
+    json j = json::parse(c.r.body, nullptr, false);
+    ASSERT_TRUE(j.is_object() && j.contains("error")) << c.what << ": " << c.r.body;
+    const json& e = j["error"];
+    EXPECT_TRUE(e["message"].is_string() && !e["message"].get<std::string>().empty()) << c.what;
+    EXPECT_TRUE(e["type"].is_string()) << c.what;
+    EXPECT_TRUE(e.contains("param")) << c.what;
+    EXPECT_EQ(e["code"], c.status) << c.what;
+  }
+  // Refused once the announced chunks pass 4096 bytes (the 5th chunk). The
+  // client gets ahead of the server by what the loopback socket buffers hold
+  // (a few MB at most), never by the whole 100 MB body; serve-sim's memory
+  // under such bodies: bench/sim/chunked_body.py.
+  EXPECT_GE(chunks_sent, 4);
+  EXPECT_LT(chunks_sent, 16000) << "over 16 MB of the chunked body sent before the 413";
+  EXPECT_EQ(request(base_ + "/health").status, 200);
 }
 
 }  // namespace

@@ -46,6 +46,13 @@ namespace l4lab::sim {
 
 namespace {
 
+// serve-sim's tokenizer word cache (cached_tokenizer.h) holds at most this
+// many chunks, about 2 MB: a server keeps meeting words it has not seen
+// (every request's numbers and ids), and the builder's bound (2M chunks,
+// ~250 MB) made its memory grow by ~120 B per such request for hours (the
+// soak, docs/RELIABILITY.md). The common words of prompts fit well within it.
+constexpr size_t kServerTokenizerCacheEntries = size_t(1) << 14;
+
 void raise_nofile_limit() {
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -112,7 +119,8 @@ Result<std::unique_ptr<SimServer::Impl>> make_worker(const SimServerOptions& opt
   m->opt = options;
   m->opt.port = port;
   m->costs = costs;
-  auto tok = load_tokenizer(m->opt.tokenizer_spec);
+  auto tok =
+      load_tokenizer(m->opt.tokenizer_spec, {.cache_max_entries = kServerTokenizerCacheEntries});
   if (!tok) return tok.error().context("serve-sim --tokenizer '" + m->opt.tokenizer_spec + "'");
   m->tok = std::move(*tok);
   auto tmpl = MistralV3ChatTemplate::create(*m->tok);

@@ -13,14 +13,13 @@ namespace {
 constexpr std::string_view kMeta = "\xE2\x96\x81";  // "▁"
 constexpr size_t kMaxCachedChunk = 48;              // bytes; longer chunks are encoded directly
 constexpr size_t kShards = 64;
-constexpr size_t kMaxEntriesPerShard = 1 << 15;
 
 bool plain_ascii(char c) { return c > ' ' && c < 0x7f; }
 
 class CachedTokenizer final : public Tokenizer {
  public:
-  explicit CachedTokenizer(std::unique_ptr<SentencePieceTokenizer> inner)
-      : inner_(std::move(inner)) {}
+  CachedTokenizer(std::unique_ptr<SentencePieceTokenizer> inner, size_t max_entries)
+      : inner_(std::move(inner)), max_per_shard_((max_entries + kShards - 1) / kShards) {}
 
   std::vector<TokenId> encode(std::string_view text) const override {
     std::vector<TokenId> out;
@@ -42,6 +41,15 @@ class CachedTokenizer final : public Tokenizer {
   const std::string& id() const override { return inner_->id(); }
   const std::string& sha256() const override { return inner_->sha256(); }
   const std::string& path() const override { return inner_->path(); }
+
+  size_t entries() const {
+    size_t n = 0;
+    for (auto& s : shards_) {
+      std::lock_guard<std::mutex> lock(s.mu);
+      n += s.map.size();
+    }
+    return n;
+  }
 
  private:
   struct Hash {
@@ -71,10 +79,11 @@ class CachedTokenizer final : public Tokenizer {
     auto ids = inner_->encode(chunk);
     out.insert(out.end(), ids.begin(), ids.end());
     std::lock_guard<std::mutex> lock(s.mu);
-    if (s.map.size() < kMaxEntriesPerShard) s.map.emplace(std::string(chunk), std::move(ids));
+    if (s.map.size() < max_per_shard_) s.map.emplace(std::string(chunk), std::move(ids));
   }
 
   std::unique_ptr<SentencePieceTokenizer> inner_;
+  const size_t max_per_shard_;
   mutable std::array<Shard, kShards> shards_;
 };
 
@@ -96,9 +105,15 @@ bool vocabulary_is_word_local(const Tokenizer& t) {
   return joined == a;
 }
 
-std::unique_ptr<Tokenizer> make_cached_tokenizer(std::unique_ptr<SentencePieceTokenizer> inner) {
+std::unique_ptr<Tokenizer> make_cached_tokenizer(std::unique_ptr<SentencePieceTokenizer> inner,
+                                                 size_t max_entries) {
   if (!vocabulary_is_word_local(*inner)) return inner;
-  return std::make_unique<CachedTokenizer>(std::move(inner));
+  return std::make_unique<CachedTokenizer>(std::move(inner), max_entries);
+}
+
+std::optional<size_t> cached_entries(const Tokenizer& t) {
+  if (const auto* c = dynamic_cast<const CachedTokenizer*>(&t)) return c->entries();
+  return std::nullopt;
 }
 
 }  // namespace l4lab

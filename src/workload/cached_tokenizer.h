@@ -14,7 +14,9 @@
 // Thread-safe: the cache is sharded, each shard behind its own mutex.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 
 #include "workload/tokenizer.h"
 
@@ -22,8 +24,20 @@ namespace l4lab {
 
 class SentencePieceTokenizer;
 
+// At most this many chunks are kept (then new chunks are encoded, not kept).
+// 2M entries (~250 MB at worst): for the workload builder and checker, which
+// read a bounded corpus once. A long-running server facing words it has not
+// seen (every request's numbers, names, ids) should pass much less: see
+// serve-sim (kServerTokenizerCacheEntries).
+inline constexpr size_t kDefaultTokenizerCacheEntries = size_t(1) << 21;
+
 // The cached decorator when the vocabulary allows it, else `inner` unchanged.
-std::unique_ptr<Tokenizer> make_cached_tokenizer(std::unique_ptr<SentencePieceTokenizer> inner);
+std::unique_ptr<Tokenizer> make_cached_tokenizer(
+    std::unique_ptr<SentencePieceTokenizer> inner,
+    size_t max_entries = kDefaultTokenizerCacheEntries);
+
+// Chunks held by a cached tokenizer; nullopt for any other tokenizer.
+std::optional<size_t> cached_entries(const Tokenizer& t);
 
 // Whether a vocabulary keeps merges inside words (the condition above).
 bool vocabulary_is_word_local(const Tokenizer& t);

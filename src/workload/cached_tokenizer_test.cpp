@@ -50,5 +50,26 @@ TEST(CachedTokenizer, SameIdsAsPlainSentencePiece) {
   }
 }
 
+// A long-running server sees new words forever (numbers, names, ids): past
+// its bound the cache stops growing and the ids stay exact.
+TEST(CachedTokenizer, StopsGrowingAtItsBound) {
+  auto plain = load_tokenizer("", {.cache = false});
+  auto cached = load_tokenizer("", {.cache_max_entries = 256});
+  ASSERT_TRUE(plain.ok() && cached.ok());
+  ASSERT_TRUE(cached_entries(**cached).has_value());
+  EXPECT_FALSE(cached_entries(**plain).has_value());
+  for (int i = 0; i < 5000; ++i) {
+    const std::string t = "Question " + std::to_string(i) + ": word" + std::to_string(i * 7);
+    ASSERT_EQ((*cached)->encode(t), (*plain)->encode(t)) << t;
+  }
+  // 64 shards of ceil(256 / 64) = 4 entries each.
+  EXPECT_LE(*cached_entries(**cached), 256u);
+  EXPECT_GE(*cached_entries(**cached), 200u);  // the bound, not a smaller one, was reached
+  auto big = load_tokenizer("");
+  ASSERT_TRUE(big.ok());
+  for (int i = 0; i < 5000; ++i) (void)(*big)->encode("Question " + std::to_string(i) + ":");
+  EXPECT_GE(*cached_entries(**big), 5000u);  // the default bound is far above
+}
+
 }  // namespace
 }  // namespace l4lab

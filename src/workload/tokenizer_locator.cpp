@@ -205,7 +205,10 @@ Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec,
     return Error(path + ": tekken (.json) tokenizers are not supported; use a SentencePiece model");
   auto t = SentencePieceTokenizer::load(path, r->second);
   if (!t) return t.error();
-  if (options.cache) return make_cached_tokenizer(std::move(*t));
+  if (options.cache)
+    return make_cached_tokenizer(std::move(*t), options.cache_max_entries
+                                                    ? options.cache_max_entries
+                                                    : kDefaultTokenizerCacheEntries);
   return std::unique_ptr<Tokenizer>(std::move(*t));
 }
 

@@ -27,6 +27,8 @@ namespace l4lab {
 struct TokenizerOptions {
   // Memoise word encodings (cached_tokenizer.h): same ids, much faster.
   bool cache = true;
+  // Its bound (cached_tokenizer.h); 0: kDefaultTokenizerCacheEntries.
+  size_t cache_max_entries = 0;
 };
 
 Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec,
