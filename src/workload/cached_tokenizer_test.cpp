@@ -53,6 +53,7 @@ TEST(CachedTokenizer, SameIdsAsPlainSentencePiece) {
 // A long-running server sees new words forever (numbers, names, ids): past
 // its bound the cache stops growing and the ids stay exact.
 TEST(CachedTokenizer, StopsGrowingAtItsBound) {
+  L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER();
   auto plain = load_tokenizer("", {.cache = false});
   auto cached = load_tokenizer("", {.cache_max_entries = 256});
   ASSERT_TRUE(plain.ok() && cached.ok());
