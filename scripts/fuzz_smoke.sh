@@ -38,7 +38,7 @@ for t in "${targets[@]}"; do
   rm -rf "$work"; mkdir -p "$work" "$findings"
   dict=()
   case $t in  # the targets whose input is JSON share one dictionary
-    sse_parser_fuzz | stream_event_fuzz | trace_reader_fuzz | workload_request_fuzz | openai_request_fuzz)
+    sse_parser_fuzz | stream_event_fuzz | trace_reader_fuzz | workload_request_fuzz | workload_check_fuzz | openai_request_fuzz)
       dict=(-dict=fuzz/json.dict) ;;
   esac
   regress=()

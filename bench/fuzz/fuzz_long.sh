@@ -23,7 +23,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work" "$findings"
   dict=()
   case $t in
-    sse_parser_fuzz | stream_event_fuzz | trace_reader_fuzz | workload_request_fuzz | openai_request_fuzz)
+    sse_parser_fuzz | stream_event_fuzz | trace_reader_fuzz | workload_request_fuzz | workload_check_fuzz | openai_request_fuzz)
       dict=(-dict=fuzz/json.dict) ;;
   esac
   log=$findings/log

@@ -127,6 +127,25 @@ void check_manifest(const nlohmann::json& manifest, const std::string& mpath,
 
 }  // namespace
 
+void check_workload_lines(std::string_view text, const std::string& source, const Tokenizer& tok,
+                          const ChatTemplate& counter, const CheckOptions& o, CheckReport& rep) {
+  std::vector<Line> lines = parse_lines(text);
+  if (lines.empty()) problem(rep, 0, "", "non_empty", source + ": no requests");
+  count_lines(lines, counter,
+              o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency())));
+  std::set<std::string> ids;
+  std::vector<WorkloadRequest> good;
+  for (const auto& x : lines) {
+    if (!x.req) {
+      problem(rep, x.no, "", "format", x.req.error().message());
+      continue;
+    }
+    if (auto counted = check_line(x, tok, o, ids, rep)) good.push_back(std::move(*counted));
+  }
+  rep.count = lines.size();
+  rep.cells = cell_stats(good);
+}
+
 Result<CheckReport> check_workload(const std::string& path, const CheckOptions& o) {
   auto text = read_file(path);
   if (!text) return text.error();
@@ -144,24 +163,8 @@ Result<CheckReport> check_workload(const std::string& path, const CheckOptions& 
   rep.tokenizer_id = (*tok)->id();
   auto made = make_prompt_counter(**tok, o.count_with, o.count_with_model);
   if (!made) return made.error();
-  const ChatTemplate& counter = **made;
-
-  std::vector<Line> lines = parse_lines(*text);
-  if (lines.empty()) problem(rep, 0, "", "non_empty", path + ": no requests");
-  count_lines(lines, counter,
-              o.threads > 0 ? o.threads : int(std::max(1u, std::thread::hardware_concurrency())));
-  std::set<std::string> ids;
-  std::vector<WorkloadRequest> good;
-  for (const auto& x : lines) {
-    if (!x.req) {
-      problem(rep, x.no, "", "format", x.req.error().message());
-      continue;
-    }
-    if (auto counted = check_line(x, **tok, o, ids, rep)) good.push_back(std::move(*counted));
-  }
-  if (manifest->is_object()) check_manifest(*manifest, mpath, *text, lines.size(), rep);
-  rep.count = lines.size();
-  rep.cells = cell_stats(good);
+  check_workload_lines(*text, path, **tok, **made, o, rep);
+  if (manifest->is_object()) check_manifest(*manifest, mpath, *text, rep.count, rep);
   return rep;
 }
 

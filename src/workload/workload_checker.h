@@ -5,9 +5,11 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
+#include "workload/chat_template.h"
 #include "workload/workload_builder.h"
 
 namespace l4lab {
@@ -38,5 +40,13 @@ struct CheckReport {
 // Errors only when the check cannot run (file unreadable, tokenizer missing);
 // a bad workload gives a report with problems.
 Result<CheckReport> check_workload(const std::string& path, const CheckOptions& options);
+
+// The per-line part of check_workload, on text already read (`source` names
+// it in messages): every line parsed, counted with `counter` and held to the
+// invariants, problems appended to `rep` (whose max_context must be set).
+// No file or manifest; what the fuzz target workload_check_fuzz drives.
+void check_workload_lines(std::string_view text, const std::string& source,
+                          const Tokenizer& tokenizer, const ChatTemplate& counter,
+                          const CheckOptions& options, CheckReport& rep);
 
 }  // namespace l4lab
