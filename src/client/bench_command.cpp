@@ -304,6 +304,7 @@ int run_and_record(const BenchOptions& o, const RunnerOptions& ro,
   if (auto st = writer.open(traces_path, o.resume); !st.ok())
     return bad_input(st.error().message());
   BenchStats stats;
+  stats.reserve(plan.to_send.entries.size());
   RunResult rr;
   {
     BenchRunner runner(ro, prepared, plan.to_send, writer, stats);

@@ -79,7 +79,12 @@ RunResult BenchRunner::run() {
     event_add(live_ev_, &tv);
   }
   result_.t_start_ns = mono_ns();
-  result_.canary_late_ms.reserve(4096);
+  // One canary sample per period for the schedule's span (open loop), so a
+  // long run does not copy the samples as they double.
+  int64_t span_ns = 0;
+  if (!closed_loop_ && !schedule_.entries.empty() && schedule_.entries.back().t_offset_ns)
+    span_ns = *schedule_.entries.back().t_offset_ns;
+  result_.canary_late_ms.reserve(4096 + size_t(span_ns / kCanaryPeriodNs));
   arm_canary();
   const size_t n = schedule_.entries.size();
   if (closed_loop_) {

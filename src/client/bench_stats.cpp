@@ -44,6 +44,10 @@ void BenchStats::add(const TraceRecord& r) {
   metrics::append_itl_ms(chunk_t_, itl_);
 }
 
+void BenchStats::reserve(size_t requests) {
+  for (auto* v : {&ttft_, &ttft_sched_, &e2e_, &e2e_sched_, &tpot_, &lag_}) v->reserve(requests);
+}
+
 std::array<double, 4> BenchStats::live_latency() const {
   return {metrics::percentile(ttft_, 50), metrics::percentile(ttft_, 95),
           metrics::percentile(e2e_, 50), metrics::percentile(e2e_, 95)};

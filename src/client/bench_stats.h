@@ -23,6 +23,10 @@ namespace l4lab {
 class BenchStats {
  public:
   void add(const TraceRecord& r);
+  // Sizes the per-request collectors for a run of `requests` up front, so a
+  // long run does not copy them as they double (address space only: pages
+  // are touched as values arrive).
+  void reserve(size_t requests);
 
   size_t done() const { return done_; }
   size_t ok() const { return ok_; }

@@ -15,7 +15,9 @@ double tpot_ms(double e2e_ms, double ttft_ms, int64_t completion_tokens) {
 
 void append_itl_ms(std::span<const int64_t> chunk_t_ns, std::vector<double>& out) {
   if (chunk_t_ns.size() < 2) return;
-  out.reserve(out.size() + chunk_t_ns.size() - 1);
+  // No reserve(size + n) here: it reallocates to the exact size on every
+  // call, which copies the whole vector per request when `out` collects a
+  // run's gaps (BenchStats); push_back's geometric growth stays amortised.
   for (size_t i = 1; i < chunk_t_ns.size(); ++i)
     out.push_back(ms_between(chunk_t_ns[i - 1], chunk_t_ns[i]));
 }

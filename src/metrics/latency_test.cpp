@@ -32,5 +32,21 @@ TEST(MetricsLatency, ItlIsPerChunkGaps) {
   EXPECT_TRUE(none.empty());
 }
 
+// A run's ITL collector grows by a few gaps per request; it must not be
+// reallocated (copied whole) on every call. The soak found that: bench's
+// send lag grew with the run while every request copied the vector.
+TEST(Latency, AppendItlKeepsGeometricGrowth) {
+  std::vector<double> out;
+  const int64_t t[] = {0, 5'000'000, 10'000'000};
+  size_t reallocations = 0;
+  const double* data = nullptr;
+  for (int i = 0; i < 10'000; ++i) {
+    append_itl_ms(t, out);
+    if (out.data() != data) ++reallocations, data = out.data();
+  }
+  EXPECT_EQ(out.size(), 20'000u);
+  EXPECT_LT(reallocations, 64u) << "a reallocation per call is quadratic in the run's length";
+}
+
 }  // namespace
 }  // namespace l4lab::metrics
