@@ -11,6 +11,7 @@
 #include <memory>
 #include <string_view>
 
+#include "fuzz_tokenizer.h"
 #include "fuzz_util.h"
 #include "workload/chat_template.h"
 #include "workload/tokenizer_locator.h"
@@ -18,27 +19,19 @@
 namespace {
 
 struct Loaded {
-  std::unique_ptr<l4lab::Tokenizer> tok;
-  std::unique_ptr<l4lab::MistralV3ChatTemplate> chat;
+  l4lab::fuzz::FuzzTokenizer t;
   l4lab::TokenId control[4] = {-1, -1, -1, -1};
 };
 
 const Loaded& loaded() {
-  static Loaded l = [] {
+  static const Loaded l = [] {
     Loaded x;
     // No word cache: fuzz libsentencepiece itself (the cache is checked
     // against it in cached_tokenizer_test).
-    auto t = l4lab::load_tokenizer("", l4lab::TokenizerOptions{.cache = false});
-    if (!t) {
-      std::fprintf(stderr, "sentencepiece_fuzz: %s\n", t.error().message().c_str());
-      std::exit(2);
-    }
-    x.tok = std::move(*t);
-    auto c = l4lab::MistralV3ChatTemplate::create(*x.tok);
-    if (!c) std::exit(2);
-    x.chat = std::make_unique<l4lab::MistralV3ChatTemplate>(std::move(*c));
+    x.t = l4lab::fuzz::load_fuzz_tokenizer("sentencepiece_fuzz",
+                                           l4lab::TokenizerOptions{.cache = false});
     const char* pieces[] = {"<s>", "</s>", "[INST]", "[/INST]"};
-    for (int i = 0; i < 4; ++i) x.control[i] = x.tok->piece_id(pieces[i]);
+    for (int i = 0; i < 4; ++i) x.control[i] = x.t.tok->piece_id(pieces[i]);
     return x;
   }();
   return l;
@@ -49,9 +42,9 @@ const Loaded& loaded() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Loaded& l = loaded();
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (l4lab::TokenId id : l.tok->encode(text))
+  for (l4lab::TokenId id : l.t.tok->encode(text))
     for (l4lab::TokenId c : l.control) L4LAB_FUZZ_CHECK(id != c);
-  (void)l.tok->decode(l.tok->encode(text));
+  (void)l.t.tok->decode(l.t.tok->encode(text));
 
   // Messages: the input cut at 0x1e (record separator); each message's first
   // byte picks its role.
@@ -64,6 +57,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (m.empty()) continue;
     conv.push_back({kRoles[uint8_t(m[0]) % 4], std::string(m.substr(1))});
   }
-  (void)l.chat->encode(conv);
+  (void)l.t.chat->encode(conv);
   return 0;
 }

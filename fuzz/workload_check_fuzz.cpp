@@ -13,38 +13,23 @@
 #include <memory>
 #include <string_view>
 
+#include "fuzz_tokenizer.h"
 #include "fuzz_util.h"
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_checker.h"
 
 namespace {
 
-struct Loaded {
-  std::unique_ptr<l4lab::Tokenizer> tok;
-  std::unique_ptr<l4lab::MistralV3ChatTemplate> chat;
-};
-
-const Loaded& loaded() {
-  static Loaded l = [] {
-    Loaded x;
-    auto t = l4lab::load_tokenizer("");
-    if (!t) {
-      std::fprintf(stderr, "workload_check_fuzz: %s\n", t.error().message().c_str());
-      std::exit(2);
-    }
-    x.tok = std::move(*t);
-    auto c = l4lab::MistralV3ChatTemplate::create(*x.tok);
-    if (!c) std::exit(2);
-    x.chat = std::make_unique<l4lab::MistralV3ChatTemplate>(std::move(*c));
-    return x;
-  }();
+const l4lab::fuzz::FuzzTokenizer& loaded() {
+  static const l4lab::fuzz::FuzzTokenizer l =
+      l4lab::fuzz::load_fuzz_tokenizer("workload_check_fuzz");
   return l;
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const Loaded& l = loaded();
+  const l4lab::fuzz::FuzzTokenizer& l = loaded();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   l4lab::CheckOptions o;
   o.threads = 1;

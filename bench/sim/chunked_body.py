@@ -15,45 +15,14 @@ check fails. Stdlib only.
 """
 import argparse
 import json
-import os
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build/src/cli/l4lab"))
+from sim_process import start_sim, status_kb, stop_group
+
 CHUNK = 64 * 1024
-
-
-def status_kb(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-def start_sim(max_body_bytes):
-    p = subprocess.Popen([L4LAB, "serve-sim", "--port", "0", "--exact-ttft-ms", "2", "--exact-itl-ms", "1",
-                          "--max-body-bytes", str(max_body_bytes)],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    deadline = time.time() + 60
-    port = None
-    while time.time() < deadline:
-        line = p.stdout.readline()
-        if not line:
-            break
-        if "ready on " in line:
-            port = int(line.strip().rsplit(":", 1)[1].strip("/"))
-            break
-    if port is None:
-        os.killpg(p.pid, signal.SIGKILL)
-        sys.exit("serve-sim did not start")
-    threading.Thread(target=lambda: [None for _ in p.stdout], daemon=True).start()  # drain
-    return p, port
 
 
 def read_answer(s, limit_s=10):
@@ -145,7 +114,7 @@ def main():
     ap.add_argument("--slack-mb", type=float, default=64,
                     help="RSS allowed above start + connections x max-body-bytes")
     args = ap.parse_args()
-    p, port = start_sim(args.max_body_bytes)
+    p, port = start_sim(["--max-body-bytes", args.max_body_bytes])
     pid = p.pid
     try:
         rss_start = status_kb(pid, "VmRSS")
@@ -178,12 +147,7 @@ def main():
         hwm = status_kb(pid, "VmHWM") if alive else -1
         rss_end = status_kb(pid, "VmRSS") if alive else -1
     finally:
-        os.killpg(pid, signal.SIGTERM)
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(pid, signal.SIGKILL)
-            p.wait()
+        stop_group(p)
     statuses = {}
     for r in results:
         statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1

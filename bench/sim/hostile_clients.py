@@ -15,50 +15,13 @@ the hard limit at start; refused with a message if that is not enough).
 import argparse
 import http.client
 import json
-import os
 import resource
 import socket
-import subprocess
 import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
-
-
-def rss_kb(pid, field="VmRSS"):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return -1
-
-
-def open_fds(pid):
-    return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-def start_sim(args):
-    p = subprocess.Popen([L4LAB, "serve-sim", "--port", "0", "--exact-ttft-ms", "2",
-                          "--exact-itl-ms", "1", "--header-timeout", str(args.header_timeout),
-                          "--max-body-bytes", str(args.max_body_bytes)],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.time() + 60
-    port = None
-    while time.time() < deadline:
-        line = p.stdout.readline()
-        if not line:
-            break
-        if "ready on " in line:
-            port = int(line.strip().rsplit(":", 1)[1].strip("/"))
-            break
-    if port is None:
-        p.kill()
-        sys.exit("serve-sim did not start")
-    threading.Thread(target=lambda: [None for _ in p.stdout], daemon=True).start()  # drain
-    return p, port
-
+from sim_process import open_fds, start_sim, status_kb, stop_group
 
 def slowloris(port, stop, stats, lock):
     """Holds one connection dripping header bytes; reconnects when cut."""
@@ -172,7 +135,7 @@ def main():
     if soft < need:
         sys.exit(f"hostile_clients: needs {need} open files, ulimit -n is {soft} (hard {hard})")
 
-    p, port = start_sim(args)
+    p, port = start_sim(["--header-timeout", args.header_timeout, "--max-body-bytes", args.max_body_bytes])
     try:
         lock = threading.Lock()
         stop = threading.Event()
@@ -180,7 +143,7 @@ def main():
                  "slowloris_errors": 0, "oversized_answers": {}, "good_sent": 0, "good_ok": 0,
                  "good_bad": [], "good_max_s": 0.0}
         time.sleep(0.3)
-        rss0, fds0 = rss_kb(p.pid), open_fds(p.pid)
+        rss0, fds0 = status_kb(p.pid), open_fds(p.pid)
         threading.stack_size(256 * 1024)
         threads = [threading.Thread(target=slowloris, args=(port, stop, stats, lock), daemon=True)
                    for _ in range(args.slowloris)]
@@ -197,7 +160,7 @@ def main():
         while time.time() - t0 < args.seconds:
             peak_fds = max(peak_fds, open_fds(p.pid))
             time.sleep(0.25)
-        rss_peak = rss_kb(p.pid, "VmHWM")
+        rss_peak = status_kb(p.pid, "VmHWM")
         stop.set()
         for t in big:
             t.join(timeout=15)
@@ -211,7 +174,7 @@ def main():
             "oversized_content_length": args.oversized_bytes,
             **stats,
             "serve_sim_rss_kb_start": rss0, "serve_sim_rss_kb_peak": rss_peak,
-            "serve_sim_rss_kb_end": rss_kb(p.pid), "serve_sim_fds_start": fds0,
+            "serve_sim_rss_kb_end": status_kb(p.pid), "serve_sim_fds_start": fds0,
             "serve_sim_fds_peak": peak_fds, "serve_sim_fds_end": open_fds(p.pid),
             "serve_sim_alive": p.poll() is None,
         }
@@ -237,8 +200,7 @@ def main():
         print("hostile_clients: OK", file=sys.stderr)
         return 0
     finally:
-        p.kill()
-        p.wait()
+        stop_group(p)
 
 
 if __name__ == "__main__":

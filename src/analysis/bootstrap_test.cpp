@@ -103,6 +103,7 @@ TEST(AnalysisBootstrap, ConstantDataGivesAZeroWidthInterval) {
   EXPECT_TRUE(r.no_variance[size_t(Stat::ttft_p99)]);
   EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::ttft_p99)]));
   EXPECT_TRUE(std::isnan(r.hi[size_t(Stat::ttft_p99)]));
+  ASSERT_EQ(r.values[size_t(Stat::ttft_p99)].size(), 100u);  // one per resample
   for (double v : r.values[size_t(Stat::ttft_p99)]) EXPECT_EQ(v, 42.0);
   EXPECT_TRUE(std::isnan(r.lo[size_t(Stat::goodput_rps)]));  // no SLO given
 }

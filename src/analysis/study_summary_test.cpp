@@ -105,6 +105,8 @@ TEST(AnalysisStudySummary, CostOnlyForPricedMachines) {
   const StudySummary s = summarize_study(data, o);
   const RunSummary& r1 = s.runs[0];
   ASSERT_TRUE(r1.price.priced());
+  // The inputs, not the code under test: 50 requests of 20 output tokens.
+  ASSERT_EQ(r1.all.output_tokens, 1000);
   EXPECT_DOUBLE_EQ(r1.cost_per_mtok, 0.85 * (r1.window.seconds() / 3600.0) /
                                          static_cast<double>(r1.all.output_tokens) * 1e6);
   EXPECT_TRUE(std::isfinite(s.configs[0].cost_per_mtok));

@@ -208,9 +208,11 @@ TEST(BenchRunner, RefusedConnectionAndTotalTimeout) {
   }
   auto r = run("http://127.0.0.1:" + std::to_string(port), reqs, closed(2, 1), {});
   ASSERT_EQ(r.traces.records.size(), 2u);
-  EXPECT_EQ(r.traces.records[0].failure_class, FailureClass::connection);
-  EXPECT_EQ(r.traces.records[0].failure_detail, "refused");
-  EXPECT_FALSE(r.traces.records[0].t_first_byte_ns.has_value());
+  for (const auto& t : r.traces.records) {
+    EXPECT_EQ(t.failure_class, FailureClass::connection) << t.request_id;
+    EXPECT_EQ(t.failure_detail, "refused") << t.request_id;
+    EXPECT_FALSE(t.t_first_byte_ns.has_value()) << t.request_id;
+  }
 
   FakeOpenAiServer slow({1, 200});
   RunnerOptions ro;

@@ -65,7 +65,9 @@ TEST(RequestRecorder, CountsOnePerChunkWithoutContinuousUsage) {
   EXPECT_TRUE(f.r.on_body(s + kFinal + kDone, 5));
   auto t = f.r.finish({}, 6);
   EXPECT_TRUE(t.ok);
+  ASSERT_EQ(t.chunks.size(), 2u);
   EXPECT_EQ(t.chunks[0].n_tokens, 1);
+  EXPECT_EQ(t.chunks[1].n_tokens, 1);
   EXPECT_EQ(t.finish_reason, "stop");
   EXPECT_EQ(t.prompt_count_mismatch, true);
 }

@@ -27,8 +27,13 @@ TEST(MetricsPercentile, SmallSamples) {
 TEST(MetricsPercentile, UpperBranchUsesNumpyLerp) {
   // g >= 0.5 takes b - diff*(1-g); the two forms differ in the last bit for
   // some inputs, so check the branch itself.
-  EXPECT_EQ(lerp_numpy(0.1, 0.7, 0.75), 0.7 - (0.7 - 0.1) * 0.25);
-  EXPECT_EQ(lerp_numpy(0.1, 0.7, 0.25), 0.1 + (0.7 - 0.1) * 0.25);
+  // Inputs where they do differ (for 0.1 and 0.7 both forms round alike, so
+  // a lerp without the branch would pass there).
+  const double a = 0.1, b = 8.0 / 7.0;
+  const double upper = b - (b - a) * 0.25, lower = a + (b - a) * 0.75;
+  ASSERT_NE(upper, lower);  // the inputs must tell the forms apart
+  EXPECT_EQ(lerp_numpy(a, b, 0.75), upper);
+  EXPECT_EQ(lerp_numpy(a, b, 0.25), a + (b - a) * 0.25);
 }
 
 TEST(MetricsPercentile, SamplesBeyondTheTail) {

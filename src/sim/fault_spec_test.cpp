@@ -41,6 +41,12 @@ TEST(SimFaultSpec, DrawIsSeededAndNearItsRate) {
   }
   EXPECT_GT(hits, 850);
   EXPECT_LT(hits, 1150);
+  // Seeded, not only pure: another seed draws another pattern.
+  int differ = 0;
+  for (uint64_t i = 0; i < 10000; ++i)
+    differ +=
+        (draw_faults(rules, 42, i).status == 503) != (draw_faults(rules, 43, i).status == 503);
+  EXPECT_GT(differ, 1000) << "the seed must change which requests draw a fault";
 }
 
 }  // namespace

@@ -46,10 +46,18 @@ TEST(SimQueueEngine, SecondRequestWaitsForTheSlotToBeReleased) {
 TEST(SimQueueEngine, HoldTimesAreExponentialWithTheAskedMean) {
   QueueEngine e(one_slot());
   double sum = 0;
+  int beyond_200 = 0;
   const int n = 20000;
-  for (int i = 0; i < n; ++i) sum += double(e.hold_ns(3, uint64_t(i))) / kMs;
+  for (int i = 0; i < n; ++i) {
+    const double ms = double(e.hold_ns(3, uint64_t(i))) / kMs;
+    sum += ms;
+    beyond_200 += ms > 200.0;
+  }
   // Mean 100 ms; the sample mean's standard error is 100 / sqrt(n) = 0.71 ms.
   EXPECT_NEAR(sum / n, 100.0, 4 * 100.0 / std::sqrt(double(n)));
+  // The shape, not only the mean (a constant or a uniform hold has this mean
+  // too): P(hold > 2 x mean) = e^-2 = 0.135; standard error 0.0024.
+  EXPECT_NEAR(double(beyond_200) / n, std::exp(-2.0), 0.01);
 }
 
 TEST(SimQueueEngine, ProfileSelectsQueueModeAndChecksItsNumbers) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -60,10 +61,14 @@ TEST_F(SimServerTest, FaultsAsDocumented) {
   {
     auto r = chat(stream, {"x-l4lab-fault: close_mid_stream"});
     EXPECT_NE(r.code, CURLE_OK);
+    EXPECT_NE(r.body.find("\"content\""), std::string::npos);  // closed mid-stream, not before it
     EXPECT_EQ(r.body.find("[DONE]"), std::string::npos);
   }
   {
+    const auto t0 = std::chrono::steady_clock::now();
     auto r = chat(stream, {"x-l4lab-fault: stall_first_token:30, stall_between_chunks:20"});
+    // The stall happened: the answer took at least the first-token stall.
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(30));
     auto sse = parse_sse(r.body);
     EXPECT_TRUE(sse.framing_ok);
     auto usage = json::parse(sse.data[sse.data.size() - 2]);

@@ -99,7 +99,7 @@ def test_pooled_and_bootstrap_intervals_exact(runs):
         assert tuple(st["goodput_rps"]["ci"]) == ci["goodput"]
         assert tuple(st["success_rate"]["ci"]) == ci["success_rate"]
         lo, hi = st["ttft_p95_ms"]["ci"]
-        assert lo <= st["ttft_p95_ms"]["value"] <= hi or lo > hi  # sanity, not exactness
+        assert lo <= hi  # sanity, not exactness (a percentile interval need not hold the point)
     # Deltas: interval over paired ratios of the two bootstraps
     # (docs/METRICS.md#deltas): absolute = base * (ratio - 1).
     tail = (1.0 - conf) / 2.0 * 100.0
@@ -185,7 +185,7 @@ def test_bad_input_is_reported_and_the_rest_analysed(l4lab, tmp_path):
     c3 = next(c for c in s["configs"] if c["name"] == "C3")
     assert not c3["has_data"] and "crashed (engine exited with signal 9)" in c3["not_run"][0]
     c4 = next(c for c in s["configs"] if c["name"] == "C4")
-    assert all(x["verdict"] == "not comparable" for x in c4["deltas"])
+    assert c4["deltas"] and all(x["verdict"] == "not comparable" for x in c4["deltas"])
     md = (d / "report.md").read_text()
     assert "crashed (engine exited with signal 9)" in md
     assert "C2/trial-1/traces.jsonl:6:" in md

@@ -40,6 +40,8 @@ def test_committed_points_are_reproduced(unpacked, l4lab):
     d, committed = unpacked
     subprocess.run([str(l4lab), "report", str(d)], check=True, capture_output=True)
     now = json.loads((d / "summary.json").read_text())
+    # zip would stop at the shorter list: the same configurations first.
+    assert [c["name"] for c in committed["configs"]] == [c["name"] for c in now["configs"]]
     for c_old, c_new in zip(committed["configs"], now["configs"]):
         assert c_old["name"] == c_new["name"]
         for m in ("ttft_ms", "e2e_ms", "tpot_ms", "itl_ms"):
