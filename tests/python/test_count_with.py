@@ -72,6 +72,26 @@ def test_build_and_check_count_with_the_engine(l4lab, tmp_path, engine):
     assert f"{out}:1 (summarisation-S-0000): invariant exact_count" in bad.stderr, bad.stderr
 
 
+def test_build_records_the_engines_count(l4lab, tmp_path, engine):
+    """An engine that counts one more token per request than the local
+    tokenizer: the built file holds the engine's counts, so checking it
+    against the same engine passes and checking it locally fails on every
+    request's exact count."""
+    _Handler.extra = 1
+    out = tmp_path / "prompts.jsonl"
+    r = subprocess.run([str(l4lab), "workload", "build", "--out", str(out), "--per-cell", "1", "--count-with", engine],
+                       capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    same = subprocess.run([str(l4lab), "workload", "check", str(out), "--count-with", engine], capture_output=True,
+                          text=True)
+    assert same.returncode == 0, same.stderr
+    local = subprocess.run([str(l4lab), "workload", "check", str(out)], capture_output=True, text=True)
+    assert local.returncode == 1, local.stderr
+    n = sum(1 for line in out.read_text().splitlines() if line.strip())
+    assert local.stderr.count("exact_count") == n, local.stderr
+    assert f"{n} problem(s) in {n} requests" in local.stderr, local.stderr
+
+
 def test_unreachable_engine_is_a_clear_error(l4lab, tmp_path):
     r = subprocess.run([str(l4lab), "workload", "build", "--out", str(tmp_path / "p.jsonl"), "--per-cell", "1",
                         "--count-with", "http://127.0.0.1:9"], capture_output=True, text=True, timeout=120)
