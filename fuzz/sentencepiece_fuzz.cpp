@@ -6,9 +6,6 @@
 // a prompt could otherwise forge turns.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <memory>
 #include <string_view>
 
 #include "fuzz_tokenizer.h"

@@ -8,14 +8,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <memory>
 #include <string_view>
 
 #include "fuzz_tokenizer.h"
 #include "fuzz_util.h"
-#include "workload/tokenizer_locator.h"
 #include "workload/workload_checker.h"
 
 namespace {

@@ -1,6 +1,7 @@
-"""serve-sim as a child process for the bench/sim scripts (hostile_clients.py,
-chunked_body.py): start it on a free port in its own process group, read its
-memory and open files from /proc, stop the group. Stdlib only."""
+"""serve-sim as a child process for the bench scripts (bench/sim/hostile_clients.py,
+bench/sim/chunked_body.py, bench/soak/soak.py): start it on a free port in its
+own process group, read its memory and open files from /proc, stop the group.
+Stdlib only."""
 import os
 import signal
 import subprocess
@@ -9,7 +10,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
+L4LAB = os.path.abspath(os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab")))
 
 
 def status_kb(pid, field="VmRSS"):
@@ -25,12 +26,14 @@ def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
-def start_sim(extra_args, start_limit_s=60):
-    """`l4lab serve-sim --port 0 --exact-ttft-ms 2 --exact-itl-ms 1 EXTRA...`
-    in its own process group; returns (Popen, port) once it says ready.
-    Its output is drained (and dropped) so it never blocks on a full pipe."""
-    argv = [L4LAB, "serve-sim", "--port", "0", "--exact-ttft-ms", "2", "--exact-itl-ms", "1",
+def start_sim(extra_args=(), ttft_ms=2, itl_ms=1, log_path=None, l4lab=L4LAB, start_limit_s=60):
+    """`l4lab serve-sim --port 0 --exact-ttft-ms TTFT --exact-itl-ms ITL EXTRA...`
+    in its own process group; returns (Popen, port) once it says ready (its
+    argv is Popen.args). Its output goes on being read, into log_path or
+    dropped, so it never blocks on a full pipe."""
+    argv = [l4lab, "serve-sim", "--port", "0", "--exact-ttft-ms", str(ttft_ms), "--exact-itl-ms", str(itl_ms),
             *map(str, extra_args)]
+    log = open(log_path, "w") if log_path else None
     p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          start_new_session=True)
     deadline = time.time() + start_limit_s
@@ -39,24 +42,37 @@ def start_sim(extra_args, start_limit_s=60):
         line = p.stdout.readline()
         if not line:
             break
+        if log:
+            log.write(line)
         if "ready on " in line:
             port = int(line.strip().rsplit(":", 1)[1].strip("/"))
             break
     if port is None:
         stop_group(p, grace_s=0)
-        sys.exit(f"serve-sim did not start within {start_limit_s} s: {' '.join(argv)}")
-    threading.Thread(target=lambda: [None for _ in p.stdout], daemon=True).start()
+        if log:
+            log.close()
+        sys.exit(f"serve-sim did not start within {start_limit_s} s: {' '.join(argv)}"
+                 + (f" (see {log_path})" if log_path else ""))
+
+    def drain():
+        for line in p.stdout:
+            if log:
+                log.write(line)
+        if log:
+            log.close()
+    threading.Thread(target=drain, daemon=True).start()
     return p, port
 
 
 def stop_group(p, grace_s=10):
     """SIGTERM the process group p leads (SIGKILL at once when grace_s is 0),
-    SIGKILL it after grace_s, and reap p."""
+    SIGKILL it after grace_s; returns p's exit status."""
     try:
         os.killpg(p.pid, signal.SIGTERM if grace_s > 0 else signal.SIGKILL)
-        p.wait(grace_s if grace_s > 0 else None)
+    except ProcessLookupError:
+        return p.wait()
+    try:
+        return p.wait(grace_s if grace_s > 0 else None)
     except subprocess.TimeoutExpired:
         os.killpg(p.pid, signal.SIGKILL)
-        p.wait()
-    except ProcessLookupError:
-        p.wait()
+        return p.wait()

@@ -55,14 +55,14 @@ import argparse
 import csv
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bench", "sim"))
+from sim_process import start_sim, stop_group  # noqa: E402 (bench/sim/sim_process.py)
 
 
 def pct(v, p):
@@ -97,47 +97,6 @@ def loadavg():
         return [float(x) for x in f.read().split()[:3]]
 
 
-def start_sim(l4lab, args, log_path):
-    log = open(log_path, "w")
-    argv = [l4lab, "serve-sim", "--port", "0", "--exact-ttft-ms", str(args.ttft_ms),
-            "--exact-itl-ms", str(args.itl_ms)]
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                         start_new_session=True)  # its own process group
-    port = None
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        line = p.stdout.readline()
-        if not line:
-            break
-        log.write(line)
-        if "ready on " in line:
-            port = int(line.strip().rsplit(":", 1)[1].strip("/"))
-            break
-    if port is None:
-        stop_group(p)
-        sys.exit("soak: serve-sim did not start (see " + log_path + ")")
-
-    def drain():
-        for line in p.stdout:
-            log.write(line)
-        log.close()
-    threading.Thread(target=drain, daemon=True).start()
-    return p, port, argv
-
-
-def stop_group(p, grace_s=10):
-    """SIGTERM the process group p leads, SIGKILL it after grace_s."""
-    try:
-        os.killpg(p.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return p.poll()
-    try:
-        return p.wait(grace_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)
-        return p.wait()
-
-
 def median_or_none(v):
     return statistics.median(v) if v else None
 
@@ -165,7 +124,9 @@ def main():
     subprocess.run([sys.executable, os.path.join(ROOT, "bench", "client", "make_workload.py"), workload,
                     "--count", str(count), "--max-new-tokens", str(args.max_new_tokens)], check=True)
 
-    sim, port, sim_argv = start_sim(l4lab, args, os.path.join(out, "serve-sim.log"))
+    sim, port = start_sim(ttft_ms=args.ttft_ms, itl_ms=args.itl_ms, l4lab=l4lab,
+                          log_path=os.path.join(out, "serve-sim.log"), start_limit_s=120)
+    sim_argv = sim.args
     bench_argv = [l4lab, "bench", "--endpoint", f"http://127.0.0.1:{port}", "--workload", workload,
                   "--out", run_dir, "--rate", str(args.rate), "--arrival", "constant", "--no-shuffle",
                   "--quiet"]

@@ -35,7 +35,7 @@ TEST(MetricsLatency, ItlIsPerChunkGaps) {
 // A run's ITL collector grows by a few gaps per request; it must not be
 // reallocated (copied whole) on every call. The soak found that: bench's
 // send lag grew with the run while every request copied the vector.
-TEST(Latency, AppendItlKeepsGeometricGrowth) {
+TEST(MetricsLatency, AppendItlKeepsGeometricGrowth) {
   std::vector<double> out;
   const int64_t t[] = {0, 5'000'000, 10'000'000};
   size_t reallocations = 0;
