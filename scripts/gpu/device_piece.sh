@@ -11,34 +11,17 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 BUDGET=$1; PLAN=$2; shift 2
-LAB=/tmp/lab
-# xz, or Python's lzma where the host has no xz binary.
-if command -v xz >/dev/null; then
-  unxz_() { xz -dc "$1"; }; xz_() { xz -6 -T0; }
-else
-  unxz_() { python3 -c 'import lzma,sys,shutil; shutil.copyfileobj(lzma.open(sys.argv[1]), sys.stdout.buffer)' "$1"; }
-  xz_() { python3 -c 'import lzma,sys,shutil; shutil.copyfileobj(sys.stdin.buffer, lzma.open(sys.stdout.buffer, "w", preset=6))'; }
-fi
+# The lab carried in .labxfer/ unpacked to $LAB once per host; xz_ / unxz_.
+. scripts/gpu/device_lab.sh
 RUNS=${RUNS:-/tmp/labruns}
 OUTDIR=${OUT:-/tmp/out}
-if [ -f .labxfer/lab.tar.xz ] && ! cmp -s .labxfer/lab.sha256 "$LAB/lab.sha256" 2>/dev/null; then
-  [ "$(sha256sum .labxfer/lab.tar.xz | cut -d' ' -f1)" = "$(cat .labxfer/lab.sha256)" ] ||
-    { echo "device_piece: .labxfer/lab.tar.xz does not match lab.sha256"; exit 2; }
-  rm -rf "$LAB"; mkdir -p "$LAB"; unxz_ .labxfer/lab.tar.xz | tar -C "$LAB" -xf -
-  (cd "$LAB" && sha256sum -c --quiet MANIFEST) || { echo "device_piece: lab bundle corrupt"; exit 2; }
-  cp .labxfer/lab.sha256 "$LAB/"
-fi
-[ -x "$LAB/l4lab" ] || { echo "device_piece: no lab in $LAB (carry .labxfer)"; exit 2; }
-mkdir -p runs/workload "$RUNS"
+mkdir -p "$RUNS"
 # A study begun in an earlier sitting (pack_lab.sh RUNS_SEED): its plan, workload
 # hash, matrix state and run folders, so finished runs are skipped.
 if [ -f .labxfer/runs_seed.tar.xz ] && [ ! -f "$RUNS/matrix_state.jsonl" ]; then
   unxz_ .labxfer/runs_seed.tar.xz | tar -C "$RUNS" -xf - ||
     { echo "device_piece: cannot unpack .labxfer/runs_seed.tar.xz into $RUNS"; exit 2; }
   echo "device_piece: seeded $RUNS from runs_seed.tar.xz ($(wc -l < "$RUNS/matrix_state.jsonl") state lines)"
-fi
-if [ ! -f runs/workload/prompts.jsonl ]; then
-  unxz_ "$LAB/workload/prompts.jsonl.xz" > runs/workload/prompts.jsonl; cp "$LAB/workload/prompts.manifest.json" runs/workload/
 fi
 stamp=$(mktemp); sleep 1
 echo "device_piece: $(date -u +%FT%TZ) budget ${BUDGET}s: l4lab matrix run $PLAN --out $RUNS $*"

@@ -6,7 +6,9 @@
 # the host is given back (~30 s idle). So:
 #   call k:   bash scripts/gpu/device_piece_bg.sh start BUDGET_S PLAN [matrix args...]
 #   call k+1: bash scripts/gpu/device_piece_bg.sh wait 560   # back to back, repeat until "done"
-# `start` runs device_piece.sh (same arguments) under setsid, detached, its
+# PIECE (default scripts/gpu/device_piece.sh; or scripts/gpu/device_capacity.sh)
+# names the piece script.
+# `start` runs the piece script (same arguments) under setsid, detached, its
 # output in $BG/log and its piece.tar.xz in $BG/out; it returns at once.
 # `wait S` waits up to S seconds for it to end, prints the log's tail, and when
 # it has ended copies piece.tar.xz and the log to $OUT and exits with the
@@ -24,10 +26,11 @@ case $cmd in
     fi
     rm -rf "$BG"; mkdir -p "$BG/out"
     # setsid: a new session, so the call's end does not stop it; argv, no shell string.
-    OUT="$BG/out" setsid bash scripts/gpu/device_piece.sh "$@" >"$BG/log" 2>&1 </dev/null &
+    piece=${PIECE:-scripts/gpu/device_piece.sh}
+    OUT="$BG/out" setsid bash "$piece" "$@" >"$BG/log" 2>&1 </dev/null &
     echo $! >"$BG/pid"
     sleep 2
-    echo "device_piece_bg: started pid $(cat "$BG/pid") at $(date -u +%FT%TZ): device_piece.sh $*"
+    echo "device_piece_bg: started pid $(cat "$BG/pid") at $(date -u +%FT%TZ): $piece $*"
     tail -n 5 "$BG/log"
     ;;
   wait)
@@ -41,11 +44,11 @@ case $cmd in
       echo "device_piece_bg: still running after ${waited}s of this call; call wait again"
       exit 75
     fi
-    rc=$(sed -n 's/^device_piece: matrix exit \([0-9]*\).*/\1/p' "$BG/log" | tail -n 1)
+    rc=$(sed -n 's/^device_piece: [a-z]* exit \([0-9]*\).*/\1/p' "$BG/log" | tail -n 1)
     mkdir -p "${OUT:-/tmp/out}"
     cp "$BG/log" "${OUT:-/tmp/out}/piece-bg.log"
-    [ -f "$BG/out/piece.tar.xz" ] && cp "$BG/out/piece.tar.xz" "${OUT:-/tmp/out}/"
-    echo "device_piece_bg: done, matrix exit ${rc:-unknown}"
+    for f in "$BG"/out/*.tar.xz; do [ -f "$f" ] && cp "$f" "${OUT:-/tmp/out}/"; done
+    echo "device_piece_bg: done, exit ${rc:-unknown}"
     exit "${rc:-2}"
     ;;
   *)

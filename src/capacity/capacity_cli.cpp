@@ -1,4 +1,5 @@
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <filesystem>
 
 #include "capacity/capacity_options.h"
@@ -14,9 +15,19 @@ void register_capacity_commands(CLI::App& app) {
       "Find the highest Poisson arrival rate at which the SLOs hold: a ramp then a bisection, "
       "each step an `l4lab bench` run folder; capacity.json with the capacity and its interval "
       "(docs/CAPACITY.md)");
-  c->add_option("--url", o->url, "server base URL, e.g. http://127.0.0.1:8000")->required();
-  c->add_option("--workload", o->workload, "prompts.jsonl: the request mix each step sends")
-      ->required();
+  auto* url = c->add_option("--url", o->url, "server base URL, e.g. http://127.0.0.1:8000");
+  auto* plan = c->add_option("--plan", o->plan,
+                             "a matrix plan instead of --url: each configuration's engine is "
+                             "started (engine_overrides applied), searched and stopped in turn; "
+                             "OUT/<config>/ per configuration, OUT/capacity_plan.json with "
+                             "verdicts against each one's baseline");
+  url->excludes(plan);
+  c->add_option("--only", o->only, "with --plan: these configurations only (C1,C8)")
+      ->delimiter(',')
+      ->needs(plan);
+  c->add_option("--workload", o->workload,
+                "prompts.jsonl: the request mix each step sends (with --plan: default the "
+                "plan's workload.path)");
   c->add_option("--slo", o->slos,
                 "an SLO each step must meet, repeatable: ttft_p95_ms=2000, tpot_p95_ms=100, "
                 "e2e_p99_ms=..., goodput=0.9")
@@ -46,7 +57,17 @@ void register_capacity_commands(CLI::App& app) {
       ->check(CLI::IsMember({"chat", "completions"}))
       ->capture_default_str();
   c->add_flag("--ignore-eos", o->ignore_eos, "ask the engine to ignore EOS (fixed output lengths)");
-  c->callback([o] {
+  c->callback([o, url, plan] {
+    if (url->count() == 0 && plan->count() == 0) {
+      std::fprintf(stderr, "l4lab capacity: give --url (one endpoint) or --plan (a matrix plan)\n");
+      exit_code = 2;
+      return;
+    }
+    if (url->count() > 0 && o->workload.empty()) {
+      std::fprintf(stderr, "l4lab capacity: --workload is required with --url\n");
+      exit_code = 2;
+      return;
+    }
     std::error_code ec;
     o->l4lab_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     // The command as run, for capacity.json (/proc/self/cmdline: NUL-separated).
@@ -62,7 +83,7 @@ void register_capacity_commands(CLI::App& app) {
         }
       }
     }
-    exit_code = capacity::run_capacity(*o);
+    exit_code = o->plan.empty() ? capacity::run_capacity(*o) : capacity::run_capacity_plan(*o);
   });
 }
 

@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "common/files.h"
 #include "engine/child_process.h"
+#include "engine/process_registry.h"
 #include "schedule/schedule_file.h"
 #include "traces/trace_reader.h"
 #include "workload/workload_io.h"
@@ -66,6 +67,10 @@ StepRun run_step(const CapacityOptions& o, const std::vector<std::string>& argv,
   while (true) {
     if (auto st = child->wait_for(0.5)) {
       sr.exit = *st;
+      break;
+    }
+    if (engine::interrupted()) {  // the handler has SIGTERMed the bench's group already
+      sr.exit = child->stop_group(10);
       break;
     }
     if (double(mono_ns() - begin) * 1e-9 > limit_s) {
@@ -271,7 +276,7 @@ void finish(const CapacityOptions& o, const Search& search) {
   std::printf("%s",
               capacity_table(search.steps(), search.estimate(), search.stop_reason()).c_str());
   std::printf("capacity.json in %s\n", Search::json_path(o).c_str());
-  if (search.steps().empty()) return;
+  if (search.steps().empty() || engine::interrupted()) return;
   auto rep = engine::run_capture({o.l4lab_exe, "report", o.out_dir, "--quiet", "--baseline",
                                   fs::path(search.steps().front().dir).parent_path().string()},
                                  600);
@@ -299,6 +304,9 @@ int run_capacity(const CapacityOptions& o) {
   if (fs::exists(json_path))
     return bad_input(json_path + " already exists: give another --out (a search is not resumed)");
 
+  // SIGINT/SIGTERM: the running step's bench is stopped (it writes its
+  // bench.json), capacity.json says the search was interrupted.
+  engine::install_stop_handlers();
   Search search(o, std::move(*slos), header_json(o, ids.size()));
   while (auto rate = search.next_rate()) {
     auto plan = plan_step(o, int(search.steps().size()) + 1, *rate, ids.size());
@@ -309,6 +317,12 @@ int run_capacity(const CapacityOptions& o) {
     fs::create_directories(plan->dir, ec);
     if (ec) return bad_input(plan->dir + ": cannot create: " + ec.message());
     auto rec = run_one_step(o, search, *plan, ids);
+    if (engine::interrupted()) {
+      search.stop(fmt::format("interrupted by signal {} during step {}", engine::interrupt_signal(),
+                              plan->index),
+                  128 + engine::interrupt_signal());
+      break;
+    }
     if (!rec) break;
     if (!search.record(*rec)) break;
     std::this_thread::sleep_for(std::chrono::duration<double>(o.pause_s));

@@ -10,8 +10,10 @@
 namespace l4lab::capacity {
 
 struct CapacityOptions {
-  std::string url;       // server base URL
-  std::string workload;  // prompts.jsonl (the mix each step sends)
+  std::string url;                // server base URL (or plan)
+  std::string plan;               // a matrix plan: each configuration's engine started in turn
+  std::vector<std::string> only;  // with plan: these configurations only
+  std::string workload;           // prompts.jsonl (the mix each step sends)
   std::string out_dir;
   std::vector<std::string> slos;  // --slo texts
   SearchOptions search;
@@ -29,5 +31,11 @@ struct CapacityOptions {
 // 0 the search ran to an answer (see capacity.json); 1 it could not finish
 // (a step's bench failed, the client could not offer the load); 2 bad input.
 int run_capacity(const CapacityOptions& o);
+
+// With `plan`: each configuration's engine started, searched and stopped in
+// turn (capacity_plan_command.cpp); OUT/capacity_plan.json. 0 every search
+// ran to an answer; 1 one could not (engine did not start, search stopped);
+// 2 bad input; 128+signal interrupted.
+int run_capacity_plan(const CapacityOptions& o);
 
 }  // namespace l4lab::capacity
