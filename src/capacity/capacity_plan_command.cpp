@@ -20,6 +20,7 @@
 #include "engine/engine_config.h"
 #include "engine/engine_log.h"
 #include "engine/engine_session.h"
+#include "engine/engine_version.h"
 #include "engine/flag_probe.h"
 #include "engine/http_client.h"
 #include "engine/process_registry.h"
@@ -102,6 +103,7 @@ ConfigCapacity search_config(const CapacityOptions& o, const matrix::Plan& plan,
                        {"engine_argv", argv},
                        {"engine_overrides", matrix::overrides_json(cfg, plan.overrides)},
                        {"dummy_weights", engine::uses_dummy_weights(cfg)},
+                       {"engine_version", engine::installed_engine_version(cfg, actx)},
                        {"started_at", iso8601_utc(wall_ns())}};
   nlohmann::json env_keys = nlohmann::json::array();
   for (const auto& [k, v] : cfg.engine.env) env_keys.push_back(k);
@@ -175,6 +177,15 @@ ConfigCapacity search_config(const CapacityOptions& o, const matrix::Plan& plan,
   }();
   ej["engine_exit"] = eng.stop(engine::interrupted() ? 1 : cfg.engine.stop_grace_s).describe();
   auto gs = gpu.stop();
+  if (const auto& g = gpu.info(); g.count > 0)
+    ej["gpu"] = {
+        {"name", g.name},
+        {"count", g.count},
+        {"mem_total_mib", g.mem_total_mib ? nlohmann::json(*g.mem_total_mib) : nlohmann::json()},
+        {"driver", g.driver},
+        {"cuda", g.cuda},
+        {"uuid", g.uuid},
+        {"source", g.source}};
   ej["telemetry_gpu"] = {{"source", gs.source}, {"reason", gs.reason}, {"samples", gs.samples}};
   ej["status"] = cc.status;
   ej["reason"] = cc.reason;

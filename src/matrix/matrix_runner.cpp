@@ -11,8 +11,8 @@
 
 #include "common/clock.h"
 #include "common/files.h"
-#include "common/version.h"
 #include "engine/child_process.h"
+#include "engine/engine_version.h"
 #include "engine/flag_probe.h"
 #include "engine/process_registry.h"
 #include "matrix/matrix_state.h"
@@ -43,18 +43,6 @@ void stop_leftover_engine(const std::string& run_dir) {
   kill(-pgid, SIGTERM);
   for (int i = 0; i < 100 && engine::group_alive(pgid); ++i) usleep(50000);
   if (engine::group_alive(pgid)) kill(-pgid, SIGKILL);
-}
-
-std::string engine_version(const engine::EngineConfig& c, const engine::ArgvContext& ctx) {
-  if (c.engine.kind == "serve-sim") return std::string("l4lab ") + lab_version() + " serve-sim";
-  const auto argv = engine::version_argv(c, ctx);
-  if (argv.empty()) return "";
-  auto r = engine::run_capture(argv, c.probe_timeout_s, c.engine.env);
-  if (!r.ok() || !r->status.success()) return "";
-  std::string v = r->output;
-  while (!v.empty() && (v.back() == '\n' || v.back() == ' ')) v.pop_back();
-  auto nl = v.rfind('\n');
-  return nl == std::string::npos ? v : v.substr(nl + 1);
 }
 
 }  // namespace
@@ -172,7 +160,7 @@ Outcome run_cell(const Plan& plan, const MatrixOptions& opts, const PreparedMatr
     } else {
       memo.probes[cfg.file] = pr;
     }
-    memo.versions[cfg.file] = engine_version(cfg, actx);
+    memo.versions[cfg.file] = engine::installed_engine_version(cfg, actx);
   }
   std::cerr << label << rel << ": " << cfg.factor << "\n";
   RunContext ctx;
