@@ -219,6 +219,7 @@ Status parse_calibration(const YAML::Node& c, CalibrationInfo& cal, const std::s
   cal.yaml = em.c_str();
   L4_FIELD(c, "fitted_config", cal.fitted_config, where);
   L4_FIELD(c, "client_gap_ms", cal.client_gap_ms, where);
+  L4_FIELD(c, "eager_config", cal.eager_config, where);
   const YAML::Node v = c["validation"];
   if (!v) return Status::Ok();
   if (!v.IsMap()) return Error(where + ": 'calibration.validation' must be a map");

@@ -75,6 +75,9 @@ struct CalibrationInfo {
   std::string yaml;           // the profile's `calibration:` section, as written
   std::string fitted_config;  // calibration.fitted_config, e.g. "C1"
   double client_gap_ms = 0;   // calibration.client_gap_ms: the bench's send-after-end gap
+  // calibration.eager_config: the configuration whose runs fitted
+  // overheads.eager_extra_ms, e.g. "C3"; "" when it is the base profile's guess.
+  std::string eager_config;
   using Errors = std::vector<std::pair<std::string, double>>;  // metric -> relative error
   // calibration.validation.relative_error: held-out runs of the fitted
   // configuration (e.g. "ttft_p50_ms" -> 0.07), printed beside predicted figures.

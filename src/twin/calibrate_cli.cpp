@@ -111,16 +111,21 @@ Result<RunSets> load_runs(const CalibrateArgs& a) {
 }
 
 // The fitted runs' step timelines, split between the base configuration and
-// the fp8-weights knob, with each run's own engine arguments.
+// the knobs calibrate fits (fp8 weights, eager mode), with each run's own
+// engine arguments.
 struct StepData {
-  std::vector<twin::StepInterval> intervals, fp8_intervals;
+  std::vector<twin::StepInterval> intervals, fp8_intervals, eager_intervals;
   std::vector<sim::EngineArgs> run_args;  // per fitted run
   std::string fp8_config;                 // empty when no run fits the knob
+  std::string eager_config;               // likewise
+  std::vector<int> eager_concurrencies;   // distinct, of the eager runs
+  std::vector<bool> eager_run;            // per fitted run: it fits the eager knob
 };
 
 // The first run's configuration is the base; runs that differ from it only
-// by --quantization fp8 fit the fp8-weights knob; any other difference is
-// refused (no fit rule for it yet).
+// by --quantization fp8 fit the fp8-weights knob, runs that differ only by
+// --enforce-eager the eager knob; any other difference is refused (no fit
+// rule for it yet).
 Result<StepData> collect_steps(const sim::EngineArgs& base,
                                const std::vector<twin::RunEvidence>& fitted) {
   StepData d;
@@ -128,23 +133,34 @@ Result<StepData> collect_steps(const sim::EngineArgs& base,
     sim::EngineArgs e{};
     auto f = twin::apply_vllm_flags(e, ev.engine_argv);
     if (!f) return f.error().context(ev.dir);
-    const bool same_rest =
-        e.max_num_batched_tokens == base.max_num_batched_tokens &&
-        e.kv_cache_dtype == base.kv_cache_dtype && e.enforce_eager == base.enforce_eager &&
-        e.enable_chunked_prefill == base.enable_chunked_prefill &&
-        e.speculative_config == base.speculative_config && e.max_num_seqs == base.max_num_seqs;
-    const bool fp8_knob = same_rest && e.quantization == "fp8" && base.quantization.empty();
-    if (!same_rest || (e.quantization != base.quantization && !fp8_knob))
+    const bool same_rest = e.max_num_batched_tokens == base.max_num_batched_tokens &&
+                           e.kv_cache_dtype == base.kv_cache_dtype &&
+                           e.enable_chunked_prefill == base.enable_chunked_prefill &&
+                           e.speculative_config == base.speculative_config &&
+                           e.max_num_seqs == base.max_num_seqs;
+    const bool same_quant = e.quantization == base.quantization;
+    const bool same_eager = e.enforce_eager == base.enforce_eager;
+    // One knob at a time: a run that is both fp8 and eager is neither.
+    const bool fp8_knob =
+        same_rest && same_eager && e.quantization == "fp8" && base.quantization.empty();
+    const bool eager_knob = same_rest && same_quant && e.enforce_eager && !base.enforce_eager;
+    if (!(same_rest && same_quant && same_eager) && !fp8_knob && !eager_knob)
       return Error(ev.dir +
-                   ": its engine flags differ from the first run's by more than "
-                   "--quantization fp8 (the one knob calibrate fits); give it with "
-                   "--validate");
+                   ": its engine flags differ from the first run's by more than one of "
+                   "--quantization fp8 or --enforce-eager (the knobs calibrate fits); give it "
+                   "with --validate");
     auto iv = twin::reconstruct_steps(ev.requests, {1'000'000, e.max_num_batched_tokens});
-    auto& into = fp8_knob ? d.fp8_intervals : d.intervals;
+    auto& into = fp8_knob ? d.fp8_intervals : eager_knob ? d.eager_intervals : d.intervals;
     into.insert(into.end(), iv.begin(), iv.end());
     into.push_back({});  // idle marker: no window spans two runs
     if (fp8_knob) d.fp8_config = ev.config_name;
+    if (eager_knob) {
+      d.eager_config = ev.config_name;
+      auto& cs = d.eager_concurrencies;
+      if (std::find(cs.begin(), cs.end(), ev.concurrency) == cs.end()) cs.push_back(ev.concurrency);
+    }
     d.run_args.push_back(e);
+    d.eager_run.push_back(eager_knob);
   }
   return d;
 }
@@ -154,6 +170,7 @@ Result<StepData> collect_steps(const sim::EngineArgs& base,
 struct StepCalibration {
   twin::StepCostFit fit;
   std::optional<twin::StepCostFit> fp8_fit;
+  std::optional<twin::StepCostFit> eager_fit;
   sim::SimProfile profile;
   std::vector<std::string> notes;
 };
@@ -165,13 +182,46 @@ Result<StepCalibration> calibrate_steps(const sim::SimProfile& base, const StepD
   twin::CalibrationInputs in{base, *fit, first.facts, first.gpu_memory_total_mib};
   auto cal = twin::calibrate_profile(in);
   if (!cal) return cal.error();
-  StepCalibration c{*fit, std::nullopt, cal->profile, cal->notes};
+  StepCalibration c{*fit, std::nullopt, std::nullopt, cal->profile, cal->notes};
   if (!d.fp8_intervals.empty()) {
     auto f8 = twin::fit_step_costs(d.fp8_intervals, window,
                                    twin::FixedDecodeSlopes{fit->per_seq_ms, fit->per_kv_token_ms});
     if (!f8) return f8.error().context("the fp8 runs");
     if (auto st = twin::calibrate_fp8_weights(c.profile, *f8, c.notes); !st.ok()) return st.error();
     c.fp8_fit = *f8;
+  }
+  if (!d.eager_intervals.empty()) {
+    // Every slope held at the base fit's: the model changes only the per-step
+    // overhead in eager mode, so the intercept is all there is to fit.
+    auto eg = twin::fit_step_intercept(
+        d.eager_intervals, window,
+        twin::FixedSlopes{fit->per_seq_ms, fit->per_kv_token_ms, fit->per_prefill_token_ms,
+                          fit->per_attn_pos_ms});
+    if (!eg) return eg.error().context("the eager runs (" + d.eager_config + ")");
+    if (auto st = twin::calibrate_eager(c.profile, *fit, *eg, c.notes); !st.ok())
+      return st.error().context("the eager runs (" + d.eager_config + ")");
+    if (d.eager_concurrencies.size() == 1)
+      c.notes.push_back(fmt::format(
+          "eager mode: the eager runs are all at concurrency {}, one load, at which a per-step "
+          "and a per-sequence eager cost cannot be told apart (the batch barely varies): "
+          "eager_extra_ms is per step, and at other loads it is an extrapolation",
+          d.eager_concurrencies[0]));
+    // A check the model does not use: with the prefill terms free (fp8's
+    // rule), where the eager runs put their prefill cost.
+    auto split = twin::fit_step_costs(
+        d.eager_intervals, window, twin::FixedDecodeSlopes{fit->per_seq_ms, fit->per_kv_token_ms});
+    if (split)
+      c.notes.push_back(fmt::format(
+          "eager mode, check (not used): with the prefill terms free and only the decode slopes "
+          "held, the eager runs give a per-step intercept of {:.3f} ms and {:.5f} ms per prefill "
+          "token (base {:.5f}), window rms {:.1f}%; the model keeps the base prefill cost in "
+          "eager mode, so that split would charge prefill twice",
+          split->per_step_ms, split->per_prefill_token_ms, fit->per_prefill_token_ms,
+          100 * split->window_fit.rel_rms));
+    c.notes.push_back(
+        "request_ms is fitted on the runs of the base configuration (and fp8 runs) only: the "
+        "eager runs fit eager_extra_ms and nothing else");
+    c.eager_fit = *eg;
   }
   return c;
 }
@@ -188,15 +238,18 @@ Result<std::vector<twin::ReplayPlan>> replay_plans(const std::vector<twin::RunEv
 }
 
 // Per-request overhead: the value at which the replayed runs' median TTFT
-// equals the measured median (bisection; each step replays every run).
+// equals the measured median (bisection; each step replays every run but
+// the `skip` ones: the eager runs, which fit their knob only).
 Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
                                           const std::vector<twin::RunEvidence>& fitted,
                                           const std::vector<twin::ReplayPlan>& plans,
-                                          const std::vector<sim::EngineArgs>& run_args) {
+                                          const std::vector<sim::EngineArgs>& run_args,
+                                          const std::vector<bool>& skip) {
   std::vector<double> meas_ttft;
-  for (const auto& ev : fitted)
-    for (const auto& r : ev.requests)
-      if (r.measured) meas_ttft.push_back(double(r.t_first_token_ns - r.t_sent_ns) / 1e6);
+  for (size_t k = 0; k < fitted.size(); ++k)
+    if (!skip[k])
+      for (const auto& r : fitted[k].requests)
+        if (r.measured) meas_ttft.push_back(double(r.t_first_token_ns - r.t_sent_ns) / 1e6);
   RequestOverheadFit out;
   out.measured_median_ms = metrics::percentile(meas_ttft, 50);
   out.measured_requests = meas_ttft.size();
@@ -206,6 +259,7 @@ Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
     q.overheads.request_ms = request_ms;
     std::vector<double> ttft;
     for (size_t r = 0; r < plans.size(); ++r) {
+      if (skip[r]) continue;
       const auto& plan = plans[r];
       q.engine = run_args[r];
       auto v = sim::run_virtual(q, plan.requests, plan.client);
@@ -269,6 +323,13 @@ void print_summary(const twin::CalibrationSection& r, const sim::SimProfile& pro
         "per_prefill_token {:.5f} ms\n",
         r.fp8_config, f8->windows, f8->window_fit.rms, 100 * f8->window_fit.rel_rms,
         f8->per_step_ms, f8->per_prefill_token_ms);
+  if (const auto& eg = r.eager_fit)
+    std::cout << fmt::format(
+        "calibrate: eager runs ({}): {} windows, rms {:.2f} ms ({:.1f}%), per_step {:.4f} ms "
+        "(every slope held at the base fit's); eager_extra_ms {:.3f} (fitted: eager per_step - "
+        "base per_step)\n",
+        r.eager_config, eg->windows, eg->window_fit.rms, 100 * eg->window_fit.rel_rms,
+        eg->per_step_ms, prof.overheads.eager_extra_ms);
   for (const auto& n : r.notes) std::cout << "note: " << n << "\n";
   for (const auto& s : r.scored) print_table(s);
   std::cout << fmt::format("\ncalibrate: wrote {} in {:.2f} s\n", out, secs);
@@ -303,13 +364,14 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   if (!cal) return fail(cal.error(), 1);
   sim::SimProfile& prof = cal->profile;
   prof.name = a.name.empty() ? fmt::format("{}-calibrated", first.config_name) : a.name;
-  prof.approximates = fmt::format("{} serving {} (calibrated from {} run(s) of {}{})",
+  prof.approximates = fmt::format("{} serving {} (calibrated from {} run(s) of {}{}{})",
                                   first.gpu_name.empty() ? prof.hardware.name : first.gpu_name,
                                   "Mistral-7B shape", runs->fitted.size(), first.config_name,
-                                  steps->fp8_config.empty() ? "" : " and " + steps->fp8_config);
+                                  steps->fp8_config.empty() ? "" : " and " + steps->fp8_config,
+                                  steps->eager_config.empty() ? "" : " and " + steps->eager_config);
   auto plans = replay_plans(runs->fitted);
   if (!plans) return fail(plans.error(), 2);
-  auto request = fit_request_ms(prof, runs->fitted, *plans, steps->run_args);
+  auto request = fit_request_ms(prof, runs->fitted, *plans, steps->run_args, steps->eager_run);
   if (!request) return fail(request.error(), 1);
   prof.overheads.request_ms = request->request_ms;
   // The bench client's own gap between a response's end and its next send.
@@ -325,6 +387,8 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
                                         steps->fp8_config,
                                         cal->fit,
                                         cal->fp8_fit,
+                                        steps->eager_config,
+                                        cal->eager_fit,
                                         cal->notes,
                                         *request,
                                         metrics::percentile(gaps, 50),

@@ -78,7 +78,32 @@ void emit_fp8_fit(YAML::Emitter& y, const StepCostFit& f8, const std::string& co
     << YAML::Value << f8.window_fit.r2 << YAML::EndMap << YAML::EndMap;
 }
 
-void emit_identifies(YAML::Emitter& y, bool fp8) {
+// The eager knob's fit, its runs, and the figure it gives.
+void emit_eager_fit(YAML::Emitter& y, const StepCostFit& eg, const StepCostFit& base,
+                    const std::string& config, const std::vector<RunEvidence>& fitted) {
+  y << YAML::Key << "eager_fit" << YAML::Value << YAML::BeginMap << YAML::Key << "config"
+    << YAML::Value << config << YAML::Key << "runs" << YAML::Value << YAML::BeginSeq;
+  for (const auto& ev : fitted)
+    if (ev.config_name == config) y << ev.dir;
+  y << YAML::EndSeq << YAML::Key << "held" << YAML::Value
+    << "every slope held at the base fit's values; only per_step_ms fitted" << YAML::Key
+    << "windows" << YAML::Value << eg.windows << YAML::Key << "coefficients" << YAML::Value
+    << YAML::BeginMap << YAML::Key << "per_step_ms" << YAML::Value << eg.per_step_ms << YAML::Key
+    << "per_seq_ms" << YAML::Value << eg.per_seq_ms << YAML::Key << "per_kv_token_ms" << YAML::Value
+    << eg.per_kv_token_ms << YAML::Key << "per_prefill_token_ms" << YAML::Value
+    << eg.per_prefill_token_ms << YAML::Key << "per_attn_pos_ms" << YAML::Value
+    << eg.per_attn_pos_ms << YAML::EndMap << YAML::Key << "residuals" << YAML::Value
+    << YAML::BeginMap << YAML::Key << "window_rms_ms" << YAML::Value << eg.window_fit.rms
+    << YAML::Key << "window_rel_rms" << YAML::Value << eg.window_fit.rel_rms
+    << YAML::EndMap;  // no r2: one fitted column explains no variance between windows
+  y << YAML::Key << "eager_extra_ms" << YAML::Value << YAML::BeginMap << YAML::Key << "value"
+    << YAML::Value << eg.per_step_ms - base.per_step_ms << YAML::Key << "from" << YAML::Value
+    << "the eager per_step_ms less the base fit's per_step_ms; charged once per step (no "
+       "per-sequence eager term)"
+    << YAML::EndMap << YAML::EndMap;
+}
+
+void emit_identifies(YAML::Emitter& y, bool fp8, bool eager) {
   y << YAML::Key << "identifies" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "hardware.bandwidth_efficiency" << YAML::Value
     << "per_kv_token_ms (decode steps growing with the context they read; KV bytes per token "
@@ -101,6 +126,10 @@ void emit_identifies(YAML::Emitter& y, bool fp8) {
     y << YAML::Key << "hardware.compute_efficiency_fp8" << YAML::Value
       << "the fp8 runs' per_prefill_token_ms, over the datasheet FP8 tensor throughput";
   }
+  if (eager)
+    y << YAML::Key << "overheads.eager_extra_ms" << YAML::Value
+      << "the eager runs' per-step intercept (every slope held) less the base runs'; a "
+         "per-sequence eager term is identified only by eager runs at more than one load";
   y << YAML::Key << "hardware.activation_reserve_gib" << YAML::Value
     << "engine.log: GPU memory x utilisation - weights - KV cache memory";
   y << YAML::EndMap;
@@ -189,11 +218,13 @@ std::string calibration_section_yaml(const CalibrationSection& s) {
   y << YAML::Key << "base_profile" << YAML::Value << s.base_profile;
   y << YAML::Key << "fitted_config" << YAML::Value << first.config_name;
   if (!s.fp8_config.empty()) y << YAML::Key << "fp8_weights_config" << YAML::Value << s.fp8_config;
+  if (!s.eager_config.empty()) y << YAML::Key << "eager_config" << YAML::Value << s.eager_config;
   y << YAML::Key << "client_gap_ms" << YAML::Value << s.client_gap_ms;
   emit_sources(y, s.fitted, s.held);
   emit_fit(y, s.fit, s.window_intervals, s.request);
   if (s.fp8_fit) emit_fp8_fit(y, *s.fp8_fit, s.fp8_config);
-  emit_identifies(y, s.fp8_fit.has_value());
+  if (s.eager_fit) emit_eager_fit(y, *s.eager_fit, s.fit, s.eager_config, s.fitted);
+  emit_identifies(y, s.fp8_fit.has_value(), s.eager_fit.has_value());
   y << YAML::Key << "notes" << YAML::Value << s.notes;
   emit_validation(y, s.scored, first.config_name);
   y << YAML::EndMap;

@@ -43,6 +43,8 @@ struct CalibrationSection {
   const std::string& fp8_config;  // "" when no run fitted the fp8-weights knob
   const StepCostFit& fit;
   const std::optional<StepCostFit>& fp8_fit;
+  const std::string& eager_config;  // "" when no run fitted overheads.eager_extra_ms
+  const std::optional<StepCostFit>& eager_fit;
   const std::vector<std::string>& notes;
   const RequestOverheadFit& request;
   double client_gap_ms = 0;

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "sim/sim_profile.h"
+
 namespace l4lab::twin {
 namespace {
 
@@ -27,19 +29,33 @@ ScoredRun scored(const RunEvidence& ev, bool held_out, double ttft_err, double t
 }
 
 // The section over runs fitted on C1, the scored runs given.
-YAML::Node section(const std::vector<RunEvidence>& fitted, const std::vector<RunEvidence>& held,
-                   const std::vector<ScoredRun>& runs) {
+// The section's text over runs fitted on C1, the scored runs given; with
+// `eager`, an eager fit (intercept 16.5 ms) of the fitted runs of config C3.
+std::string section_text(const std::vector<RunEvidence>& fitted,
+                         const std::vector<RunEvidence>& held, const std::vector<ScoredRun>& runs,
+                         bool eager = false) {
   const std::string command = "l4lab calibrate runs/C1/trial-1 --out p.yaml", base = "base.yaml",
-                    fp8 = "";
+                    fp8 = "", eager_config = eager ? "C3" : "";
   StepCostFit fit;
   fit.per_step_ms = 4;
   fit.windows = 7;
   const std::optional<StepCostFit> no_fp8;
+  std::optional<StepCostFit> eager_fit;
+  if (eager) {
+    eager_fit = fit;
+    eager_fit->per_step_ms = 16.5;
+    eager_fit->windows = 9;
+  }
   const std::vector<std::string> notes = {"a note"};
   const RequestOverheadFit request{1.5, 12, 20.0, 300};
-  const CalibrationSection s{command, base,   50,    fitted,  held, fp8,
-                             fit,     no_fp8, notes, request, 0.25, runs};
-  return YAML::Load(calibration_section_yaml(s));
+  const CalibrationSection s{command, base,         50,        fitted, held,    fp8,  fit,
+                             no_fp8,  eager_config, eager_fit, notes,  request, 0.25, runs};
+  return calibration_section_yaml(s);
+}
+
+YAML::Node section(const std::vector<RunEvidence>& fitted, const std::vector<RunEvidence>& held,
+                   const std::vector<ScoredRun>& runs, bool eager = false) {
+  return YAML::Load(section_text(fitted, held, runs, eager));
 }
 
 TEST(CalibrationSection, RecordsTheCommandSourcesAndFit) {
@@ -50,6 +66,9 @@ TEST(CalibrationSection, RecordsTheCommandSourcesAndFit) {
   EXPECT_EQ(y["fitted_config"].as<std::string>(), "C1");
   EXPECT_FALSE(y["fp8_weights_config"]);
   EXPECT_FALSE(y["fp8_weights_fit"]);
+  EXPECT_FALSE(y["eager_config"]);
+  EXPECT_FALSE(y["eager_fit"]);
+  EXPECT_FALSE(y["identifies"]["overheads.eager_extra_ms"]);
   EXPECT_EQ(y["sources"][0]["used_for"].as<std::string>(), "fit");
   EXPECT_EQ(y["fit"]["window_intervals"].as<int>(), 50);
   EXPECT_EQ(y["fit"]["windows"].as<int>(), 7);
@@ -85,6 +104,35 @@ TEST(CalibrationSection, HeldOutErrorIsTheLargestPerMetricAndPerOtherConfig) {
   EXPECT_FALSE(v["relative_error_by_config"]["C8"]["tpot_p50_ms"]);  // NaN: not written
   EXPECT_EQ(y["sources"][3]["used_for"].as<std::string>(), "validation");
   EXPECT_EQ(v["runs"].size(), 4u);
+}
+
+// An eager fit is recorded with its runs and the figure it gave, and the
+// profile that carries the section says (to predict) that eager was fitted.
+TEST(CalibrationSection, RecordsTheEagerFitAndItsRuns) {
+  const std::vector<RunEvidence> fitted = {run("runs/C1/trial-1", "C1", 1),
+                                           run("runs/C3/trial-1", "C3", 1)};
+  const std::vector<ScoredRun> runs = {scored(fitted[0], false, 0.1, -0.2),
+                                       scored(fitted[1], false, 0.01, 0.02)};
+  const auto y = section(fitted, {}, runs, true);
+  EXPECT_EQ(y["eager_config"].as<std::string>(), "C3");
+  const auto e = y["eager_fit"];
+  ASSERT_TRUE(e);
+  ASSERT_EQ(e["runs"].size(), 1u);
+  EXPECT_EQ(e["runs"][0].as<std::string>(), "runs/C3/trial-1");
+  EXPECT_EQ(e["windows"].as<int>(), 9);
+  EXPECT_DOUBLE_EQ(e["coefficients"]["per_step_ms"].as<double>(), 16.5);
+  EXPECT_DOUBLE_EQ(e["eager_extra_ms"]["value"].as<double>(), 12.5);
+  EXPECT_TRUE(y["identifies"]["overheads.eager_extra_ms"]);
+  sim::SimProfile p;
+  p.calibration.present = true;
+  p.calibration.yaml = section_text(fitted, {}, runs, true);
+  auto back = sim::parse_sim_profile(sim::sim_profile_yaml(p), "eager.yaml");
+  ASSERT_TRUE(back.ok()) << back.error().message();
+  EXPECT_EQ(back->calibration.eager_config, "C3");
+  p.calibration.yaml = section_text(fitted, {}, runs, false);
+  auto plain = sim::parse_sim_profile(sim::sim_profile_yaml(p), "plain.yaml");
+  ASSERT_TRUE(plain.ok()) << plain.error().message();
+  EXPECT_EQ(plain->calibration.eager_config, "");
 }
 
 }  // namespace

@@ -101,13 +101,21 @@ std::string err_label(const sim::CalibrationInfo::Errors* errors, const std::str
   return "error unknown";
 }
 
-// What a configuration asks of the model that no calibration has checked.
-std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e,
-                                                const sim::SimProfile& p) {
+// What a configuration asks of the model that no calibration has checked
+// (`held_out`: the configuration has held-out errors of its own).
+std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e, const sim::SimProfile& p,
+                                                bool held_out) {
   std::vector<std::string> out;
-  if (e.enforce_eager)
+  // A fitted eager extra is no guess; until a run of the configuration was
+  // held out it is checked only in sample, and only at the fitted load.
+  if (e.enforce_eager && p.calibration.eager_config.empty())
     out.push_back(fmt::format("eager mode: +{} ms per step is the base profile's guess",
                               p.overheads.eager_extra_ms));
+  else if (e.enforce_eager && !held_out)
+    out.push_back(fmt::format(
+        "eager mode: +{:.3f} ms per step fitted to the {} runs, checked in sample only (no "
+        "per-sequence eager term)",
+        p.overheads.eager_extra_ms, p.calibration.eager_config));
   if (!e.speculative_config.empty())
     out.push_back(fmt::format("ngram speculation: {} accepted tokens per step is a guess",
                               p.ngram_mean_accepted_tokens));
@@ -361,7 +369,7 @@ Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
   if (!flags) return flags.error().context(c.cfg_path);
   c.unmodelled = flags->unmodelled;
   c.error_list = in.base.calibration.errors_for(c.cfg.name);
-  c.unvalidated = unvalidated_mechanisms(p.engine, p);
+  c.unvalidated = unvalidated_mechanisms(p.engine, p, c.error_list != nullptr);
   if (!c.error_list)
     c.unvalidated.insert(c.unvalidated.begin(), in.assumptions.empty()
                                                     ? "no held-out run of this configuration"

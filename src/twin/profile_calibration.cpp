@@ -117,6 +117,31 @@ Status calibrate_fp8_weights(sim::SimProfile& p, const StepCostFit& f,
   return Status::Ok();
 }
 
+Status calibrate_eager(sim::SimProfile& p, const StepCostFit& base_fit,
+                       const StepCostFit& eager_fit, std::vector<std::string>& notes) {
+  if (eager_fit.windows < kMinEagerWindows)
+    return Error(fmt::format(
+        "calibrate: the eager runs give {} fitting windows, fewer than the {} an eager_extra_ms "
+        "fit needs (longer or more --enforce-eager runs would)",
+        eager_fit.windows, kMinEagerWindows));
+  const double extra = eager_fit.per_step_ms - base_fit.per_step_ms;
+  if (!(extra >= 0))
+    return Error(fmt::format(
+        "calibrate: the eager runs' per-step intercept ({:.3f} ms) is below the base runs' "
+        "({:.3f} ms): eager mode came out {:.3f} ms per step faster than CUDA graphs, which the "
+        "model cannot charge (eager_extra_ms would be negative); check that the runs are "
+        "comparable (same GPU, load and engine version)",
+        eager_fit.per_step_ms, base_fit.per_step_ms, -extra));
+  p.overheads.eager_extra_ms = extra;
+  notes.push_back(fmt::format(
+      "eager mode: per-step intercept {:.3f} ms (every slope held at the base fit's; {} windows, "
+      "rms {:.1f}% of a window) - base {:.3f} ms = eager_extra_ms {:.3f}, charged once per step "
+      "whatever the batch (no per-sequence eager term is fitted)",
+      eager_fit.per_step_ms, eager_fit.windows, 100 * eager_fit.window_fit.rel_rms,
+      base_fit.per_step_ms, extra));
+  return Status::Ok();
+}
+
 double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,
                                double measured_median_ttft_ms, double hi_ms, double tol_ms) {
   double lo = 0, hi = hi_ms;

@@ -55,6 +55,23 @@ Result<CalibratedProfile> calibrate_profile(const CalibrationInputs& in);
 Status calibrate_fp8_weights(sim::SimProfile& p, const StepCostFit& fp8_fit,
                              std::vector<std::string>& notes);
 
+// Eager mode (--enforce-eager), from a step fit of eager runs of the same
+// engine settings with every slope held at the base fit's (fit_step_intercept),
+// on a profile already calibrated on the base runs:
+//   overheads.eager_extra_ms: the eager per-step intercept less the base
+//     fit's per-step intercept.
+// serve-sim charges eager_extra_ms once per step, whatever the batch or the
+// tokens in it, and changes nothing else in eager mode (sim::derive_costs:
+// step_overhead_ms), so the intercept difference is exactly the term it adds
+// and the held slopes are exactly the costs it keeps. No per-sequence eager
+// term: runs at one load cannot tell it from a per-step one.
+// Refused: a fit over fewer than kMinEagerWindows windows, or an eager
+// intercept below the base's (eager mode faster per step than CUDA graphs).
+// Appends a note to `notes`.
+inline constexpr int kMinEagerWindows = 10;
+Status calibrate_eager(sim::SimProfile& p, const StepCostFit& base_fit,
+                       const StepCostFit& eager_fit, std::vector<std::string>& notes);
+
 // The per-request overhead (arrival to scheduler, plus the client's view of
 // the first token) that makes the model's median TTFT equal the measured
 // one. `model_median_ttft_ms(x)` replays the runs with overhead x; it grows

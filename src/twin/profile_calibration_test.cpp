@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace l4lab::twin {
 namespace {
 
@@ -77,6 +79,110 @@ TEST(TwinProfileCalibration, Fp8KnobFromAnFp8RunsFit) {
   EXPECT_NEAR(bf16->step_overhead_ms + bf16->decode_base_ms, 4.4, 1e-9);
   EXPECT_NEAR(fp8->step_overhead_ms + fp8->decode_base_ms, f8.per_step_ms, 1e-9);
   EXPECT_NEAR(fp8->compute_ms_per_token, 0.0177 / 1.35, 1e-12);
+}
+
+// Step intervals of a known engine: the C1-like costs, plus `eager_ms` per
+// step; `batch0` shifts the batch sizes so base and eager runs differ in load.
+std::vector<StepInterval> known_steps(double eager_ms, int batch0, int n = 2000) {
+  std::vector<StepInterval> iv;
+  for (int k = 0; k < n; ++k) {
+    StepInterval s;
+    s.decode_seqs = batch0 + k % 9;
+    s.kv_tokens = 20000 + 137.0 * (k % 101) + 5000.0 * (k % 7);
+    s.prefill_tokens = (k % 5 == 0) ? 2048 - s.decode_seqs : (k % 13 == 0 ? 300 : 0);
+    s.attn_positions = s.prefill_tokens * (s.prefill_tokens / 2 + 500.0 * (k % 3));
+    s.dt_ms = 4.4 + eager_ms + 0.06 * s.decode_seqs + 3.2e-5 * s.kv_tokens +
+              0.0177 * s.prefill_tokens + 1.2e-6 * s.attn_positions;
+    iv.push_back(s);
+  }
+  return iv;
+}
+
+// The eager runs' fit, as calibrate makes it: every slope held at the base fit's.
+StepCostFit eager_fit_of(const std::vector<StepInterval>& iv, const StepCostFit& base) {
+  auto f = fit_step_intercept(iv, 50,
+                              FixedSlopes{base.per_seq_ms, base.per_kv_token_ms,
+                                          base.per_prefill_token_ms, base.per_attn_pos_ms});
+  EXPECT_TRUE(f.ok()) << f.error().message();
+  return f.ok() ? *f : StepCostFit{};
+}
+
+TEST(TwinProfileCalibration, EagerExtraFromAnEagerRunsFitOfKnownSteps) {
+  auto base = fit_step_costs(known_steps(0, 8), 50);
+  ASSERT_TRUE(base.ok()) << base.error().message();
+  // The eager runs at a larger batch: the held slopes keep the batch's cost
+  // out of the intercept, so only the 12.5 ms per step is left in it.
+  const StepCostFit eager = eager_fit_of(known_steps(12.5, 20), *base);
+  auto c = calibrate_profile(h200_like());
+  ASSERT_TRUE(c.ok());
+  sim::SimProfile p = c->profile;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(calibrate_eager(p, *base, eager, notes).ok());
+  EXPECT_NEAR(p.overheads.eager_extra_ms, 12.5, 1e-6);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("once per step"), std::string::npos);
+  EXPECT_NE(notes[0].find("12.500"), std::string::npos);
+}
+
+// What serve-sim charges an eager step is step_ms + eager_extra_ms + the
+// weight read: it must give back the eager fit's intercept. The base fit's
+// intercept (4.4) is not the profile's step_ms (4.4 less the weight read),
+// so an eager extra taken from the eager intercept alone, or less step_ms,
+// fails here.
+TEST(TwinProfileCalibration, EagerExtraIsTheInterceptDifferenceTheModelCharges) {
+  auto in = h200_like();
+  auto c = calibrate_profile(in);
+  ASSERT_TRUE(c.ok());
+  sim::SimProfile p = c->profile;
+  ASSERT_GT(std::abs(p.overheads.step_ms - in.fit.per_step_ms), 1.0);
+  StepCostFit eager = in.fit;
+  eager.per_step_ms = 16.9;
+  eager.windows = 300;
+  std::vector<std::string> notes;
+  ASSERT_TRUE(calibrate_eager(p, in.fit, eager, notes).ok());
+  EXPECT_NEAR(p.overheads.eager_extra_ms, 16.9 - 4.4, 1e-12);
+  auto graphs = sim::derive_costs(p);
+  p.engine.enforce_eager = true;
+  auto eager_costs = sim::derive_costs(p);
+  ASSERT_TRUE(graphs.ok() && eager_costs.ok());
+  EXPECT_NEAR(graphs->step_overhead_ms + graphs->decode_base_ms, 4.4, 1e-9);
+  EXPECT_NEAR(eager_costs->step_overhead_ms + eager_costs->decode_base_ms, 16.9, 1e-9);
+  // Only the step overhead moves: eager mode keeps the base compute.
+  EXPECT_EQ(eager_costs->compute_ms_per_token, graphs->compute_ms_per_token);
+  EXPECT_EQ(eager_costs->per_seq_ms, graphs->per_seq_ms);
+}
+
+TEST(TwinProfileCalibration, RefusesAnEagerInterceptBelowTheBase) {
+  auto in = h200_like();
+  sim::SimProfile p = calibrate_profile(in)->profile;
+  const double before = p.overheads.eager_extra_ms;
+  StepCostFit eager = in.fit;
+  eager.per_step_ms = 3.9;
+  eager.windows = 300;
+  std::vector<std::string> notes;
+  auto st = calibrate_eager(p, in.fit, eager, notes);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message().find("below the base"), std::string::npos);
+  EXPECT_NE(st.error().message().find("0.500 ms per step faster"), std::string::npos);
+  EXPECT_EQ(p.overheads.eager_extra_ms, before);  // untouched
+  EXPECT_TRUE(notes.empty());
+}
+
+TEST(TwinProfileCalibration, RefusesAnEagerFitOfTooFewWindows) {
+  auto base = fit_step_costs(known_steps(0, 8), 50);
+  ASSERT_TRUE(base.ok());
+  // 9 windows of real eager steps: the fit itself works, the rule refuses.
+  const StepCostFit eager = eager_fit_of(known_steps(12.5, 8, 9 * 50), *base);
+  ASSERT_EQ(eager.windows, kMinEagerWindows - 1);
+  sim::SimProfile p = calibrate_profile(h200_like())->profile;
+  std::vector<std::string> notes;
+  auto st = calibrate_eager(p, *base, eager, notes);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message().find("9 fitting windows"), std::string::npos);
+  // One window more is enough.
+  const StepCostFit enough = eager_fit_of(known_steps(12.5, 8, 10 * 50), *base);
+  EXPECT_TRUE(calibrate_eager(p, *base, enough, notes).ok());
+  EXPECT_NEAR(p.overheads.eager_extra_ms, 12.5, 1e-6);
 }
 
 TEST(TwinProfileCalibration, RefusesSlopesTheDataDidNotIdentify) {

@@ -40,11 +40,14 @@ TransferredProfile transfer_profile(const sim::SimProfile& calibrated,
                             from.name));
   a.push_back(fmt::format(
       "the fixed costs stay as measured on {}: {:.3f} ms per step, {:.4f} ms per sequence, "
-      "{:.2f} ms per request{}",
+      "{:.2f} ms per request{}{}",
       from.name, p.overheads.step_ms, p.overheads.per_seq_ms, p.overheads.request_ms,
       p.overheads.fp8_weights_step_ms != 0
           ? fmt::format(", {:.3f} ms per fp8 step", p.overheads.fp8_weights_step_ms)
-          : std::string()));
+          : std::string(),
+      p.calibration.eager_config.empty()
+          ? std::string()
+          : fmt::format(", {:.3f} ms per eager step", p.overheads.eager_extra_ms)));
   a.push_back(fmt::format("attention time scales with BF16 tensor throughput ({} -> {} TFLOPS)",
                           from.tensor_tflops_bf16, target.tensor_tflops_bf16));
   a.push_back(fmt::format("{:.2f} GiB of activations and graphs outside the KV cache, as on {}",

@@ -42,8 +42,20 @@ struct FixedDecodeSlopes {
   double per_kv_token_ms = 0;
 };
 
+// Every slope held (the eager knob: the model changes only the per-step
+// overhead in eager mode, so only the intercept is fitted, and it is the
+// least-squares per-step excess over the held costs).
+struct FixedSlopes {
+  double per_seq_ms = 0;
+  double per_kv_token_ms = 0;
+  double per_prefill_token_ms = 0;
+  double per_attn_pos_ms = 0;
+};
+
 Result<StepCostFit> fit_step_costs(const std::vector<StepInterval>& intervals,
                                    int window_intervals = 50,
                                    std::optional<FixedDecodeSlopes> fixed = std::nullopt);
+Result<StepCostFit> fit_step_intercept(const std::vector<StepInterval>& intervals,
+                                       int window_intervals, const FixedSlopes& fixed);
 
 }  // namespace l4lab::twin

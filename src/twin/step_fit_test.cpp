@@ -56,6 +56,30 @@ TEST(TwinStepFit, HoldsGivenDecodeSlopesAndFitsTheRest) {
   EXPECT_GT(g->per_step_ms, 2.5 + 0.07 * 8);
 }
 
+TEST(TwinStepFit, HoldsEverySlopeAndFitsTheIntercept) {
+  std::vector<StepInterval> iv;
+  for (int k = 0; k < 1000; ++k) {
+    StepInterval s;
+    s.decode_seqs = 8 + k % 9;
+    s.kv_tokens = 20000 + 137.0 * (k % 101);
+    s.prefill_tokens = (k * 7919) % 11 == 0 ? 300 + (k * 31) % 1700 : 0;
+    s.attn_positions = s.prefill_tokens * (s.prefill_tokens / 2 + 100.0 * (k % 17));
+    s.dt_ms = 15 + 0.07 * s.decode_seqs + 3e-5 * s.kv_tokens + 0.013 * s.prefill_tokens +
+              1e-6 * s.attn_positions;
+    iv.push_back(s);
+  }
+  auto f = fit_step_intercept(iv, 50, FixedSlopes{0.07, 3e-5, 0.013, 1e-6});
+  ASSERT_TRUE(f.ok()) << f.error().message();
+  EXPECT_EQ(f->windows, 20);
+  EXPECT_NEAR(f->per_step_ms, 15, 1e-9);
+  EXPECT_EQ(f->per_prefill_token_ms, 0.013);
+  EXPECT_NEAR(f->window_fit.rms, 0, 1e-9);
+  // A prefill cost held too low: the intercept takes the rest, per step.
+  auto g = fit_step_intercept(iv, 50, FixedSlopes{0.07, 3e-5, 0.0, 1e-6});
+  ASSERT_TRUE(g.ok());
+  EXPECT_GT(g->per_step_ms, 15.5);
+}
+
 TEST(TwinStepFit, TooFewWindowsIsAnError) {
   std::vector<StepInterval> iv(60);
   for (auto& s : iv) s.decode_seqs = 1, s.dt_ms = 5;
