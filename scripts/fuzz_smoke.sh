@@ -21,7 +21,7 @@ if ! command -v clang++ >/dev/null; then
   exit 2
 fi
 [ -f build-fuzz/build.ninja ] || cmake --preset fuzz >/dev/null
-nice -n 10 cmake --build --preset fuzz -j"${FUZZ_JOBS:-2}"
+nice -n 10 cmake --build --preset fuzz -j"${FUZZ_JOBS:-3}"
 echo "fuzz_smoke: build took $(($(date +%s) - start)) s"
 
 targets=("$@")

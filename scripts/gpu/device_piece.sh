@@ -18,6 +18,14 @@ OUTDIR=${OUT:-/tmp/out}
 mkdir -p "$RUNS"
 # A study begun in an earlier sitting (pack_lab.sh RUNS_SEED): its plan, workload
 # hash, matrix state and run folders, so finished runs are skipped.
+# The device does not keep .labxfer between calls: a piece that starts a runs
+# folder must carry it in the same call, or its runs would restart at trial 1
+# (the sixth sitting's C3, device-logs-2026-12-02e/COMMANDS.md). NO_SEED=1: a new study.
+if [ ! -f "$RUNS/matrix_state.jsonl" ] && [ ! -f .labxfer/runs_seed.tar.xz ] && [ "${NO_SEED:-0}" != 1 ]; then
+  echo "device_piece: $RUNS has no matrix state and this call carried no .labxfer/runs_seed.tar.xz:"
+  echo "  a resumed study would restart at trial 1. Carry .labxfer in this call, or NO_SEED=1 for a new study."
+  exit 2
+fi
 if [ -f .labxfer/runs_seed.tar.xz ] && [ ! -f "$RUNS/matrix_state.jsonl" ]; then
   unxz_ .labxfer/runs_seed.tar.xz | tar -C "$RUNS" -xf - ||
     { echo "device_piece: cannot unpack .labxfer/runs_seed.tar.xz into $RUNS"; exit 2; }
