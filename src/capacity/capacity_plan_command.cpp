@@ -14,6 +14,7 @@
 #include <set>
 
 #include "capacity/capacity_comparison.h"
+#include "capacity/capacity_curves.h"
 #include "capacity/capacity_options.h"
 #include "common/clock.h"
 #include "common/files.h"
@@ -66,6 +67,53 @@ void read_estimate(const std::string& path, ConfigCapacity& cc) {
   e.note = c.value("note", "");
   cc.estimate = e;
   cc.steps = j.contains("steps") ? int(j["steps"].size()) : 0;
+}
+
+// Each step of a configuration's search as an operating point: its verdict
+// from capacity.json, its throughput and latency from its bench.json.
+ConfigCurve read_curve(const std::string& dir, const std::string& name) {
+  ConfigCurve c{name, {}};
+  auto t = read_file(dir + "/capacity.json");
+  if (!t.ok()) return c;
+  auto j = nlohmann::json::parse(*t, nullptr, false);
+  if (j.is_discarded() || !j.contains("steps")) return c;
+  for (const auto& st : j["steps"]) {
+    CurvePoint p;
+    p.dir = st.value("dir", "");
+    p.rate = st.value("rate_rps", 0.0);
+    p.pass = st.value("pass", false);
+    p.counted = st.value("counted", true);
+    p.saturated = st.value("saturated", false);
+    auto b = read_file(dir + "/" + p.dir + "/bench.json");
+    if (!b.ok()) continue;
+    auto bj = nlohmann::json::parse(*b, nullptr, false);
+    if (bj.is_discarded()) continue;
+    const auto s = bj.value("summary", nlohmann::json::object());
+    const auto tp = s.value("throughput", nlohmann::json::object());
+    p.delivered_rps = tp.value("requests_per_s", 0.0);
+    p.output_tps = tp.value("output_tokens_per_s", 0.0);
+    if (s.contains("tpot_ms")) p.tpot_p50_ms = opt_num(s["tpot_ms"], "p50");
+    if (s.contains("ttft_ms")) p.ttft_p95_ms = opt_num(s["ttft_ms"], "p95");
+    c.points.push_back(p);
+  }
+  return c;
+}
+
+// capacity_plan.html: each configuration's capacity and the curves' charts.
+std::string plan_html(const std::vector<ConfigCapacity>& done,
+                      const std::vector<ConfigCurve>& curves) {
+  std::string h =
+      "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Capacity per "
+      "configuration</title></head><body>\n<h1>Capacity per configuration</h1>\n<p>The table, "
+      "the verdicts and every step: <a href=\"capacity_plan.md\">capacity_plan.md</a>.</p><ul>\n";
+  for (const auto& c : done) {
+    std::string cap = "no capacity (" + c.status + ")";
+    if (c.estimate && c.estimate->capacity_rps)
+      cap = fmt::format("{:.3f} req/s", *c.estimate->capacity_rps);
+    h += fmt::format("<li><a href=\"{}/capacity.md\">{}</a>: {}</li>\n", c.dir, c.name, cap);
+  }
+  h += "</ul>\n" + curves_html(curves) + "\n</body></html>\n";
+  return h;
 }
 
 // Starts the configuration's engine, runs the search against it, stops it.
@@ -162,7 +210,7 @@ ConfigCapacity search_config(const CapacityOptions& o, const matrix::Plan& plan,
     cc.status = engine::interrupted() ? "interrupted" : "searched";
     if (rc != 0 && !engine::interrupted()) cc.reason = fmt::format("the search exited {}", rc);
     read_estimate(dir + "/capacity.json", cc);
-    if (!eng.alive()) {
+    if (!engine::interrupted() && !eng.alive()) {  // the stop handler ends it on a signal
       cc.status = "engine_died";
       cc.reason = eng.exit_status() ? eng.exit_status()->describe() : "the engine exited";
     }
@@ -236,17 +284,22 @@ int run_capacity_plan(const CapacityOptions& o) {
                            {"dummy_weights", plan->overrides.dummy_weights.value_or(false)},
                            {"started_at", iso8601_utc(wall_ns())}};
   std::vector<ConfigCapacity> done;
+  std::vector<ConfigCurve> curves;
   engine::ProbeCache probes;
   auto save = [&] {
     (void)write_file_atomic(json_path, capacity_plan_json(header, done).dump(2) + "\n");
     (void)write_file_atomic((fs::path(o.out_dir) / "capacity_plan.md").string(),
-                            capacity_plan_markdown(header, done));
+                            capacity_plan_markdown(header, done) + "\n" + curves_markdown(curves));
+    (void)write_file_atomic((fs::path(o.out_dir) / "capacity_plan.html").string(),
+                            plan_html(done, curves));
   };
   int rc = 0;
   for (const auto& c : cfgs) {
     if (engine::interrupted()) break;
     std::fprintf(stderr, "l4lab capacity: configuration %s (%s)\n", c.name.c_str(), c.file.c_str());
     done.push_back(search_config(o, *plan, c, workload, probes));
+    if (done.back().estimate)
+      curves.push_back(read_curve((fs::path(o.out_dir) / c.name).string(), c.name));
     // unsupported is the probe's honest "not run", not a failure (as in the matrix).
     if (done.back().status != "unsupported" &&
         (done.back().status != "searched" || !done.back().reason.empty()))
