@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "analysis/test_util.h"
+#include "report/html_report.h"
 #include "report/markdown_report.h"
 #include "report/summary_json.h"
 #include "report/svg_chart.h"
@@ -259,6 +264,48 @@ TEST(ReportOutputs, TimingDegradedRunIsShownAndWarned) {
   EXPECT_EQ(j["runs"][0]["timing_quality"]["verdict"], "ok");
   EXPECT_EQ(j["runs"][1]["timing_quality"]["verdict"], "timing degraded");
   EXPECT_EQ(j["runs"][1]["timing_quality"]["canary_lateness_p99_ms"], 4.5);
+}
+
+}  // namespace
+}  // namespace l4lab::report
+
+namespace l4lab::report {
+namespace {
+
+// Golden files (src/report/testdata/golden/): the writers' whole output for a
+// fixed study, so any change to a report is a reviewed diff. To accept a
+// change on purpose: L4LAB_UPDATE_GOLDEN=1 ./report_test --gtest_filter='ReportGolden.*'
+// and commit the files with the change that caused it.
+void check_golden(const std::string& name, const std::string& got) {
+  const std::string path = std::string(L4LAB_SOURCE_DIR) + "/src/report/testdata/golden/" + name;
+  if (const char* u = std::getenv("L4LAB_UPDATE_GOLDEN"); u && std::string(u) == "1") {
+    std::ofstream(path, std::ios::binary) << got;
+    GTEST_SKIP() << "updated " << path;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in) << path << ": missing (L4LAB_UPDATE_GOLDEN=1 writes it)";
+  std::stringstream want;
+  want << in.rdbuf();
+  if (want.str() == got) return;
+  // The first line that differs, for a readable failure.
+  std::istringstream a(want.str()), b(got);
+  std::string la, lb;
+  int line = 1;
+  while (std::getline(a, la) && std::getline(b, lb) && la == lb) ++line;
+  ADD_FAILURE() << path << ": output differs from the golden file at line " << line
+                << "\n  golden: " << la.substr(0, 300) << "\n  now:    " << lb.substr(0, 300)
+                << "\n(L4LAB_UPDATE_GOLDEN=1 rewrites it if the change is intended)";
+}
+
+TEST(ReportGolden, EveryWriterOfAFixedStudyMatchesItsGoldenFile) {
+  AnalysisOptions o;
+  o.resamples = 200;
+  const StudyData d = study();
+  const StudySummary s = summarize_study(d, o);
+  check_golden("report.md", markdown_report(s));
+  check_golden("summary.json", summary_to_json(s).dump(2) + "\n");
+  check_golden("summary.csv", summary_to_csv(s));
+  check_golden("report.html", html_report(d, s));
 }
 
 }  // namespace
