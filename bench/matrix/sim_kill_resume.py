@@ -20,24 +20,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "sim"))
+from sim_process import cmdlines  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 
 
 def engines_of(marker):
     """serve-sim processes started for this plan (their argv holds the marker)."""
-    pids = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = f.read().split(b"\0")
-        except OSError:
-            continue
-        if b"serve-sim" in argv and marker.encode() in argv:
-            pids.append(int(pid))
-    return pids
+    return [pid for pid, argv in cmdlines() if b"serve-sim" in argv and marker.encode() in argv]
 
 
 def finished_lines(runs):

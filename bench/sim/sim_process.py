@@ -1,5 +1,6 @@
 """serve-sim as a child process for the bench scripts (bench/sim/hostile_clients.py,
-bench/sim/chunked_body.py, bench/soak/soak.py): start it on a free port in its
+bench/sim/chunked_body.py, bench/soak/soak.py, bench/matrix/sim_kill_resume.py,
+src/capacity/capacity_plan_test.py): start it on a free port in its
 own process group, read its memory and open files from /proc, stop the group.
 Stdlib only."""
 import os
@@ -24,6 +25,18 @@ def status_kb(pid, field="VmRSS"):
 
 def open_fds(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def cmdlines():
+    """(pid, argv as a list of bytes) of every process this user can read."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                yield int(pid), f.read().split(b"\0")
+        except OSError:
+            continue
 
 
 def start_sim(extra_args=(), ttft_ms=2, itl_ms=1, log_path=None, l4lab=L4LAB, start_limit_s=60):

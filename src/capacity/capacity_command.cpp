@@ -28,12 +28,12 @@
 namespace l4lab::capacity {
 namespace fs = std::filesystem;
 
-namespace {
-
 int bad_input(const std::string& msg) {
   std::fprintf(stderr, "l4lab capacity: %s\n", msg.c_str());
   return 2;
 }
+
+namespace {
 
 struct StepRun {
   Saturation saturation;

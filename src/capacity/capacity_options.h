@@ -32,6 +32,9 @@ struct CapacityOptions {
 // (a step's bench failed, the client could not offer the load); 2 bad input.
 int run_capacity(const CapacityOptions& o);
 
+// Prints "l4lab capacity: MSG" on stderr; returns 2 (bad input).
+int bad_input(const std::string& msg);
+
 // With `plan`: each configuration's engine started, searched and stopped in
 // turn (capacity_plan_command.cpp); OUT/capacity_plan.json. 0 every search
 // ran to an answer; 1 one could not (engine did not start, search stopped);

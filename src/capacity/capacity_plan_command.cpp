@@ -27,17 +27,13 @@
 #include "engine/process_registry.h"
 #include "matrix/engine_overrides.h"
 #include "matrix/plan.h"
+#include "matrix/run_manifest.h"
 #include "telemetry/gpu_sampler.h"
 
 namespace l4lab::capacity {
 namespace fs = std::filesystem;
 
 namespace {
-
-int bad_input(const std::string& msg) {
-  std::fprintf(stderr, "l4lab capacity: %s\n", msg.c_str());
-  return 2;
-}
 
 std::optional<double> opt_num(const nlohmann::json& j, const char* key) {
   if (!j.contains(key) || !j[key].is_number()) return std::nullopt;
@@ -225,15 +221,7 @@ ConfigCapacity search_config(const CapacityOptions& o, const matrix::Plan& plan,
   }();
   ej["engine_exit"] = eng.stop(engine::interrupted() ? 1 : cfg.engine.stop_grace_s).describe();
   auto gs = gpu.stop();
-  if (const auto& g = gpu.info(); g.count > 0)
-    ej["gpu"] = {
-        {"name", g.name},
-        {"count", g.count},
-        {"mem_total_mib", g.mem_total_mib ? nlohmann::json(*g.mem_total_mib) : nlohmann::json()},
-        {"driver", g.driver},
-        {"cuda", g.cuda},
-        {"uuid", g.uuid},
-        {"source", g.source}};
+  if (gpu.info().count > 0) ej["gpu"] = matrix::gpu_json(gpu.info());
   ej["telemetry_gpu"] = {{"source", gs.source}, {"reason", gs.reason}, {"samples", gs.samples}};
   ej["status"] = cc.status;
   ej["reason"] = cc.reason;

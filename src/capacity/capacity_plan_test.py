@@ -34,6 +34,8 @@ import time
 import unittest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "bench", "sim"))
+from sim_process import cmdlines  # noqa: E402  (the one /proc reader)
 L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 QUEUE = os.path.join(ROOT, "configs", "sim-profiles", "queue-8x400.yaml")
 SLO = "ttft_p95_ms=2020"  # a 2-s wait for a slot (first token 20 ms after admission)
@@ -71,14 +73,8 @@ def read_json(path):
 def still_running(marker):
     """Processes whose command line names `marker` (this test's folder)."""
     found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                cmd = fh.read().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
+    for pid, argv in cmdlines():
+        cmd = b" ".join(argv).decode(errors="replace")
         if marker in cmd and "capacity_plan_test" not in cmd:
             found.append(f"{pid}: {cmd}")
     return found

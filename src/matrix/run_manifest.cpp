@@ -66,6 +66,16 @@ std::vector<std::string> redact_argv(const std::vector<std::string>& argv) {
   return out;
 }
 
+nlohmann::json gpu_json(const telemetry::GpuInfo& g) {
+  return {{"name", g.name},
+          {"count", g.count},
+          {"mem_total_mib", opt(g.mem_total_mib)},
+          {"driver", str_or_null(g.driver)},
+          {"cuda", str_or_null(g.cuda)},
+          {"uuid", str_or_null(g.uuid)},
+          {"source", g.source}};
+}
+
 nlohmann::json build_manifest(const ManifestInput& in) {
   const auto& c = *in.config;
   nlohmann::json j;
@@ -100,13 +110,7 @@ nlohmann::json build_manifest(const ManifestInput& in) {
       {"cpu", in.host.cpu}, {"cores", in.host.cores},   {"mem_total_mib", in.host.mem_total_mib},
       {"os", in.host.os},   {"kernel", in.host.kernel}, {"hostname", in.host.hostname}};
   if (in.gpu && in.gpu->count > 0) {
-    j["gpu"] = {{"name", in.gpu->name},
-                {"count", in.gpu->count},
-                {"mem_total_mib", opt(in.gpu->mem_total_mib)},
-                {"driver", str_or_null(in.gpu->driver)},
-                {"cuda", str_or_null(in.gpu->cuda)},
-                {"uuid", str_or_null(in.gpu->uuid)},
-                {"source", in.gpu->source}};
+    j["gpu"] = gpu_json(*in.gpu);
   } else {
     j["gpu"] = nullptr;
     j["gpu_reason"] = in.gpu_reason.empty() ? "no GPU" : in.gpu_reason;

@@ -63,5 +63,8 @@ std::map<std::string, std::string> redact_env(const std::map<std::string, std::s
 // --hf-token=X; not --max-num-batched-tokens).
 std::vector<std::string> redact_argv(const std::vector<std::string>& argv);
 nlohmann::json build_manifest(const ManifestInput& in);
+// A manifest's "gpu" object (name, count, memory, driver, CUDA, uuid, source);
+// also capacity's engine.json.
+nlohmann::json gpu_json(const telemetry::GpuInfo& g);
 
 }  // namespace l4lab::matrix

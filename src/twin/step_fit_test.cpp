@@ -32,7 +32,10 @@ TEST(TwinStepFit, RecoversKnownCostsFromWindows) {
   EXPECT_NEAR(f->decode_fit.coef[0], 4.4, 1e-6);
 }
 
-TEST(TwinStepFit, HoldsGivenDecodeSlopesAndFitsTheRest) {
+// 1000 step intervals whose time is exactly per_step_ms + 0.07 ms per sequence
+// + 3e-5 ms per KV token + 0.013 ms per prefill token + 1e-6 ms per attention
+// position.
+std::vector<StepInterval> known_cost_steps(double per_step_ms) {
   std::vector<StepInterval> iv;
   for (int k = 0; k < 1000; ++k) {
     StepInterval s;
@@ -40,10 +43,15 @@ TEST(TwinStepFit, HoldsGivenDecodeSlopesAndFitsTheRest) {
     s.kv_tokens = 20000 + 137.0 * (k % 101);
     s.prefill_tokens = (k * 7919) % 11 == 0 ? 300 + (k * 31) % 1700 : 0;
     s.attn_positions = s.prefill_tokens * (s.prefill_tokens / 2 + 100.0 * (k % 17));
-    s.dt_ms = 2.5 + 0.07 * s.decode_seqs + 3e-5 * s.kv_tokens + 0.013 * s.prefill_tokens +
+    s.dt_ms = per_step_ms + 0.07 * s.decode_seqs + 3e-5 * s.kv_tokens + 0.013 * s.prefill_tokens +
               1e-6 * s.attn_positions;
     iv.push_back(s);
   }
+  return iv;
+}
+
+TEST(TwinStepFit, HoldsGivenDecodeSlopesAndFitsTheRest) {
+  const auto iv = known_cost_steps(2.5);
   auto f = fit_step_costs(iv, 50, FixedDecodeSlopes{0.07, 3e-5});
   ASSERT_TRUE(f.ok()) << f.error().message();
   EXPECT_NEAR(f->per_step_ms, 2.5, 1e-6);
@@ -57,17 +65,7 @@ TEST(TwinStepFit, HoldsGivenDecodeSlopesAndFitsTheRest) {
 }
 
 TEST(TwinStepFit, HoldsEverySlopeAndFitsTheIntercept) {
-  std::vector<StepInterval> iv;
-  for (int k = 0; k < 1000; ++k) {
-    StepInterval s;
-    s.decode_seqs = 8 + k % 9;
-    s.kv_tokens = 20000 + 137.0 * (k % 101);
-    s.prefill_tokens = (k * 7919) % 11 == 0 ? 300 + (k * 31) % 1700 : 0;
-    s.attn_positions = s.prefill_tokens * (s.prefill_tokens / 2 + 100.0 * (k % 17));
-    s.dt_ms = 15 + 0.07 * s.decode_seqs + 3e-5 * s.kv_tokens + 0.013 * s.prefill_tokens +
-              1e-6 * s.attn_positions;
-    iv.push_back(s);
-  }
+  const auto iv = known_cost_steps(15);
   auto f = fit_step_intercept(iv, 50, FixedSlopes{0.07, 3e-5, 0.013, 1e-6});
   ASSERT_TRUE(f.ok()) << f.error().message();
   EXPECT_EQ(f->windows, 20);
