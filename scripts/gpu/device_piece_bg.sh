@@ -41,6 +41,11 @@ case $cmd in
     while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt "$limit" ]; do sleep 5; waited=$((waited + 5)); done
     tail -n 8 "$BG/log"
     if kill -0 "$pid" 2>/dev/null; then
+      # Finished parts of a longer piece (device_plans.sh renames each plan's
+      # tarball into $BG/out when it is complete) come back with every call.
+      mkdir -p "${OUT:-/tmp/out}"
+      for f in "$BG"/out/*.tar.xz; do [ -f "$f" ] && cp "$f" "${OUT:-/tmp/out}/"; done
+      cp "$BG/log" "${OUT:-/tmp/out}/piece-bg.log"
       echo "device_piece_bg: still running after ${waited}s of this call; call wait again"
       exit 75
     fi
