@@ -14,6 +14,7 @@ BatchEngine::BatchEngine(const SimProfile& p, const DerivedCosts& d)
   total_blocks_ = std::max<long>(1, d.kv_capacity_tokens / block_size_);
   free_blocks_ = total_blocks_;
   request_overhead_ns_ = std::max<int64_t>(0, std::llround(d.request_overhead_ms * 1e6));
+  per_inflight_ns_ = std::max(0.0, d.request_overhead_per_inflight_ms * 1e6);
 }
 
 double BatchEngine::step_ms(long tokens, long ctx_tokens, double attn_positions, int seqs) const {
@@ -29,8 +30,14 @@ void BatchEngine::submit(const EngineRequest& r, int64_t now_ns) {
   Seq s;
   s.req = r;
   s.req.output_tokens = std::max(1, r.output_tokens);
+  // Requests already in the engine (handed off, waiting or running) slow the
+  // hand-off of this one (overheads.request_per_inflight_ms).
+  const int64_t inflight_ns = std::llround(per_inflight_ns_ * double(seqs_.size()));
   seqs_.emplace(r.id, s);
-  pending_.push_back({now_ns + request_overhead_ns_, r.id});
+  // FIFO hand-off: never ready before a request submitted earlier.
+  int64_t ready = now_ns + request_overhead_ns_ + inflight_ns;
+  if (!pending_.empty()) ready = std::max(ready, pending_.back().ready_ns);
+  pending_.push_back({ready, r.id});
 }
 
 // Requests whose hand-off is done by t join the queue; an idle or blocked

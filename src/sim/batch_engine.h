@@ -77,6 +77,7 @@ class BatchEngine final : public EngineModel {
   int64_t step_end_ns_ = 0;
   int64_t wake_ns_ = 0;  // when the next step may start (not in a step, not blocked)
   int64_t request_overhead_ns_ = 0;
+  double per_inflight_ns_ = 0;  // hand-off delay per request already in the engine
   bool active() const { return !waiting_.empty() || !running_.empty(); }
   void admit_ready(int64_t t);
   EngineStats counters_;

@@ -171,6 +171,24 @@ TEST(SimBatchEngine, AbortBeforeArrivalAtTheSchedulerLeavesNoTrace) {
   EXPECT_EQ(e.stats().kv_usage, 0);
 }
 
+TEST(SimBatchEngine, HandOffGrowsWithTheRequestsAlreadyInTheEngine) {
+  SimProfile p = small_profile();
+  p.overheads.request_ms = 5;
+  p.overheads.request_per_inflight_ms = 2;
+  BatchEngine e(p, *derive_costs(p));
+  e.submit({1, 50, 3, 1}, 0);  // none in the engine: 5 ms
+  EXPECT_EQ(e.next_event_ns(), 5'000'000);
+  e.submit({2, 50, 3, 2}, 0);  // one already there: 5 + 2 ms
+  e.submit({3, 50, 3, 3}, 0);  // two: 5 + 4 ms
+  std::vector<TokenEmit> out;
+  e.advance(5'000'000, out);  // request 1 admitted; 2 and 3 still in hand-off
+  EXPECT_EQ(e.stats().waiting + e.stats().running, 1);
+  Timeline r = drive(e);
+  EXPECT_EQ(r.tokens[1], 3);
+  EXPECT_EQ(r.tokens[2], 3);
+  EXPECT_EQ(r.tokens[3], 3);
+}
+
 TEST(SimBatchEngine, EagerModeAddsStepOverhead) {
   SimProfile p;
   auto base = derive_costs(p);

@@ -154,11 +154,14 @@ Status parse_engine(const YAML::Node& e, EngineArgs& engine, const std::string& 
 Status parse_numbers(const YAML::Node& root, SimProfile& p, const std::string& where) {
   if (auto o = root["overheads"]) {
     L4_TRY_STATUS(check_keys(
-        o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms", "fp8_weights_step_ms"}, where,
+        o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms", "request_per_inflight_ms",
+         "fp8_weights_step_ms"},
+        where,
         "overheads"));
     L4_FIELD(o, "fp8_weights_step_ms", p.overheads.fp8_weights_step_ms, where);
     L4_FIELD(o, "step_ms", p.overheads.step_ms, where);
     L4_FIELD(o, "request_ms", p.overheads.request_ms, where);
+    L4_FIELD(o, "request_per_inflight_ms", p.overheads.request_per_inflight_ms, where);
     L4_FIELD(o, "eager_extra_ms", p.overheads.eager_extra_ms, where);
     L4_FIELD(o, "per_seq_ms", p.overheads.per_seq_ms, where);
   }
@@ -363,6 +366,7 @@ Result<DerivedCosts> derive_costs(const SimProfile& p) {
                        (fp8_weights ? p.overheads.fp8_weights_step_ms : 0);
   d.per_seq_ms = p.overheads.per_seq_ms;
   d.request_overhead_ms = p.overheads.request_ms;
+  d.request_overhead_per_inflight_ms = p.overheads.request_per_inflight_ms;
   if (!e.speculative_config.empty()) {
     nlohmann::json sc;
     try {
@@ -440,8 +444,11 @@ std::string sim_profile_yaml(const SimProfile& p) {
   y << YAML::Key << "overheads" << YAML::Value << YAML::BeginMap << YAML::Key << "step_ms"
     << YAML::Value << o.step_ms << YAML::Key << "eager_extra_ms" << YAML::Value << o.eager_extra_ms
     << YAML::Key << "per_seq_ms" << YAML::Value << o.per_seq_ms << YAML::Key << "request_ms"
-    << YAML::Value << o.request_ms << YAML::Key << "fp8_weights_step_ms" << YAML::Value
-    << o.fp8_weights_step_ms << YAML::EndMap;
+    << YAML::Value << o.request_ms;
+  // Written only when fitted, so profiles without it read back byte for byte.
+  if (o.request_per_inflight_ms != 0)
+    y << YAML::Key << "request_per_inflight_ms" << YAML::Value << o.request_per_inflight_ms;
+  y << YAML::Key << "fp8_weights_step_ms" << YAML::Value << o.fp8_weights_step_ms << YAML::EndMap;
   y << YAML::Key << "exact" << YAML::Value << YAML::BeginMap << YAML::Key << "ttft_ms"
     << YAML::Value << p.exact.ttft_ms << YAML::Key << "itl_ms" << YAML::Value << p.exact.itl_ms
     << YAML::EndMap;

@@ -63,6 +63,12 @@ struct Overheads {
   // From a request's arrival to the scheduler seeing it (tokenisation,
   // hand-off to the engine core); 0 in the first-principles profiles.
   double request_ms = 0;
+  // Added to request_ms per request already in the engine when one arrives
+  // (waiting, running or still being handed off): the API server tokenises a
+  // new request on the same event loop that detokenises and streams every
+  // running one, so the hand-off slows as streams grow (fitted by
+  // `l4lab calibrate` from runs at two or more concurrencies; 0 otherwise).
+  double request_per_inflight_ms = 0;
   // Per step with --quantization fp8, beyond the halved weight read
   // (activation quantisation at every linear layer; fitted from an fp8 run).
   double fp8_weights_step_ms = 0;
@@ -148,6 +154,7 @@ struct DerivedCosts {
   double step_overhead_ms = 0;       // incl. eager extra
   double per_seq_ms = 0;
   double request_overhead_ms = 0;  // arrival -> scheduler
+  double request_overhead_per_inflight_ms = 0;  // + this x requests already in the engine
   int num_speculative_tokens = 0;
   double mean_accepted_tokens = 0;
 };

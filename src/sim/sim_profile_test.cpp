@@ -39,6 +39,7 @@ TEST(SimProfile, WrittenYamlReadsBackToTheSameProfile) {
   p.hardware.bandwidth_efficiency = 0.854321;
   p.hardware.compute_efficiency_fp8 = 0.561;
   p.overheads.request_ms = 37.4381;
+  p.overheads.request_per_inflight_ms = 0.772;
   p.overheads.fp8_weights_step_ms = 0.5;
   p.costs.attn_ms_per_token_pos = 1.198e-6;
   p.engine.max_num_seqs = 64;
@@ -54,6 +55,7 @@ TEST(SimProfile, WrittenYamlReadsBackToTheSameProfile) {
   EXPECT_DOUBLE_EQ(back->hardware.bandwidth_efficiency, 0.854321);
   EXPECT_DOUBLE_EQ(*back->hardware.compute_efficiency_fp8, 0.561);
   EXPECT_DOUBLE_EQ(back->overheads.request_ms, 37.4381);
+  EXPECT_DOUBLE_EQ(back->overheads.request_per_inflight_ms, 0.772);
   EXPECT_DOUBLE_EQ(back->overheads.fp8_weights_step_ms, 0.5);
   EXPECT_DOUBLE_EQ(*back->costs.attn_ms_per_token_pos, 1.198e-6);
   EXPECT_EQ(back->engine.max_num_seqs, 64);

@@ -71,6 +71,17 @@ TEST(SimVirtualRun, RequestOverheadDelaysTheFirstStepOfAnIdleEngine) {
   EXPECT_EQ(late->requests[0].first_scheduled_ns, 12'500'000);
 }
 
+TEST(SimVirtualRun, HandOffGrowsWithTheRequestsInTheEngine) {
+  SimProfile p = small_profile();
+  p.overheads.request_per_inflight_ms = 2;
+  const std::vector<VirtualRequest> three = {{100, 3, 0, 0}, {100, 3, 0, 0}, {100, 3, 0, 0}};
+  auto v = run_virtual(p, three, VirtualClient{});
+  ASSERT_TRUE(v.ok()) << v.error().message();
+  EXPECT_EQ(v->requests[0].first_scheduled_ns, 0);
+  EXPECT_GE(v->requests[1].first_scheduled_ns, 2'000'000);  // one already in the engine
+  EXPECT_GE(v->requests[2].first_scheduled_ns, 4'000'000);  // two
+}
+
 TEST(SimVirtualRun, RefusesRequestsLongerThanTheContext) {
   auto r = run_virtual(small_profile(), {{500, 20, 0, 0}}, VirtualClient{});
   ASSERT_FALSE(r.ok());

@@ -62,12 +62,27 @@ Result<ScoredRun> score_run(const sim::SimProfile& calibrated, const twin::RunEv
   const auto predicted = twin::predicted_load_metrics(*v, plan.measured);
   auto costs = sim::derive_costs(p);
   if (!costs) return costs.error().context(ev.dir);
+  std::string replay_error;
+  auto median_at = [&](double request_ms) {
+    sim::SimProfile q = p;
+    q.overheads.request_ms = request_ms;
+    auto r = sim::run_virtual(q, plan.requests, plan.client);
+    if (!r) {
+      replay_error = r.error().message();
+      return 1e300;
+    }
+    return twin::predicted_load_metrics(*r, plan.measured).ttft_p50;
+  };
+  const double implied =
+      twin::fit_request_overhead_ms(median_at, measured.ttft_p50, measured.ttft_p50, 0.1);
+  if (!replay_error.empty()) return Error(replay_error).context(ev.dir);
   return ScoredRun{&ev,
                    held_out,
                    twin::compare_loads(measured, predicted),
                    flags->unmodelled,
                    costs->kv_capacity_tokens,
-                   ev.facts.kv_cache_tokens ? ev.facts.kv_cache_tokens->value : 0.0};
+                   ev.facts.kv_cache_tokens ? ev.facts.kv_cache_tokens->value : 0.0,
+                   implied};
 }
 
 std::string pct(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:+.1f}%", 100 * x); }
@@ -83,6 +98,9 @@ void print_table(const ScoredRun& s) {
         "KV capacity: PREDICTED {} tokens, engine.log {:.0f} ({})\n\n", s.kv_capacity_model,
         s.kv_capacity_log,
         pct((double(s.kv_capacity_model) - s.kv_capacity_log) / s.kv_capacity_log));
+  std::cout << fmt::format(
+      "request_ms at which this run's TTFT p50 alone would be matched: {:.2f} ms\n\n",
+      s.implied_request_ms);
   std::cout << "| metric | measured | PREDICTED | error |\n|---|---:|---:|---:|\n";
   for (const auto& r : s.rows)
     std::cout << fmt::format("| {} | {:.4g} | {:.4g} | {} |\n", r.metric, r.measured, r.predicted,
@@ -254,12 +272,15 @@ Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
   out.measured_median_ms = metrics::percentile(meas_ttft, 50);
   out.measured_requests = meas_ttft.size();
   std::string replay_error;
+  double per_inflight_ms = 0;
+  int only = -1;  // >= 0: replay this run alone
   auto model_median = [&](double request_ms) {
     sim::SimProfile q = prof;
     q.overheads.request_ms = request_ms;
+    q.overheads.request_per_inflight_ms = per_inflight_ms;
     std::vector<double> ttft;
     for (size_t r = 0; r < plans.size(); ++r) {
-      if (skip[r]) continue;
+      if (skip[r] || (only >= 0 && size_t(only) != r)) continue;
       const auto& plan = plans[r];
       q.engine = run_args[r];
       auto v = sim::run_virtual(q, plan.requests, plan.client);
@@ -275,6 +296,22 @@ Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
     }
     return metrics::percentile(ttft, 50);
   };
+  // Each run's own constant first; runs at two or more concurrencies then give
+  // the hand-off's slope, and the intercept is bisected to the pooled median
+  // with that slope held.
+  for (size_t r = 0; r < plans.size(); ++r) {
+    if (skip[r]) continue;
+    only = int(r);
+    std::vector<double> own;
+    for (const auto& q : fitted[r].requests)
+      if (q.measured) own.push_back(double(q.t_first_token_ns - q.t_sent_ns) / 1e6);
+    const double m = metrics::percentile(own, 50);
+    out.implied_by_run.emplace_back(fitted[r].concurrency,
+                                    twin::fit_request_overhead_ms(model_median, m, m, 0.1));
+  }
+  only = -1;
+  if (auto slope = twin::fit_inflight_slope(out.implied_by_run))
+    per_inflight_ms = out.per_inflight_ms = slope->per_inflight_ms;
   out.request_ms = twin::fit_request_overhead_ms(model_median, out.measured_median_ms,
                                                  out.measured_median_ms, 0.1);
   if (!replay_error.empty()) return Error(replay_error);
@@ -303,9 +340,9 @@ void print_summary(const twin::CalibrationSection& r, const sim::SimProfile& pro
       100 * f.window_fit.rel_rms, f.window_fit.r2);
   std::cout << fmt::format(
       "calibrate: per_step {:.4f} ms, per_seq {:.5f} ms, per_kv_token {:.4g} ms, per_prefill_token "
-      "{:.5f} ms, per_attn_pos {:.4g} ms; request_ms {:.2f}\n",
+      "{:.5f} ms, per_attn_pos {:.4g} ms; request_ms {:.2f} + {:.3f} per request in the engine\n",
       f.per_step_ms, f.per_seq_ms, f.per_kv_token_ms, f.per_prefill_token_ms, f.per_attn_pos_ms,
-      r.request.request_ms);
+      r.request.request_ms, r.request.per_inflight_ms);
   if (f.decode_steps > 0)
     std::cout << fmt::format(
         "calibrate: decode-only check over {} steps: per_step {:.4f} ms, per_seq {:.5f} ms, "
@@ -374,6 +411,7 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   auto request = fit_request_ms(prof, runs->fitted, *plans, steps->run_args, steps->eager_run);
   if (!request) return fail(request.error(), 1);
   prof.overheads.request_ms = request->request_ms;
+  prof.overheads.request_per_inflight_ms = request->per_inflight_ms;
   // The bench client's own gap between a response's end and its next send.
   std::vector<double> gaps;
   for (const auto& ev : runs->fitted) gaps.push_back(twin::client_gap_ms(ev.requests));

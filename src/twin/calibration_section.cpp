@@ -60,6 +60,18 @@ void emit_fit(YAML::Emitter& y, const StepCostFit& f, int window,
     << fmt::format(
            "bisection ({} replays) to the measured median TTFT {:.2f} ms of {} measured requests",
            request.replays, request.measured_median_ms, request.measured_requests);
+  if (request.per_inflight_ms != 0) {
+    y << YAML::Key << "per_inflight_ms" << YAML::Value << request.per_inflight_ms;
+    y << YAML::Key << "per_inflight_from" << YAML::Value
+      << "a line through each concurrency's own request_ms (its runs' mean; x = concurrency - 1, "
+         "the requests a closed-loop client finds in the engine), slope clamped at 0; the "
+         "intercept above is then bisected with this slope held";
+    y << YAML::Key << "implied_by_run" << YAML::Value << YAML::BeginSeq;
+    for (const auto& [c, r] : request.implied_by_run)
+      y << YAML::Flow << YAML::BeginMap << YAML::Key << "concurrency" << YAML::Value << c
+        << YAML::Key << "request_ms" << YAML::Value << r << YAML::EndMap;
+    y << YAML::EndSeq;
+  }
   y << YAML::EndMap << YAML::EndMap;
 }
 
@@ -103,7 +115,7 @@ void emit_eager_fit(YAML::Emitter& y, const StepCostFit& eg, const StepCostFit& 
     << YAML::EndMap << YAML::EndMap;
 }
 
-void emit_identifies(YAML::Emitter& y, bool fp8, bool eager) {
+void emit_identifies(YAML::Emitter& y, bool fp8, bool eager, bool per_inflight) {
   y << YAML::Key << "identifies" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "hardware.bandwidth_efficiency" << YAML::Value
     << "per_kv_token_ms (decode steps growing with the context they read; KV bytes per token "
@@ -120,6 +132,10 @@ void emit_identifies(YAML::Emitter& y, bool fp8, bool eager) {
        "runs whose prompts are mostly short";
   y << YAML::Key << "overheads.request_ms" << YAML::Value
     << "the TTFT left after queueing and prefill are modelled";
+  if (per_inflight)
+    y << YAML::Key << "overheads.request_per_inflight_ms" << YAML::Value
+      << "how that TTFT residue grows with the concurrency of the fitted runs (needs runs at two "
+         "or more concurrencies)";
   if (fp8) {
     y << YAML::Key << "overheads.fp8_weights_step_ms" << YAML::Value
       << "the fp8 runs' per-step intercept less the step overhead and the halved weight read";
@@ -224,7 +240,7 @@ std::string calibration_section_yaml(const CalibrationSection& s) {
   emit_fit(y, s.fit, s.window_intervals, s.request);
   if (s.fp8_fit) emit_fp8_fit(y, *s.fp8_fit, s.fp8_config);
   if (s.eager_fit) emit_eager_fit(y, *s.eager_fit, s.fit, s.eager_config, s.fitted);
-  emit_identifies(y, s.fp8_fit.has_value(), s.eager_fit.has_value());
+  emit_identifies(y, s.fp8_fit.has_value(), s.eager_fit.has_value(), s.request.per_inflight_ms != 0);
   y << YAML::Key << "notes" << YAML::Value << s.notes;
   emit_validation(y, s.scored, first.config_name);
   y << YAML::EndMap;

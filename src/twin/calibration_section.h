@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "twin/load_comparison.h"
@@ -24,6 +25,10 @@ struct ScoredRun {
   std::vector<std::string> unmodelled;  // its engine flags the model ignores
   long kv_capacity_model = 0;
   double kv_capacity_log = 0;  // 0 when the log did not say
+  // The request_ms at which this run alone would be predicted at its measured
+  // median TTFT (a diagnostic: a constant per-request overhead fits every
+  // load only if these agree).
+  double implied_request_ms = 0;
 };
 
 // The per-request overhead, bisected to the measured median TTFT.
@@ -32,6 +37,11 @@ struct RequestOverheadFit {
   int replays = 0;
   double measured_median_ms = 0;
   size_t measured_requests = 0;
+  // Fitted only from runs at two or more concurrencies (fit_inflight_slope):
+  // the hand-off's growth per request already in the engine, and each fitted
+  // run's (concurrency, implied request_ms) it came from.
+  double per_inflight_ms = 0;
+  std::vector<std::pair<int, double>> implied_by_run;
 };
 
 struct CalibrationSection {

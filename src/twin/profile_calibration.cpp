@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 #include "metrics/percentile.h"
 
@@ -140,6 +141,30 @@ Status calibrate_eager(sim::SimProfile& p, const StepCostFit& base_fit,
       eager_fit.per_step_ms, eager_fit.windows, 100 * eager_fit.window_fit.rel_rms,
       base_fit.per_step_ms, extra));
   return Status::Ok();
+}
+
+std::optional<InflightSlope> fit_inflight_slope(
+    const std::vector<std::pair<int, double>>& concurrency_implied_ms) {
+  std::map<int, std::pair<double, int>> by_load;  // concurrency -> (sum, runs)
+  for (const auto& [c, r] : concurrency_implied_ms) {
+    by_load[c].first += r;
+    ++by_load[c].second;
+  }
+  if (by_load.size() < 2) return std::nullopt;
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  const double n = double(by_load.size());
+  for (const auto& [c, acc] : by_load) {
+    const double x = c - 1, y = acc.first / acc.second;
+    sx += x;
+    sy += y;
+    sxx += x * x;
+    sxy += x * y;
+  }
+  InflightSlope out;
+  out.loads = int(by_load.size());
+  out.per_inflight_ms = std::max(0.0, (n * sxy - sx * sy) / (n * sxx - sx * sx));
+  out.intercept_ms = std::max(0.0, (sy - out.per_inflight_ms * sx) / n);
+  return out;
 }
 
 double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,

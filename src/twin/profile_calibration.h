@@ -21,6 +21,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "analysis/engine_log_facts.h"
@@ -79,6 +80,21 @@ Status calibrate_eager(sim::SimProfile& p, const StepCostFit& base_fit,
 // earlier relative to its send), so bisection over [0, hi_ms] finds it to
 // within tol_ms. Returns 0 when even no overhead is too slow, hi_ms when
 // hi_ms is not enough.
+// The hand-off slope: given, per fitted run, its concurrency and the
+// request overhead that alone matches its median TTFT (bisection with no
+// slope), the line overhead = intercept + per_inflight x (concurrency - 1)
+// through the loads (each concurrency once, its runs averaged; a closed-loop
+// client finds concurrency - 1 requests in the engine when it sends). The
+// slope is clamped at 0. nullopt with fewer than two concurrencies: one load
+// cannot tell a constant from a growing hand-off.
+struct InflightSlope {
+  double intercept_ms = 0;
+  double per_inflight_ms = 0;
+  int loads = 0;
+};
+std::optional<InflightSlope> fit_inflight_slope(
+    const std::vector<std::pair<int, double>>& concurrency_implied_ms);
+
 double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,
                                double measured_median_ttft_ms, double hi_ms, double tol_ms = 0.05);
 

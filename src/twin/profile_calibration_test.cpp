@@ -203,6 +203,24 @@ TEST(TwinProfileCalibration, ClampsAnInterceptBelowTheWeightReadAndSaysSo) {
   EXPECT_NE(c->notes[0].find("clamped"), std::string::npos);
 }
 
+TEST(TwinProfileCalibration, InflightSlopeIsALineThroughEachLoadOnce) {
+  // Three runs at 16 (averaged into one point), one at 1 and one at 64:
+  // overhead = 14 + 0.9 x (concurrency - 1) exactly.
+  auto s = fit_inflight_slope({{16, 27.5 - 3}, {1, 14}, {16, 27.5 + 3}, {16, 27.5}, {64, 70.7}});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->loads, 3);
+  EXPECT_NEAR(s->per_inflight_ms, 0.9, 1e-9);
+  EXPECT_NEAR(s->intercept_ms, 14, 1e-9);
+  // One load cannot tell a constant from a slope.
+  EXPECT_FALSE(fit_inflight_slope({{16, 30}, {16, 40}}).has_value());
+  EXPECT_FALSE(fit_inflight_slope({}).has_value());
+  // A shrinking overhead is clamped to a constant, not a negative slope.
+  auto down = fit_inflight_slope({{1, 40}, {32, 10}});
+  ASSERT_TRUE(down.has_value());
+  EXPECT_EQ(down->per_inflight_ms, 0);
+  EXPECT_NEAR(down->intercept_ms, 25, 1e-9);
+}
+
 TEST(TwinProfileCalibration, RequestOverheadSolvesForTheMeasuredMedian) {
   // A model whose median TTFT grows faster than the overhead (queueing).
   auto model = [](double x) { return 48 + 1.4 * x; };
