@@ -153,11 +153,10 @@ Status parse_engine(const YAML::Node& e, EngineArgs& engine, const std::string& 
 // numbers.
 Status parse_numbers(const YAML::Node& root, SimProfile& p, const std::string& where) {
   if (auto o = root["overheads"]) {
-    L4_TRY_STATUS(check_keys(
-        o, {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms", "request_per_inflight_ms",
-         "fp8_weights_step_ms"},
-        where,
-        "overheads"));
+    L4_TRY_STATUS(check_keys(o,
+                             {"step_ms", "eager_extra_ms", "per_seq_ms", "request_ms",
+                              "request_per_inflight_ms", "fp8_weights_step_ms"},
+                             where, "overheads"));
     L4_FIELD(o, "fp8_weights_step_ms", p.overheads.fp8_weights_step_ms, where);
     L4_FIELD(o, "step_ms", p.overheads.step_ms, where);
     L4_FIELD(o, "request_ms", p.overheads.request_ms, where);

@@ -153,7 +153,7 @@ struct DerivedCosts {
   double attn_ms_per_token_pos = 0;  // attention FLOPs of one token per prior position
   double step_overhead_ms = 0;       // incl. eager extra
   double per_seq_ms = 0;
-  double request_overhead_ms = 0;  // arrival -> scheduler
+  double request_overhead_ms = 0;               // arrival -> scheduler
   double request_overhead_per_inflight_ms = 0;  // + this x requests already in the engine
   int num_speculative_tokens = 0;
   double mean_accepted_tokens = 0;

@@ -240,7 +240,8 @@ std::string calibration_section_yaml(const CalibrationSection& s) {
   emit_fit(y, s.fit, s.window_intervals, s.request);
   if (s.fp8_fit) emit_fp8_fit(y, *s.fp8_fit, s.fp8_config);
   if (s.eager_fit) emit_eager_fit(y, *s.eager_fit, s.fit, s.eager_config, s.fitted);
-  emit_identifies(y, s.fp8_fit.has_value(), s.eager_fit.has_value(), s.request.per_inflight_ms != 0);
+  emit_identifies(y, s.fp8_fit.has_value(), s.eager_fit.has_value(),
+                  s.request.per_inflight_ms != 0);
   y << YAML::Key << "notes" << YAML::Value << s.notes;
   emit_validation(y, s.scored, first.config_name);
   y << YAML::EndMap;
