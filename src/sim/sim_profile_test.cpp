@@ -6,10 +6,10 @@ namespace l4lab::sim {
 namespace {
 
 TEST(SimProfile, ShippedProfilesLoadAndValidate) {
-  for (const char* name :
-       {"l4-mistral7b", "exact-50-10", "l4-mistral7b-faulty", "h200-mistral7b-datasheet",
-        "h200-mistral7b-c1-calibrated", "h200-mistral7b-c1c8-calibrated",
-        "h200-mistral7b-c1c8c3-calibrated", "l4-mistral7b-from-h200"}) {
+  for (const char* name : {"l4-mistral7b", "exact-50-10", "l4-mistral7b-faulty",
+                           "h200-mistral7b-datasheet", "h200-mistral7b-c1-calibrated",
+                           "h200-mistral7b-c1c8-calibrated", "h200-mistral7b-c1c8c3-calibrated",
+                           "h200-mistral7b-ladder-calibrated", "l4-mistral7b-from-h200"}) {
     const std::string path =
         std::string(L4LAB_SOURCE_DIR) + "/configs/sim-profiles/" + name + ".yaml";
     auto p = load_sim_profile(path);

@@ -40,8 +40,12 @@ TransferredProfile transfer_profile(const sim::SimProfile& calibrated,
                             from.name));
   a.push_back(fmt::format(
       "the fixed costs stay as measured on {}: {:.3f} ms per step, {:.4f} ms per sequence, "
-      "{:.2f} ms per request{}{}",
+      "{:.2f} ms per request{}{}{}",
       from.name, p.overheads.step_ms, p.overheads.per_seq_ms, p.overheads.request_ms,
+      p.overheads.request_per_inflight_ms != 0
+          ? fmt::format(" (+ {:.3f} ms per request already in the engine)",
+                        p.overheads.request_per_inflight_ms)
+          : std::string(),
       p.overheads.fp8_weights_step_ms != 0
           ? fmt::format(", {:.3f} ms per fp8 step", p.overheads.fp8_weights_step_ms)
           : std::string(),
