@@ -46,6 +46,28 @@ struct CalibrateArgs {
 using twin::RequestOverheadFit;
 using twin::ScoredRun;
 
+// The request_ms at which `p` (the run's engine flags set) predicts the
+// replayed run's median TTFT at `measured_p50` (fit_request_overhead_ms's
+// bisection); `replays` counts the virtual runs.
+Result<double> implied_request_ms(const sim::SimProfile& p, const twin::ReplayPlan& plan,
+                                  double measured_p50, int& replays) {
+  std::string replay_error;
+  auto median_at = [&](double request_ms) {
+    sim::SimProfile q = p;
+    q.overheads.request_ms = request_ms;
+    auto r = sim::run_virtual(q, plan.requests, plan.client);
+    ++replays;
+    if (!r) {
+      replay_error = r.error().message();
+      return 1e300;
+    }
+    return twin::predicted_load_metrics(*r, plan.measured).ttft_p50;
+  };
+  const double x = twin::fit_request_overhead_ms(median_at, measured_p50, measured_p50, 0.1);
+  if (!replay_error.empty()) return Error(replay_error);
+  return x;
+}
+
 // The profile with the run's own engine flags, then its predicted load.
 Result<ScoredRun> score_run(const sim::SimProfile& calibrated, const twin::RunEvidence& ev,
                             bool held_out) {
@@ -62,27 +84,16 @@ Result<ScoredRun> score_run(const sim::SimProfile& calibrated, const twin::RunEv
   const auto predicted = twin::predicted_load_metrics(*v, plan.measured);
   auto costs = sim::derive_costs(p);
   if (!costs) return costs.error().context(ev.dir);
-  std::string replay_error;
-  auto median_at = [&](double request_ms) {
-    sim::SimProfile q = p;
-    q.overheads.request_ms = request_ms;
-    auto r = sim::run_virtual(q, plan.requests, plan.client);
-    if (!r) {
-      replay_error = r.error().message();
-      return 1e300;
-    }
-    return twin::predicted_load_metrics(*r, plan.measured).ttft_p50;
-  };
-  const double implied =
-      twin::fit_request_overhead_ms(median_at, measured.ttft_p50, measured.ttft_p50, 0.1);
-  if (!replay_error.empty()) return Error(replay_error).context(ev.dir);
+  int replays = 0;
+  auto implied = implied_request_ms(p, plan, measured.ttft_p50, replays);
+  if (!implied) return implied.error().context(ev.dir);
   return ScoredRun{&ev,
                    held_out,
                    twin::compare_loads(measured, predicted),
                    flags->unmodelled,
                    costs->kv_capacity_tokens,
                    ev.facts.kv_cache_tokens ? ev.facts.kv_cache_tokens->value : 0.0,
-                   implied};
+                   *implied};
 }
 
 std::string pct(double x) { return std::isnan(x) ? "n/a" : fmt::format("{:+.1f}%", 100 * x); }
@@ -273,14 +284,13 @@ Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
   out.measured_requests = meas_ttft.size();
   std::string replay_error;
   double per_inflight_ms = 0;
-  int only = -1;  // >= 0: replay this run alone
   auto model_median = [&](double request_ms) {
     sim::SimProfile q = prof;
     q.overheads.request_ms = request_ms;
     q.overheads.request_per_inflight_ms = per_inflight_ms;
     std::vector<double> ttft;
     for (size_t r = 0; r < plans.size(); ++r) {
-      if (skip[r] || (only >= 0 && size_t(only) != r)) continue;
+      if (skip[r]) continue;
       const auto& plan = plans[r];
       q.engine = run_args[r];
       auto v = sim::run_virtual(q, plan.requests, plan.client);
@@ -301,15 +311,15 @@ Result<RequestOverheadFit> fit_request_ms(const sim::SimProfile& prof,
   // with that slope held.
   for (size_t r = 0; r < plans.size(); ++r) {
     if (skip[r]) continue;
-    only = int(r);
-    std::vector<double> own;
-    for (const auto& q : fitted[r].requests)
-      if (q.measured) own.push_back(double(q.t_first_token_ns - q.t_sent_ns) / 1e6);
-    const double m = metrics::percentile(own, 50);
-    out.implied_by_run.emplace_back(fitted[r].concurrency,
-                                    twin::fit_request_overhead_ms(model_median, m, m, 0.1));
+    sim::SimProfile q = prof;
+    q.engine = run_args[r];
+    q.overheads.request_per_inflight_ms = 0;  // each run's own constant, no slope
+    const auto& ev = fitted[r];
+    const double m = twin::measured_load_metrics(ev.requests, ev.kv_usage, ev.preemptions).ttft_p50;
+    auto x = implied_request_ms(q, plans[r], m, out.replays);
+    if (!x) return x.error().context(ev.dir);
+    out.implied_by_run.emplace_back(ev.concurrency, *x);
   }
-  only = -1;
   if (auto slope = twin::fit_inflight_slope(out.implied_by_run))
     per_inflight_ms = out.per_inflight_ms = slope->per_inflight_ms;
   out.request_ms = twin::fit_request_overhead_ms(model_median, out.measured_median_ms,

@@ -73,13 +73,6 @@ inline constexpr int kMinEagerWindows = 10;
 Status calibrate_eager(sim::SimProfile& p, const StepCostFit& base_fit,
                        const StepCostFit& eager_fit, std::vector<std::string>& notes);
 
-// The per-request overhead (arrival to scheduler, plus the client's view of
-// the first token) that makes the model's median TTFT equal the measured
-// one. `model_median_ttft_ms(x)` replays the runs with overhead x; it grows
-// with x (a later arrival at the scheduler never makes a first token come
-// earlier relative to its send), so bisection over [0, hi_ms] finds it to
-// within tol_ms. Returns 0 when even no overhead is too slow, hi_ms when
-// hi_ms is not enough.
 // The hand-off slope: given, per fitted run, its concurrency and the
 // request overhead that alone matches its median TTFT (bisection with no
 // slope), the line overhead = intercept + per_inflight x (concurrency - 1)
@@ -95,6 +88,13 @@ struct InflightSlope {
 std::optional<InflightSlope> fit_inflight_slope(
     const std::vector<std::pair<int, double>>& concurrency_implied_ms);
 
+// The per-request overhead (arrival to scheduler, plus the client's view of
+// the first token) that makes the model's median TTFT equal the measured
+// one. `model_median_ttft_ms(x)` replays the runs with overhead x; it grows
+// with x (a later arrival at the scheduler never makes a first token come
+// earlier relative to its send), so bisection over [0, hi_ms] finds it to
+// within tol_ms. Returns 0 when even no overhead is too slow, hi_ms when
+// hi_ms is not enough.
 double fit_request_overhead_ms(const std::function<double(double)>& model_median_ttft_ms,
                                double measured_median_ttft_ms, double hi_ms, double tol_ms = 0.05);
 
