@@ -148,7 +148,8 @@ ConfigCapacity search_config(const CapacityOptions& o, const matrix::Plan& plan,
                        {"engine_overrides", matrix::overrides_json(cfg, plan.overrides)},
                        {"dummy_weights", engine::uses_dummy_weights(cfg)},
                        {"engine_version", engine::installed_engine_version(cfg, actx)},
-                       {"started_at", iso8601_utc(wall_ns())}};
+                       {"started_at", iso8601_utc(wall_ns())},
+                       {"host", matrix::host_json(telemetry::read_host_info())}};
   nlohmann::json env_keys = nlohmann::json::array();
   for (const auto& [k, v] : cfg.engine.env) env_keys.push_back(k);
   ej["engine_env_keys"] = env_keys;

@@ -76,6 +76,32 @@ nlohmann::json gpu_json(const telemetry::GpuInfo& g) {
           {"source", g.source}};
 }
 
+nlohmann::json host_json(const telemetry::HostInfo& hi) {
+  nlohmann::json h = {{"cpu", hi.cpu}, {"cores", hi.cores},   {"mem_total_mib", hi.mem_total_mib},
+                      {"os", hi.os},   {"kernel", hi.kernel}, {"hostname", hi.hostname}};
+  const auto& id = hi.cpu_id;
+  const auto int_or_null = [](int v) {
+    return v < 0 ? nlohmann::json(nullptr) : nlohmann::json(v);
+  };
+  h["cpu_id"] = {{"family", int_or_null(id.family)},
+                 {"model", int_or_null(id.model)},
+                 {"stepping", int_or_null(id.stepping)},
+                 {"mhz", id.mhz > 0 ? nlohmann::json(id.mhz) : nlohmann::json(nullptr)},
+                 {"flags", id.flags}};
+  const auto& cp = hi.cpu_probe;
+  if (cp.reps > 0)
+    h["cpu_probe"] = {{"what", "single-thread fixed integer work (telemetry/cpu_probe.h)"},
+                      {"ops_per_rep", cp.ops_per_rep},
+                      {"reps", cp.reps},
+                      {"best_ns_per_op", cp.best_ns_per_op},
+                      {"median_ns_per_op", cp.median_ns_per_op},
+                      {"loadavg_1m", cp.loadavg_1m},
+                      {"checksum", cp.checksum}};
+  else
+    h["cpu_probe"] = nullptr;
+  return h;
+}
+
 nlohmann::json build_manifest(const ManifestInput& in) {
   const auto& c = *in.config;
   nlohmann::json j;
@@ -106,9 +132,7 @@ nlohmann::json build_manifest(const ManifestInput& in) {
                    {"per_cell", in.workload.per_cell}};
   j["seeds"] = {{"workload", opt(in.workload.seed)}, {"schedule", opt(in.schedule_seed)}};
   j["bench_argv"] = redact_argv(in.bench_argv);
-  j["host"] = {
-      {"cpu", in.host.cpu}, {"cores", in.host.cores},   {"mem_total_mib", in.host.mem_total_mib},
-      {"os", in.host.os},   {"kernel", in.host.kernel}, {"hostname", in.host.hostname}};
+  j["host"] = host_json(in.host);
   if (in.gpu && in.gpu->count > 0) {
     j["gpu"] = gpu_json(*in.gpu);
   } else {

@@ -66,5 +66,8 @@ nlohmann::json build_manifest(const ManifestInput& in);
 // A manifest's "gpu" object (name, count, memory, driver, CUDA, uuid, source);
 // also capacity's engine.json.
 nlohmann::json gpu_json(const telemetry::GpuInfo& g);
+// A manifest's "host" object (CPU model and identity, the CPU probe, cores,
+// memory, OS, kernel, hostname); also capacity's engine.json.
+nlohmann::json host_json(const telemetry::HostInfo& h);
 
 }  // namespace l4lab::matrix

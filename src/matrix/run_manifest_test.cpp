@@ -47,5 +47,23 @@ TEST(Manifest, HasTheContractFieldsAndNoSecret) {
   EXPECT_EQ(text.find("hf_live"), std::string::npos);
 }
 
+TEST(Manifest, HostCarriesCpuIdentityAndProbe) {
+  telemetry::HostInfo h;
+  h.cpu = "Intel(R) Xeon(R) Processor";
+  h.cpu_id.family = 6;
+  h.cpu_id.model = 143;
+  h.cpu_id.flags = {"avx512f", "amx_tile"};
+  auto j = host_json(h);
+  EXPECT_EQ(j["cpu_id"]["model"], 143);
+  EXPECT_TRUE(j["cpu_id"]["stepping"].is_null());  // not reported: null, never -1
+  EXPECT_TRUE(j["cpu_id"]["mhz"].is_null());
+  EXPECT_TRUE(j["cpu_probe"].is_null());  // not run
+  h.cpu_probe = telemetry::summarize_cpu_probe({200.0, 100.0, 300.0}, 100);
+  j = host_json(h);
+  EXPECT_DOUBLE_EQ(j["cpu_probe"]["best_ns_per_op"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j["cpu_probe"]["median_ns_per_op"].get<double>(), 2.0);
+  EXPECT_EQ(j["cpu_probe"]["reps"], 3);
+}
+
 }  // namespace
 }  // namespace l4lab::matrix

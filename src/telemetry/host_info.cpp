@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "common/files.h"
@@ -37,6 +38,40 @@ std::string cpu_model_from_cpuinfo(const std::string& cpuinfo) {
   return "";
 }
 
+CpuIdentity cpu_identity_from_cpuinfo(const std::string& cpuinfo) {
+  CpuIdentity id;
+  std::istringstream in(cpuinfo);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto c = line.find(':');
+    if (c == std::string::npos) {
+      if (trim(line).empty() && id.family >= 0) break;  // end of the first processor
+      continue;
+    }
+    const std::string key = trim(line.substr(0, c));
+    const std::string val = trim(line.substr(c + 1));
+    try {
+      if (key == "cpu family")
+        id.family = std::stoi(val);
+      else if (key == "model")
+        id.model = std::stoi(val);
+      else if (key == "stepping")
+        id.stepping = std::stoi(val);
+      else if (key == "cpu MHz")
+        id.mhz = std::stod(val);
+    } catch (const std::exception&) {  // "unknown" and the like: left unreported
+    }
+    if (key == "flags") {
+      std::istringstream fl(val);
+      std::vector<std::string> have;
+      for (std::string f; fl >> f;) have.push_back(f);
+      for (const auto& want : kCpuFlagsOfInterest)
+        if (std::find(have.begin(), have.end(), want) != have.end()) id.flags.push_back(want);
+    }
+  }
+  return id;
+}
+
 long mem_total_mib_from_meminfo(const std::string& meminfo) {
   std::istringstream in(meminfo);
   std::string key;
@@ -57,7 +92,10 @@ std::string pretty_name_from_os_release(const std::string& os_release) {
 
 HostInfo read_host_info() {
   HostInfo h;
-  if (auto t = read_file("/proc/cpuinfo"); t.ok()) h.cpu = cpu_model_from_cpuinfo(*t);
+  if (auto t = read_file("/proc/cpuinfo"); t.ok()) {
+    h.cpu = cpu_model_from_cpuinfo(*t);
+    h.cpu_id = cpu_identity_from_cpuinfo(*t);
+  }
   h.cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
   if (auto t = read_file("/proc/meminfo"); t.ok()) h.mem_total_mib = mem_total_mib_from_meminfo(*t);
   if (auto t = read_file("/etc/os-release"); t.ok()) h.os = pretty_name_from_os_release(*t);
@@ -66,6 +104,7 @@ HostInfo read_host_info() {
     h.kernel = std::string(u.sysname) + " " + u.release;
     h.hostname = u.nodename;
   }
+  h.cpu_probe = run_cpu_probe();
   return h;
 }
 

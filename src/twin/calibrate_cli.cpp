@@ -158,6 +158,13 @@ struct StepData {
 Result<StepData> collect_steps(const sim::EngineArgs& base,
                                const std::vector<twin::RunEvidence>& fitted) {
   StepData d;
+  // An eager base would fit the eager step cost into the base slopes and then
+  // add the profile's eager constant on top of it (docs/TWIN.md): refused.
+  if (base.enforce_eager && !fitted.empty())
+    return Error(fitted.front().dir +
+                 ": the first run (the base of the fit) ran with --enforce-eager; give a run with "
+                 "CUDA graphs first and the eager runs after it (their difference fits "
+                 "eager_extra_ms)");
   for (const auto& ev : fitted) {
     sim::EngineArgs e{};
     auto f = twin::apply_vllm_flags(e, ev.engine_argv);

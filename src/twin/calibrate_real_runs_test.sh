@@ -36,4 +36,13 @@ grep -q '"predicted": true' "$work/pred/C8/trial-1/run_manifest.json"
 "$l4lab" report "$work/pred" > "$work/report.log"
 grep -q '^> \*\*PREDICTED\*\*' "$work/pred/report.md" || { echo "FAIL: no PREDICTED banner"; exit 1; }
 grep -q 'C8 (PREDICTED)' "$work/pred/report.md" || { echo "FAIL: C8 not labelled"; exit 1; }
+# An eager run first (as the base) is refused: its step cost would go into the
+# base slopes and the eager constant would be added on top of it.
+rc=0
+"$l4lab" calibrate "$work/runs/C3/trial-1" "$work/runs/C1/trial-1" --out "$work/eager-base.yaml" \
+  > /dev/null 2> "$work/eager-base.err" || rc=$?
+[[ $rc -eq 2 ]] || { echo "FAIL: an eager base run gave exit $rc, not 2"; exit 1; }
+grep -q 'C3/trial-1: the first run (the base of the fit) ran with --enforce-eager' "$work/eager-base.err" ||
+  { echo "FAIL: no eager-base message:"; cat "$work/eager-base.err"; exit 1; }
+[[ ! -e $work/eager-base.yaml ]] || { echo "FAIL: a profile was written from an eager base"; exit 1; }
 echo "twin real-runs test: ok"
