@@ -1,11 +1,13 @@
-#include <CLI/CLI.hpp>
+// `l4lab bench`: options into client/bench_options.h.
+#include <memory>
+#include <string>
 
 #include "cli/commands.h"
 #include "client/bench_options.h"
 
 namespace l4lab::cli {
 
-void register_bench_commands(CLI::App& app) {
+void register_bench_commands(CLI::App& app, int& status) {
   auto o = std::make_shared<BenchOptions>();
   auto endpoint_type = std::make_shared<std::string>("chat");
   CLI::App* b =
@@ -62,7 +64,7 @@ void register_bench_commands(CLI::App& app) {
   b->add_flag("--realtime", o->realtime,
               "run the client at SCHED_FIFO priority 10 where permitted (else a note, and on at "
               "normal priority); bench.json records what was applied");
-  b->callback([o, endpoint_type, no_shuffle, b]() {
+  b->callback([o, endpoint_type, no_shuffle, b, &status]() {
     o->shuffle = !*no_shuffle;
     o->endpoint_type =
         *endpoint_type == "completions" ? EndpointType::completions : EndpointType::chat;
@@ -82,7 +84,7 @@ void register_bench_commands(CLI::App& app) {
         }
       }
     }
-    exit_code = run_bench(*o);
+    status = run_bench(*o);
   });
 }
 
