@@ -8,7 +8,7 @@
 namespace l4lab::cli {
 
 void register_bench_commands(CLI::App& app, int& status) {
-  auto o = std::make_shared<BenchOptions>();
+  auto o = std::make_shared<client::BenchOptions>();
   auto endpoint_type = std::make_shared<std::string>("chat");
   CLI::App* b =
       app.add_subcommand("bench",
@@ -66,8 +66,8 @@ void register_bench_commands(CLI::App& app, int& status) {
               "normal priority); bench.json records what was applied");
   b->callback([o, endpoint_type, no_shuffle, b, &status]() {
     o->shuffle = !*no_shuffle;
-    o->endpoint_type =
-        *endpoint_type == "completions" ? EndpointType::completions : EndpointType::chat;
+    o->endpoint_type = *endpoint_type == "completions" ? client::EndpointType::completions
+                                                       : client::EndpointType::chat;
     o->argv.clear();
     o->argv.push_back("l4lab");
     o->argv.push_back("bench");
@@ -84,7 +84,7 @@ void register_bench_commands(CLI::App& app, int& status) {
         }
       }
     }
-    status = run_bench(*o);
+    status = client::run_bench(*o);
   });
 }
 

@@ -10,7 +10,7 @@ void register_workload_commands(CLI::App& app, int& status) {
   auto* wl = app.add_subcommand("workload", "Build and check the fixed workload (prompts.jsonl)");
   wl->require_subcommand(1);
 
-  auto bc = std::make_shared<WorkloadBuildOptions>();
+  auto bc = std::make_shared<workload::WorkloadBuildOptions>();
   auto* b = wl->add_subcommand(
       "build", "Build prompts.jsonl + prompts.manifest.json (default: 1800 requests)");
   b->add_option("--out", bc->o.out, "output prompts.jsonl (manifest written beside it)")
@@ -37,10 +37,10 @@ void register_workload_commands(CLI::App& app, int& status) {
   b->add_option("--s-min", bc->o.s_min, "shortest target in bucket S")->capture_default_str();
   b->add_option("--threads", bc->o.threads, "worker threads (0 = all cores)")
       ->capture_default_str();
-  b->callback([bc, &status] { status = run_workload_build(*bc); });
+  b->callback([bc, &status] { status = workload::run_workload_build(*bc); });
 
   auto cf = std::make_shared<std::string>();
-  auto co = std::make_shared<CheckOptions>();
+  auto co = std::make_shared<workload::CheckOptions>();
   auto* ck = wl->add_subcommand(
       "check", "Re-tokenise every request of a prompts.jsonl and validate every invariant");
   ck->add_option("file", *cf, "prompts.jsonl")->required();
@@ -53,9 +53,9 @@ void register_workload_commands(CLI::App& app, int& status) {
       ->capture_default_str();
   ck->add_flag("--uncached", co->uncached, "encode with plain libsentencepiece (no word cache)");
   ck->add_option("--threads", co->threads, "worker threads (0 = all cores)");
-  ck->callback([cf, co, &status] { status = run_workload_check(*cf, *co); });
+  ck->callback([cf, co, &status] { status = workload::run_workload_check(*cf, *co); });
 
-  auto tk = std::make_shared<WorkloadTokenizeOptions>();
+  auto tk = std::make_shared<workload::WorkloadTokenizeOptions>();
   auto* tok =
       wl->add_subcommand("tokenize", "Debug: JSON lines of messages on stdin -> chat-template ids");
   tok->group("");  // hidden
@@ -64,7 +64,7 @@ void register_workload_commands(CLI::App& app, int& status) {
   tok->add_flag("--text", tk->text_mode,
                 "lines are {\"text\":...}: encode plain text, no template");
   tok->add_flag("--json", tk->json, "output JSON lines (the only format)");
-  tok->callback([tk, &status] { status = run_workload_tokenize(*tk); });
+  tok->callback([tk, &status] { status = workload::run_workload_tokenize(*tk); });
 }
 
 }  // namespace l4lab::cli

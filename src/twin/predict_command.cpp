@@ -56,12 +56,13 @@ BenchModel bench_model(const std::vector<std::string>& args) {
 
 // The order of a recorded schedule.jsonl ({"i":..,"id":..,"t_offset_ns":..}),
 // closed loop or not: its ids resolved against the workload.
-Result<Schedule> recorded_order(const std::string& path, const std::vector<std::string>& ids) {
+Result<schedule::Schedule> recorded_order(const std::string& path,
+                                          const std::vector<std::string>& ids) {
   auto text = read_file(path);
   if (!text) return text.error();
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
-  Schedule s;
+  schedule::Schedule s;
   size_t line_no = 0, pos = 0;
   while (pos < text->size()) {
     size_t end = text->find('\n', pos);
@@ -128,7 +129,7 @@ struct PredictInputs {
   std::string profile_sha;
   std::vector<std::string> assumptions;  // of the --hardware transfer
   std::string wl_path, wl_sha;
-  std::vector<WorkloadRequest> workload;
+  std::vector<workload::WorkloadRequest> workload;
   BenchModel bench;
 };
 
@@ -153,7 +154,7 @@ Result<PredictInputs> load_inputs(const PredictOptions& a) {
   }
   const std::string wl_path =
       a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
-  auto wl = read_workload(wl_path);
+  auto wl = workload::read_workload(wl_path);
   if (!wl) return wl.error().context("workload");
   auto wl_sha = sha256_file(wl_path);
   if (!wl_sha) return wl_sha.error();
@@ -165,7 +166,7 @@ Result<PredictInputs> load_inputs(const PredictOptions& a) {
 
 // The requests in the order the bench would send them, and which are measured.
 struct PredictRequests {
-  Schedule schedule;
+  schedule::Schedule schedule;
   std::vector<sim::VirtualRequest> requests;
   std::vector<bool> measured;  // false: a warm-up request
 };
@@ -175,12 +176,13 @@ struct PredictRequests {
 Result<PredictRequests> plan_requests(const PredictOptions& a, const PredictInputs& in) {
   std::vector<std::string> ids;
   for (const auto& r : in.workload) ids.push_back(r.id);
-  ScheduleOptions so;
-  so.kind = ArrivalKind::closed;
+  schedule::ScheduleOptions so;
+  so.kind = schedule::ArrivalKind::closed;
   so.concurrency = in.bench.concurrency;
   so.seed = in.bench.seed;
   so.limit = size_t(std::max(0, a.limit));
-  auto sched = a.schedule.empty() ? generate_schedule(ids, so) : recorded_order(a.schedule, ids);
+  auto sched =
+      a.schedule.empty() ? schedule::generate_schedule(ids, so) : recorded_order(a.schedule, ids);
   if (!sched) return sched.error();
   if (a.limit > 0 && size_t(a.limit) < sched->entries.size())
     sched->entries.resize(size_t(a.limit));
@@ -218,13 +220,13 @@ std::string predicted_md_header(const PredictOptions& a, const PredictInputs& in
 }
 
 // One request's model times as a bench would have traced them.
-TraceRecord predicted_trace(const sim::RequestTimeline& tl, const WorkloadRequest& w,
-                            bool measured) {
-  TraceRecord r;
+traces::TraceRecord predicted_trace(const sim::RequestTimeline& tl,
+                                    const workload::WorkloadRequest& w, bool measured) {
+  traces::TraceRecord r;
   r.request_id = w.id;
   r.task = w.task;
   r.bucket = w.bucket;
-  r.phase = measured ? Phase::measured : Phase::warmup;
+  r.phase = measured ? traces::Phase::measured : traces::Phase::warmup;
   r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
   r.t_first_token_ns = tl.emits.front().first;
   r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;
@@ -291,7 +293,7 @@ nlohmann::json predicted_manifest(const PredictOptions& a, const PredictInputs& 
 Status write_trial(const std::string& dir, const PredictOptions& a, const PredictInputs& in,
                    const PredictRequests& rq, const ConfigPrediction& c,
                    const sim::VirtualRunResult& v) {
-  TraceWriter tw;
+  traces::TraceWriter tw;
   L4_TRY_STATUS(tw.open(dir + "/traces.jsonl", false));
   for (size_t i = 0; i < v.requests.size(); ++i)
     L4_TRY_STATUS(tw.write(predicted_trace(

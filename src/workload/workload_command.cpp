@@ -14,7 +14,7 @@
 #include "workload/workload_builder.h"
 #include "workload/workload_checker.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 int run_workload_tokenize(const WorkloadTokenizeOptions& o) {
   auto tok = load_tokenizer(o.tokenizer);
@@ -150,4 +150,4 @@ int run_workload_check(const std::string& file, const CheckOptions& o) {
   return 1;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -9,7 +9,7 @@
 #include "workload/workload_builder.h"
 #include "workload/workload_checker.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 // `workload build`: BuildOptions plus the raw TASK=N and column specs.
 struct WorkloadBuildOptions {
@@ -32,4 +32,4 @@ int run_workload_check(const std::string& file, const CheckOptions& o);
 // {"error":"..."}. The Python oracle test drives it.
 int run_workload_tokenize(const WorkloadTokenizeOptions& o);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload
