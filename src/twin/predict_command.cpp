@@ -5,6 +5,8 @@
 // emission times, bench.json), so `l4lab report DIR` reads them like any
 // runs and shows the PREDICTED banner. The profile's validation error goes
 // into every manifest and beside every figure of DIR/predicted.md.
+#include "twin/predict_command.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -14,7 +16,6 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "cli/commands.h"
 #include "common/files.h"
 #include "common/version.h"
 #include "engine/engine_config.h"
@@ -27,15 +28,10 @@
 #include "twin/profile_transfer.h"
 #include "workload/workload_io.h"
 
-namespace l4lab::cli {
+namespace l4lab::twin {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct PredictArgs {
-  std::string plan, profile, out, workload, schedule, hardware;
-  int limit = 0;
-};
 
 // The bench options of the plan the prediction follows.
 struct BenchModel {
@@ -60,12 +56,13 @@ BenchModel bench_model(const std::vector<std::string>& args) {
 
 // The order of a recorded schedule.jsonl ({"i":..,"id":..,"t_offset_ns":..}),
 // closed loop or not: its ids resolved against the workload.
-Result<Schedule> recorded_order(const std::string& path, const std::vector<std::string>& ids) {
+Result<schedule::Schedule> recorded_order(const std::string& path,
+                                          const std::vector<std::string>& ids) {
   auto text = read_file(path);
   if (!text) return text.error();
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
-  Schedule s;
+  schedule::Schedule s;
   size_t line_no = 0, pos = 0;
   while (pos < text->size()) {
     size_t end = text->find('\n', pos);
@@ -132,11 +129,11 @@ struct PredictInputs {
   std::string profile_sha;
   std::vector<std::string> assumptions;  // of the --hardware transfer
   std::string wl_path, wl_sha;
-  std::vector<WorkloadRequest> workload;
+  std::vector<workload::WorkloadRequest> workload;
   BenchModel bench;
 };
 
-Result<PredictInputs> load_inputs(const PredictArgs& a) {
+Result<PredictInputs> load_inputs(const PredictOptions& a) {
   auto plan = matrix::load_plan(a.plan);
   if (!plan) return plan.error();
   auto base = sim::load_sim_profile(a.profile);
@@ -157,7 +154,7 @@ Result<PredictInputs> load_inputs(const PredictArgs& a) {
   }
   const std::string wl_path =
       a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
-  auto wl = read_workload(wl_path);
+  auto wl = workload::read_workload(wl_path);
   if (!wl) return wl.error().context("workload");
   auto wl_sha = sha256_file(wl_path);
   if (!wl_sha) return wl_sha.error();
@@ -169,22 +166,23 @@ Result<PredictInputs> load_inputs(const PredictArgs& a) {
 
 // The requests in the order the bench would send them, and which are measured.
 struct PredictRequests {
-  Schedule schedule;
+  schedule::Schedule schedule;
   std::vector<sim::VirtualRequest> requests;
   std::vector<bool> measured;  // false: a warm-up request
 };
 
 // A recorded schedule.jsonl gives a measured run's own order (closed loop:
 // the order is all a schedule holds); otherwise the bench's seeded order.
-Result<PredictRequests> plan_requests(const PredictArgs& a, const PredictInputs& in) {
+Result<PredictRequests> plan_requests(const PredictOptions& a, const PredictInputs& in) {
   std::vector<std::string> ids;
   for (const auto& r : in.workload) ids.push_back(r.id);
-  ScheduleOptions so;
-  so.kind = ArrivalKind::closed;
+  schedule::ScheduleOptions so;
+  so.kind = schedule::ArrivalKind::closed;
   so.concurrency = in.bench.concurrency;
   so.seed = in.bench.seed;
   so.limit = size_t(std::max(0, a.limit));
-  auto sched = a.schedule.empty() ? generate_schedule(ids, so) : recorded_order(a.schedule, ids);
+  auto sched =
+      a.schedule.empty() ? schedule::generate_schedule(ids, so) : recorded_order(a.schedule, ids);
   if (!sched) return sched.error();
   if (a.limit > 0 && size_t(a.limit) < sched->entries.size())
     sched->entries.resize(size_t(a.limit));
@@ -198,7 +196,7 @@ Result<PredictRequests> plan_requests(const PredictArgs& a, const PredictInputs&
   return out;
 }
 
-std::string predicted_md_header(const PredictArgs& a, const PredictInputs& in, size_t requests) {
+std::string predicted_md_header(const PredictOptions& a, const PredictInputs& in, size_t requests) {
   const auto& base = in.base;
   const auto& bm = in.bench;
   return fmt::format(
@@ -222,13 +220,13 @@ std::string predicted_md_header(const PredictArgs& a, const PredictInputs& in, s
 }
 
 // One request's model times as a bench would have traced them.
-TraceRecord predicted_trace(const sim::RequestTimeline& tl, const WorkloadRequest& w,
-                            bool measured) {
-  TraceRecord r;
+traces::TraceRecord predicted_trace(const sim::RequestTimeline& tl,
+                                    const workload::WorkloadRequest& w, bool measured) {
+  traces::TraceRecord r;
   r.request_id = w.id;
   r.task = w.task;
   r.bucket = w.bucket;
-  r.phase = measured ? Phase::measured : Phase::warmup;
+  r.phase = measured ? traces::Phase::measured : traces::Phase::warmup;
   r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
   r.t_first_token_ns = tl.emits.front().first;
   r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;
@@ -258,7 +256,7 @@ struct ConfigPrediction {
   twin::LoadMetrics metrics;
 };
 
-nlohmann::json predicted_manifest(const PredictArgs& a, const PredictInputs& in,
+nlohmann::json predicted_manifest(const PredictOptions& a, const PredictInputs& in,
                                   const ConfigPrediction& c, size_t requests) {
   return {{"schema", "l4lab.run_manifest/1"},
           {"config",
@@ -292,10 +290,10 @@ nlohmann::json predicted_manifest(const PredictArgs& a, const PredictInputs& in,
 }
 
 // DIR/<config>/trial-1/: traces.jsonl, run_manifest.json and bench.json.
-Status write_trial(const std::string& dir, const PredictArgs& a, const PredictInputs& in,
+Status write_trial(const std::string& dir, const PredictOptions& a, const PredictInputs& in,
                    const PredictRequests& rq, const ConfigPrediction& c,
                    const sim::VirtualRunResult& v) {
-  TraceWriter tw;
+  traces::TraceWriter tw;
   L4_TRY_STATUS(tw.open(dir + "/traces.jsonl", false));
   for (size_t i = 0; i < v.requests.size(); ++i)
     L4_TRY_STATUS(tw.write(predicted_trace(
@@ -355,7 +353,7 @@ nlohmann::json summary_row(const ConfigPrediction& c) {
 // One configuration of the plan: run on the model, its trial folder written,
 // its row added to predicted.md and predicted.json (a configuration the
 // model refuses gets a row saying why).
-Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
+Status predict_config(const std::string& cfg_path_raw, const PredictOptions& a,
                       const PredictInputs& in, const PredictRequests& rq, std::string& md,
                       nlohmann::json& summary) {
   ConfigPrediction c;
@@ -392,11 +390,13 @@ Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
   return Status::Ok();
 }
 
-void run_predict(const PredictArgs& a) {
+}  // namespace
+
+int run_predict(const PredictOptions& a) {
   const auto t0 = std::chrono::steady_clock::now();
   auto fail = [](const Error& e) {
     std::cerr << "predict: " << e.message() << "\n";
-    exit_code = 2;
+    return 2;
   };
   auto in = load_inputs(a);
   if (!in) return fail(in.error());
@@ -425,27 +425,7 @@ void run_predict(const PredictArgs& a) {
   std::cout << md;
   std::cout << fmt::format("predict: wrote {} configuration folder(s) under {} in {:.2f} s\n",
                            summary.size(), a.out, secs);
+  return 0;
 }
 
-}  // namespace
-
-void register_predict_command(CLI::App& app) {
-  auto a = std::make_shared<PredictArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "predict",
-      "Run a plan's configurations on serve-sim's model in virtual time with a calibrated "
-      "profile; write run folders labelled PREDICTED (docs/TWIN.md)");
-  cmd->add_option("PLAN", a->plan, "plan YAML (plans/)")->required();
-  cmd->add_option("--profile", a->profile, "calibrated profile (l4lab calibrate)")->required();
-  cmd->add_option("--out", a->out, "folder for <config>/trial-1/ and predicted.md")->required();
-  cmd->add_option("--workload", a->workload, "prompts.jsonl (default: the plan's)");
-  cmd->add_option("--limit", a->limit, "only the first N requests of the schedule");
-  cmd->add_option("--hardware", a->hardware,
-                  "a profile whose hardware section is another GPU's datasheet: carry the "
-                  "calibrated profile there (PREDICTED, not validated; assumptions listed)");
-  cmd->add_option("--schedule", a->schedule,
-                  "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
-  cmd->callback([a] { run_predict(*a); });
-}
-
-}  // namespace l4lab::cli
+}  // namespace l4lab::twin

@@ -1,0 +1,71 @@
+// `l4lab calibrate`, `l4lab predict` and `l4lab transfer`: options into
+// twin/calibrate_command.h, twin/predict_command.h, twin/transfer_command.h.
+#include <memory>
+
+#include "cli/commands.h"
+#include "twin/calibrate_command.h"
+#include "twin/predict_command.h"
+#include "twin/transfer_command.h"
+
+namespace l4lab::cli {
+
+namespace {
+
+void register_predict_command(CLI::App& app, int& status) {
+  auto a = std::make_shared<twin::PredictOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "predict",
+      "Run a plan's configurations on serve-sim's model in virtual time with a calibrated "
+      "profile; write run folders labelled PREDICTED (docs/TWIN.md)");
+  cmd->add_option("PLAN", a->plan, "plan YAML (plans/)")->required();
+  cmd->add_option("--profile", a->profile, "calibrated profile (l4lab calibrate)")->required();
+  cmd->add_option("--out", a->out, "folder for <config>/trial-1/ and predicted.md")->required();
+  cmd->add_option("--workload", a->workload, "prompts.jsonl (default: the plan's)");
+  cmd->add_option("--limit", a->limit, "only the first N requests of the schedule");
+  cmd->add_option("--hardware", a->hardware,
+                  "a profile whose hardware section is another GPU's datasheet: carry the "
+                  "calibrated profile there (PREDICTED, not validated; assumptions listed)");
+  cmd->add_option("--schedule", a->schedule,
+                  "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
+  cmd->callback([a, &status] { status = twin::run_predict(*a); });
+}
+
+void register_transfer_command(CLI::App& app, int& status) {
+  auto a = std::make_shared<twin::TransferOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "transfer",
+      "Carry a calibrated profile to an unmeasured GPU by its published figures; write it "
+      "(PREDICTED, not validated; docs/TWIN.md)");
+  cmd->add_option("PROFILE", a->profile, "calibrated profile (l4lab calibrate)")->required();
+  cmd->add_option("--hardware", a->hardware,
+                  "a profile whose hardware section is the target GPU's datasheet")
+      ->required();
+  cmd->add_option("--out", a->out, "profile YAML to write")->required();
+  cmd->add_option("--name", a->name, "the written profile's name (default: <profile>-to-<gpu>)");
+  cmd->callback([a, &status] { status = twin::run_transfer(*a); });
+}
+
+}  // namespace
+
+void register_twin_commands(CLI::App& app, int& status) {
+  auto a = std::make_shared<twin::CalibrateOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "calibrate",
+      "Fit serve-sim's engine model to real runs; write a calibrated profile (docs/TWIN.md)");
+  cmd->add_option("RUNS", a->runs,
+                  "run folders (with traces.jsonl) or RUNS_DIRs holding <config>/trial-<k>/ "
+                  "folders, all of one configuration")
+      ->required();
+  cmd->add_option("--out", a->out, "profile YAML to write")->required();
+  cmd->add_option("--validate", a->validate,
+                  "held-out run folders (any configuration) to predict and score, not fitted");
+  cmd->add_option("--base", a->base, "datasheet profile to start from")->capture_default_str();
+  cmd->add_option("--name", a->name, "profile name (default <config>-calibrated)");
+  cmd->add_option("--window", a->window, "step intervals per fitting window")
+      ->capture_default_str();
+  cmd->callback([a, &status] { status = twin::run_calibrate(*a); });
+  register_predict_command(app, status);
+  register_transfer_command(app, status);
+}
+
+}  // namespace l4lab::cli
