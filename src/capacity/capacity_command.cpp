@@ -125,15 +125,6 @@ std::string bench_status(const std::string& dir) {
   return j.value("/outcome/status"_json_pointer, std::string("unknown"));
 }
 
-Status check_options(const CapacityOptions& o) {
-  if (!(o.step_s > 0)) return Error("--step-s must be > 0");
-  if (!(o.warmup_s >= 0)) return Error("--warmup-s must be >= 0");
-  if (!(o.search.start_rate > 0)) return Error("--start-rate must be > 0");
-  if (!(o.search.factor > 1)) return Error("--factor must be > 1");
-  if (!(o.search.resolution > 0)) return Error("--resolution must be > 0");
-  return Status::Ok();
-}
-
 // capacity.json's inputs, copied in as given.
 nlohmann::json header_json(const CapacityOptions& o, size_t requests) {
   return {{"argv", o.argv},
@@ -291,7 +282,7 @@ void finish(const CapacityOptions& o, const Search& search) {
 int run_capacity(const CapacityOptions& o) {
   auto slos = parse_slos(o.slos);
   if (!slos) return bad_input(slos.error().message());
-  if (auto st = check_options(o); !st.ok()) return bad_input(st.error().message());
+  if (auto st = check_search_options(o); !st.ok()) return bad_input(st.error().message());
   auto workload = read_workload(o.workload);
   if (!workload) return bad_input(workload.error().message());
   std::vector<std::string> ids;
