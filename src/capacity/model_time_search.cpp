@@ -34,9 +34,11 @@ ModelSearch search_in_model_time(const CapacityOptions& o, const SloSet& slos,
     StepRecord rec = judge_step_record(o, slos, *plan, end, *traces);
     rec.dir.clear();
     out.steps.push_back(rec);
-    if (!rec.counted) {  // a model sends on time; this would be a bug in the runner
-      out.stop_reason = fmt::format("step {}: the load was not offered in the model ({})", index,
-                                    rec.verdict.load.why);
+    // A model sends on time, so this is a step too short to judge (the
+    // real search would run it again, get the same, and stop).
+    if (!rec.counted) {
+      out.stop_reason = fmt::format("step {} at {:.4g} req/s could not be judged ({})", index,
+                                    rec.rate, rec.verdict.load.why);
       out.failed = true;
       break;
     }
