@@ -15,8 +15,10 @@
 #include <unordered_map>
 
 #include "capacity/capacity_options.h"
+#include "capacity/capacity_page.h"
 #include "capacity/capacity_record.h"
 #include "capacity/capacity_step.h"
+#include "capacity/curve_reader.h"
 #include "common/clock.h"
 #include "common/files.h"
 #include "engine/child_process.h"
@@ -264,6 +266,12 @@ std::optional<StepRecord> run_one_step(const CapacityOptions& o, Search& search,
 // every step.
 void finish(const CapacityOptions& o, const Search& search) {
   search.save();
+  // capacity.html: the steps' curves, drawn as capacity_plan.html draws them.
+  const std::string html_path = (fs::path(o.out_dir) / "capacity.html").string();
+  const auto page =
+      capacity_html(o.url, search.slos().texts(), search.estimate(), read_curve(o.out_dir, o.url));
+  if (auto st = write_file_atomic(html_path, page); !st.ok())
+    std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
   std::printf("%s",
               capacity_table(search.steps(), search.estimate(), search.stop_reason()).c_str());
   std::printf("capacity.json in %s\n", Search::json_path(o).c_str());

@@ -126,6 +126,10 @@ class CapacityEndToEnd(unittest.TestCase):
         report = open(os.path.join(out, "report.md")).read()
         self.assertIn("## Capacity under SLOs", report)
         self.assertIn("### Steps", report)
+        with open(os.path.join(out, "capacity.html")) as fh:
+            page = fh.read()  # the curves of capacity_plan.html, over this search's steps
+        self.assertIn(f"<b>{found:.3f} req/s</b>", page)
+        self.assertGreaterEqual(page.count("<svg "), 3)
         v = subprocess.run([L4LAB, "verify", out], capture_output=True, text=True)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         self.assertIn("verify: OK", v.stdout)
