@@ -20,7 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!f) return 0;
   std::fwrite(data + 2, 1, size - 2, f);
   std::fclose(f);
-  (void)l4lab::read_corpus_file(kTask[data[1] % 3], path, {});
+  (void)l4lab::workload::read_corpus_file(kTask[data[1] % 3], path, {});
   std::remove(path.c_str());
   return 0;
 }

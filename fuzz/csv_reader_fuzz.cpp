@@ -8,7 +8,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto t = l4lab::parse_csv(text, "fuzz.csv");
+  auto t = l4lab::workload::parse_csv(text, "fuzz.csv");
   if (t) {
     L4LAB_FUZZ_CHECK(t->rows.size() == t->row_lines.size());
     for (const auto& row : t->rows) (void)row;

@@ -14,24 +14,25 @@
 namespace l4lab::fuzz {
 
 struct FuzzTokenizer {
-  std::unique_ptr<Tokenizer> tok;
-  std::unique_ptr<MistralV3ChatTemplate> chat;
+  std::unique_ptr<workload::Tokenizer> tok;
+  std::unique_ptr<workload::MistralV3ChatTemplate> chat;
 };
 
-inline FuzzTokenizer load_fuzz_tokenizer(const char* target, TokenizerOptions options = {}) {
+inline FuzzTokenizer load_fuzz_tokenizer(const char* target,
+                                         workload::TokenizerOptions options = {}) {
   FuzzTokenizer x;
-  auto t = load_tokenizer("", options);
+  auto t = workload::load_tokenizer("", options);
   if (!t) {
     std::fprintf(stderr, "%s: %s\n", target, t.error().message().c_str());
     std::exit(2);
   }
   x.tok = std::move(*t);
-  auto c = MistralV3ChatTemplate::create(*x.tok);
+  auto c = workload::MistralV3ChatTemplate::create(*x.tok);
   if (!c) {
     std::fprintf(stderr, "%s: chat template: %s\n", target, c.error().message().c_str());
     std::exit(2);
   }
-  x.chat = std::make_unique<MistralV3ChatTemplate>(std::move(*c));
+  x.chat = std::make_unique<workload::MistralV3ChatTemplate>(std::move(*c));
   return x;
 }
 

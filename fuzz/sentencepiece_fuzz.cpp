@@ -17,7 +17,7 @@ namespace {
 
 struct Loaded {
   l4lab::fuzz::FuzzTokenizer t;
-  l4lab::TokenId control[4] = {-1, -1, -1, -1};
+  l4lab::workload::TokenId control[4] = {-1, -1, -1, -1};
 };
 
 const Loaded& loaded() {
@@ -26,7 +26,7 @@ const Loaded& loaded() {
     // No word cache: fuzz libsentencepiece itself (the cache is checked
     // against it in cached_tokenizer_test).
     x.t = l4lab::fuzz::load_fuzz_tokenizer("sentencepiece_fuzz",
-                                           l4lab::TokenizerOptions{.cache = false});
+                                           l4lab::workload::TokenizerOptions{.cache = false});
     const char* pieces[] = {"<s>", "</s>", "[INST]", "[/INST]"};
     for (int i = 0; i < 4; ++i) x.control[i] = x.t.tok->piece_id(pieces[i]);
     return x;
@@ -39,14 +39,14 @@ const Loaded& loaded() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Loaded& l = loaded();
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (l4lab::TokenId id : l.t.tok->encode(text))
-    for (l4lab::TokenId c : l.control) L4LAB_FUZZ_CHECK(id != c);
+  for (l4lab::workload::TokenId id : l.t.tok->encode(text))
+    for (l4lab::workload::TokenId c : l.control) L4LAB_FUZZ_CHECK(id != c);
   (void)l.t.tok->decode(l.t.tok->encode(text));
 
   // Messages: the input cut at 0x1e (record separator); each message's first
   // byte picks its role.
   static const char* const kRoles[] = {"user", "assistant", "system", "tool"};
-  l4lab::Conversation conv;
+  l4lab::workload::Conversation conv;
   while (!text.empty() && conv.size() < 16) {
     size_t cut = text.find('\x1e');
     std::string_view m = text.substr(0, cut);

@@ -14,12 +14,12 @@
 
 namespace {
 
-struct Collect : l4lab::SseParser::Sink {
+struct Collect : l4lab::client::SseParser::Sink {
   std::vector<std::string> events;
-  l4lab::StreamEventDecoder decoder;
+  l4lab::client::StreamEventDecoder decoder;
   bool on_event(std::string& data) override {
     events.push_back(data);
-    l4lab::StreamEvent ev;
+    l4lab::client::StreamEvent ev;
     std::string why;
     decoder.decode(data, ev, why);
     return true;
@@ -33,11 +33,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t step = size_t(data[0] % 17) + 1;
   std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
 
-  l4lab::SseParser whole;
+  l4lab::client::SseParser whole;
   Collect a;
   const bool ok_whole = whole.feed(bytes, a);
 
-  l4lab::SseParser pieces;
+  l4lab::client::SseParser pieces;
   Collect b;
   bool ok_pieces = true;
   for (size_t pos = 0; pos < bytes.size() && ok_pieces; pos += step)

@@ -7,9 +7,9 @@
 #include "client/stream_event.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static l4lab::StreamEventDecoder decoder;
+  static l4lab::client::StreamEventDecoder decoder;
   std::string payload(reinterpret_cast<const char*>(data), size);
-  l4lab::StreamEvent ev;
+  l4lab::client::StreamEvent ev;
   std::string why;
   decoder.decode(payload, ev, why);
   return 0;

@@ -27,11 +27,11 @@ const l4lab::fuzz::FuzzTokenizer& loaded() {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const l4lab::fuzz::FuzzTokenizer& l = loaded();
   std::string_view text(reinterpret_cast<const char*>(data), size);
-  l4lab::CheckOptions o;
+  l4lab::workload::CheckOptions o;
   o.threads = 1;
-  l4lab::CheckReport rep;
+  l4lab::workload::CheckReport rep;
   rep.max_context = 8192;
-  l4lab::check_workload_lines(text, "fuzz.jsonl", *l.tok, *l.chat, o, rep);
+  l4lab::workload::check_workload_lines(text, "fuzz.jsonl", *l.tok, *l.chat, o, rep);
   size_t lines = size_t(std::count(text.begin(), text.end(), '\n'));
   if (!text.empty() && text.back() != '\n') ++lines;
   L4LAB_FUZZ_CHECK(rep.count <= lines);

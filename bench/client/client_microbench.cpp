@@ -19,8 +19,8 @@ std::string chunk(int cum) {
 }  // namespace
 
 static void BM_DecodeEvent(benchmark::State& st) {
-  StreamEventDecoder d;
-  StreamEvent ev;
+  client::StreamEventDecoder d;
+  client::StreamEvent ev;
   std::string why;
   std::string c = chunk(17);
   std::string payload = c.substr(6, c.size() - 8);
@@ -35,13 +35,13 @@ BENCHMARK(BM_DecodeEvent);
 
 // A whole request of 256 chunks fed one chunk per read, through the recorder.
 static void BM_RecorderChunk(benchmark::State& st) {
-  StreamEventDecoder d;
+  client::StreamEventDecoder d;
   std::vector<std::string> chunks;
   for (int i = 1; i <= 256; ++i) chunks.push_back(chunk(i));
   int64_t t = 0;
   for (auto _ : st) {
-    RequestRecorder r;
-    TraceRecord base;
+    client::RequestRecorder r;
+    traces::TraceRecord base;
     base.t_sent_ns = 0;
     r.start(base, &d);
     r.on_header("HTTP/1.1 200 OK", ++t);

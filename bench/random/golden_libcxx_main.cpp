@@ -10,24 +10,24 @@
 
 using namespace l4lab;
 
-static std::string sha(const ScheduleOptions& o, size_t n, const char* path) {
+static std::string sha(const schedule::ScheduleOptions& o, size_t n, const char* path) {
   std::vector<std::string> ids;
   for (size_t i = 0; i < n; ++i) ids.push_back("r" + std::to_string(i));
-  auto s = generate_schedule(ids, o);
+  auto s = schedule::generate_schedule(ids, o);
   if (!s.ok()) return "error";
-  if (!write_schedule_jsonl(path, *s).ok()) return "error";
+  if (!schedule::write_schedule_jsonl(path, *s).ok()) return "error";
   auto h = sha256_file(path);
   return h.ok() ? *h : "error";
 }
 
 int main() {
-  ScheduleOptions p;
-  p.kind = ArrivalKind::poisson;
+  schedule::ScheduleOptions p;
+  p.kind = schedule::ArrivalKind::poisson;
   p.rate = 50;
   p.seed = 1;
   std::printf("poisson %s\n", sha(p, 1800, "p.jsonl").c_str());
-  ScheduleOptions g;
-  g.kind = ArrivalKind::gamma;
+  schedule::ScheduleOptions g;
+  g.kind = schedule::ArrivalKind::gamma;
   g.rate = 50;
   g.burstiness = 0.5;
   g.seed = 1;

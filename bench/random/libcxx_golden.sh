@@ -28,7 +28,7 @@ g++ -std=c++20 -O1 -fPIC -shared bench/random/spm_c_shim.cpp -lsentencepiece -o 
 srcs=(bench/random/workload_golden_libcxx_main.cpp bench/random/sentencepiece_tokenizer_libcxx.cpp
       $S/common/files.cpp $S/common/random.cpp $S/common/jsonl_writer.cpp "$VERSION_CPP")
 for f in $S/workload/*.cpp; do
-  case "$f" in *_test.cpp|*/sentencepiece_tokenizer.cpp|*/workload_cli.cpp) ;; *) srcs+=("$f") ;; esac
+  case "$f" in *_test.cpp|*/sentencepiece_tokenizer.cpp|*/workload_command.cpp) ;; *) srcs+=("$f") ;; esac
 done
 # One object per source, two at a time, rebuilt only when the source is newer.
 printf '%s\n' "${srcs[@]}" | xargs -P 2 -I{} sh -c \

@@ -10,7 +10,7 @@
 #include "common/files.h"
 #include "workload/sentencepiece_tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct SentencePieceTokenizer::Impl {
   spm_shim* s = nullptr;
@@ -81,4 +81,4 @@ TokenId SentencePieceTokenizer::piece_id(std::string_view piece) const {
 
 int SentencePieceTokenizer::vocab_size() const { return spm_shim_piece_size(sp_->s); }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

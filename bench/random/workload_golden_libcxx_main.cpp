@@ -8,7 +8,7 @@
 
 // With an argument, also writes the workload's JSONL there (to diff against gcc's).
 int main(int argc, char** argv) {
-  auto a = l4lab::build_workload(l4lab::BuildOptions{});
+  auto a = l4lab::workload::build_workload(l4lab::workload::BuildOptions{});
   if (!a.ok()) {
     std::fprintf(stderr, "build_workload: %s\n", a.error().message().c_str());
     return 1;

@@ -33,7 +33,8 @@ struct Pass {
   }
 };
 
-Pass encode_texts(const Tokenizer& t, const std::vector<std::string>& texts, int threads) {
+Pass encode_texts(const workload::Tokenizer& t, const std::vector<std::string>& texts,
+                  int threads) {
   std::vector<long> counts(size_t(threads), 0);
   double t0 = now_s();
   std::vector<std::thread> ts;
@@ -57,7 +58,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s PROMPTS_JSONL [TOKENIZER_SPEC [REPEATS]]\n", argv[0]);
     return 2;
   }
-  auto reqs = read_workload(argv[1]);
+  auto reqs = workload::read_workload(argv[1]);
   if (!reqs) {
     std::fprintf(stderr, "%s\n", reqs.error().message().c_str());
     return 2;
@@ -72,7 +73,7 @@ int main(int argc, char** argv) {
   out["conversations"] = reqs->size();
   const int reps = argc > 3 ? std::max(1, std::atoi(argv[3])) : 3;
   out["repeats"] = reps;
-  auto plain = load_tokenizer(spec, {.cache = false});
+  auto plain = workload::load_tokenizer(spec, {.cache = false});
   if (!plain) {
     std::fprintf(stderr, "%s\n", plain.error().message().c_str());
     return 2;
@@ -93,21 +94,21 @@ int main(int argc, char** argv) {
   };
   out["sentencepiece_1t"] = median_of([&] { return encode_texts(**plain, texts, 1); });
   out["lab_cached_cold_1t"] = median_of([&] {
-    auto cached = load_tokenizer(spec);
+    auto cached = workload::load_tokenizer(spec);
     return encode_texts(**cached, texts, 1);
   });
   {
-    auto cached = load_tokenizer(spec);
+    auto cached = workload::load_tokenizer(spec);
     encode_texts(**cached, texts, 1);
     out["lab_cached_warm_1t"] = median_of([&] { return encode_texts(**cached, texts, 1); });
   }
   out["lab_cached_cold_2t"] = median_of([&] {
-    auto cached = load_tokenizer(spec);
+    auto cached = workload::load_tokenizer(spec);
     return encode_texts(**cached, texts, 2);
   });
   out["lab_chat_template_cold_1t"] = median_of([&] {
-    auto cached = load_tokenizer(spec);
-    auto tmpl = MistralV3ChatTemplate::create(**cached);
+    auto cached = workload::load_tokenizer(spec);
+    auto tmpl = workload::MistralV3ChatTemplate::create(**cached);
     Pass p;
     double t0 = now_s();
     for (const auto& r : *reqs) p.tokens += long(tmpl->encode(r.messages)->size());

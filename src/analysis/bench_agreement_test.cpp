@@ -17,15 +17,15 @@
 namespace l4lab::analysis {
 namespace {
 
-std::vector<TraceRecord> crafted_traces() {
-  std::vector<TraceRecord> out;
+std::vector<traces::TraceRecord> crafted_traces() {
+  std::vector<traces::TraceRecord> out;
   int64_t t0 = 1'000'000'000;
   for (int i = 0; i < 57; ++i) {
-    TraceRecord r;
+    traces::TraceRecord r;
     r.request_id = "r" + std::to_string(i);
     r.task = "qa";
     r.bucket = "S";
-    r.phase = i < 3 ? Phase::warmup : Phase::measured;
+    r.phase = i < 3 ? traces::Phase::warmup : traces::Phase::measured;
     r.t_scheduled_ns = t0;
     r.t_sent_ns = t0 + 1'000 + i * 7;
     r.t_first_byte_ns = *r.t_sent_ns + 20'000'000;
@@ -44,7 +44,7 @@ std::vector<TraceRecord> crafted_traces() {
     r.prompt_count_mismatch = false;
     r.http_status = 200;
     r.ok = i % 11 != 5;
-    if (!r.ok) r.failure_class = FailureClass::timeout;
+    if (!r.ok) r.failure_class = traces::FailureClass::timeout;
     out.push_back(r);
     t0 += 20'000'000;
   }
@@ -52,12 +52,12 @@ std::vector<TraceRecord> crafted_traces() {
 }
 
 TEST(BenchAgreement, BenchJsonAndAnalysisGiveTheSameLatencies) {
-  const std::vector<TraceRecord> recs = crafted_traces();
-  BenchStats bench;
+  const std::vector<traces::TraceRecord> recs = crafted_traces();
+  client::BenchStats bench;
   std::string text;
   for (const auto& r : recs) {
     bench.add(r);
-    text += encode_trace(r);
+    text += traces::encode_trace(r);
     text += '\n';
   }
   const nlohmann::json b = bench.summary();

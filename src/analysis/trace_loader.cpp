@@ -14,15 +14,15 @@
 
 namespace l4lab::analysis {
 
-RequestSample to_sample(const TraceRecord& rec, std::vector<int64_t>& chunk_t) {
+RequestSample to_sample(const traces::TraceRecord& rec, std::vector<int64_t>& chunk_t) {
   RequestSample s;
   s.request_id = rec.request_id;
   s.task = rec.task;
   s.bucket = rec.bucket;
-  s.measured = rec.phase == Phase::measured;
-  s.phase = std::string(phase_name(rec.phase));
+  s.measured = rec.phase == traces::Phase::measured;
+  s.phase = std::string(traces::phase_name(rec.phase));
   s.ok = rec.ok;
-  s.failure_class = std::string(failure_class_name(rec.failure_class));
+  s.failure_class = std::string(traces::failure_class_name(rec.failure_class));
   s.failure_detail = rec.failure_detail.value_or("");
   s.error = rec.error.value_or("");
   s.http_status = rec.http_status.value_or(0);
@@ -42,7 +42,7 @@ RequestSample to_sample(const TraceRecord& rec, std::vector<int64_t>& chunk_t) {
 
 TraceLoad parse_trace_text(std::string_view content, const std::string& name) {
   TraceLoad out;
-  TraceFile f = l4lab::parse_traces(content, name);
+  traces::TraceFile f = l4lab::traces::parse_traces(content, name);
   out.lines_skipped = f.errors.size();
   for (auto& e : f.errors) out.warnings.push_back(e.message + "; line skipped");
   out.requests.reserve(f.records.size());

@@ -21,7 +21,7 @@ struct TraceLoad {
 };
 
 // `chunk_t` is scratch space for the chunk arrival times.
-RequestSample to_sample(const TraceRecord& rec, std::vector<int64_t>& chunk_t);
+RequestSample to_sample(const traces::TraceRecord& rec, std::vector<int64_t>& chunk_t);
 // `name` is how messages refer to the file (e.g. "C1/trial-1/traces.jsonl").
 TraceLoad parse_trace_text(std::string_view content, const std::string& name);
 Result<TraceLoad> load_traces(const std::string& path, const std::string& name);

@@ -81,7 +81,7 @@ StepRun run_step(const CapacityOptions& o, const std::vector<std::string>& argv,
       break;
     }
     if (offsets.empty() && fs::exists(dir + "/schedule.jsonl")) {
-      auto s = read_replay_schedule(dir + "/schedule.jsonl", ids);
+      auto s = schedule::read_replay_schedule(dir + "/schedule.jsonl", ids);
       if (s.ok())
         for (const auto& e : s->entries)
           if (e.t_offset_ns) {
@@ -90,7 +90,7 @@ StepRun run_step(const CapacityOptions& o, const std::vector<std::string>& argv,
           }
     }
     if (offsets.empty() || !fs::exists(dir + "/traces.jsonl")) continue;
-    auto tf = read_traces(dir + "/traces.jsonl");
+    auto tf = traces::read_traces(dir + "/traces.jsonl");
     if (!tf.ok() || tf->records.empty()) continue;
     // The run's start on this host's monotonic clock: any trace's scheduled
     // time less its schedule offset.
@@ -242,7 +242,7 @@ std::optional<StepRecord> run_one_step(const CapacityOptions& o, Search& search,
                 2);
     return std::nullopt;
   }
-  auto tf = read_traces(plan.dir + "/traces.jsonl");
+  auto tf = traces::read_traces(plan.dir + "/traces.jsonl");
   if (!tf) {
     search.stop(fmt::format("step {}: {} (bench {}; see {})", k, tf.error().message(),
                             sr.exit.describe(), plan.log),
@@ -291,7 +291,7 @@ int run_capacity(const CapacityOptions& o) {
   auto slos = parse_slos(o.slos);
   if (!slos) return bad_input(slos.error().message());
   if (auto st = check_search_options(o); !st.ok()) return bad_input(st.error().message());
-  auto workload = read_workload(o.workload);
+  auto workload = workload::read_workload(o.workload);
   if (!workload) return bad_input(workload.error().message());
   std::vector<std::string> ids;
   for (const auto& w : *workload) ids.push_back(w.id);

@@ -27,22 +27,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 PROFILE = os.path.join(ROOT, "configs", "sim-profiles", "queue-8x400.yaml")
 SLO = "ttft_p95_ms=520"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capacity_oracles import mmc_rate  # noqa: E402
 
 
-def erlang_c(c, a):
-    s = sum(a ** k / math.factorial(k) for k in range(c))
-    top = a ** c / math.factorial(c) * c / (c - a)
-    return top / (s + top)
 
 
 def truth(c=8, mu=2.5, x=0.5, frac=0.05):
     """The rate at which P(wait > x) = frac in M/M/c (independent of the C++)."""
-    lo, hi = 0.0, c * mu
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        p = erlang_c(c, mid / mu) * math.exp(-(c * mu - mid) * x)
-        lo, hi = (mid, hi) if p < frac else (lo, mid)
-    return lo
+    return mmc_rate(c, mu, x, frac)
 
 
 def make_workload(path, count):

@@ -56,7 +56,7 @@ Result<StepPlan> plan_step(const CapacityOptions& o, int index, double rate,
 namespace {
 
 // The whole step, judged as the online watch would have at its end.
-Saturation whole_step_saturation(const std::vector<TraceRecord>& traces, double rate,
+Saturation whole_step_saturation(const std::vector<traces::TraceRecord>& traces, double rate,
                                  double warmup_s) {
   std::vector<int64_t> sched, ended;
   int64_t t_last = 0;
@@ -74,7 +74,7 @@ Saturation whole_step_saturation(const std::vector<TraceRecord>& traces, double 
 }  // namespace
 
 StepRecord judge_step_record(const CapacityOptions& o, const SloSet& slos, const StepPlan& plan,
-                             const StepEnd& end, const std::vector<TraceRecord>& traces) {
+                             const StepEnd& end, const std::vector<traces::TraceRecord>& traces) {
   StepRecord rec;
   rec.index = plan.index;
   rec.dir = plan.rel;

@@ -51,6 +51,6 @@ struct StepEnd {
 // is false when the load was not offered (the step says nothing about the
 // server).
 StepRecord judge_step_record(const CapacityOptions& o, const SloSet& slos, const StepPlan& plan,
-                             const StepEnd& end, const std::vector<TraceRecord>& traces);
+                             const StepEnd& end, const std::vector<traces::TraceRecord>& traces);
 
 }  // namespace l4lab::capacity

@@ -23,7 +23,7 @@ namespace l4lab::capacity {
 // One step's traces, as `l4lab bench` would have written them for the plan
 // (open-loop Poisson at plan.rate, plan.requests requests, those scheduled in
 // the warm-up in phase warmup). An error stops the search with its message.
-using ModelStepRunner = std::function<Result<std::vector<TraceRecord>>(const StepPlan&)>;
+using ModelStepRunner = std::function<Result<std::vector<traces::TraceRecord>>(const StepPlan&)>;
 
 struct ModelSearch {
   std::vector<StepRecord> steps;

@@ -21,15 +21,15 @@ CapacityOptions options() {
 // A server whose TTFT is 100 ms below `knee` req/s and 5 s above: every
 // request at plan.rate, evenly spaced, 8 tokens each.
 ModelStepRunner sharp_server(double knee, std::vector<StepPlan>* seen = nullptr) {
-  return [knee, seen](const StepPlan& p) -> Result<std::vector<TraceRecord>> {
+  return [knee, seen](const StepPlan& p) -> Result<std::vector<traces::TraceRecord>> {
     if (seen) seen->push_back(p);
-    std::vector<TraceRecord> out;
+    std::vector<traces::TraceRecord> out;
     const double ttft_ms = p.rate < knee ? 100 : 5000;
     for (size_t i = 0; i < p.requests; ++i) {
-      TraceRecord r;
+      traces::TraceRecord r;
       r.request_id = "r" + std::to_string(i);
       const int64_t t = int64_t(std::llround(double(i) / p.rate * 1e9));
-      r.phase = t < int64_t(10e9) ? Phase::warmup : Phase::measured;
+      r.phase = t < int64_t(10e9) ? traces::Phase::warmup : traces::Phase::measured;
       r.t_scheduled_ns = r.t_sent_ns = t;
       r.t_first_token_ns = t + int64_t(ttft_ms * 1e6);
       r.t_end_ns = *r.t_first_token_ns + 70'000'000;  // 7 more tokens, 10 ms apart
@@ -82,7 +82,7 @@ TEST(ModelTimeSearch, NoStepPassesWhenEvenTheStartFails) {
 
 TEST(ModelTimeSearch, ARunnerErrorStopsTheSearchAndNamesTheStep) {
   int calls = 0;
-  auto runner = [&](const StepPlan& p) -> Result<std::vector<TraceRecord>> {
+  auto runner = [&](const StepPlan& p) -> Result<std::vector<traces::TraceRecord>> {
     if (++calls == 3) return Error("request 'qa-S-0001' exceeds max_model_len");
     return sharp_server(100)(p);
   };

@@ -36,12 +36,12 @@ Evidence evidence_of(const ProportionBounds& b, double allowed) {
 
 }  // namespace
 
-StepData step_data_from_traces(std::span<const TraceRecord> traces, double asked_rate) {
+StepData step_data_from_traces(std::span<const traces::TraceRecord> traces, double asked_rate) {
   StepData d;
   d.asked_rate = asked_rate;
   for (const auto& t : traces) {
-    if (t.phase != Phase::measured) continue;
-    if (t.failure_class == FailureClass::cancelled) {
+    if (t.phase != traces::Phase::measured) continue;
+    if (t.failure_class == traces::FailureClass::cancelled) {
       ++d.cut_by_stop;  // ended early by the search (saturation) or interrupted
       continue;
     }

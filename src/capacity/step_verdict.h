@@ -35,7 +35,7 @@ struct StepData {
 };
 
 // From a step's traces (warm-up and cool-down phases left out).
-StepData step_data_from_traces(std::span<const TraceRecord> traces, double asked_rate);
+StepData step_data_from_traces(std::span<const traces::TraceRecord> traces, double asked_rate);
 
 // Was the asked load offered? The schedule fixes the arrival process; the
 // client offered it if it sent every measured request and its lag behind

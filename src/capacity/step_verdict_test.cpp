@@ -11,12 +11,12 @@ constexpr int64_t kMs = 1'000'000;
 
 // n requests 100 ms apart (10 req/s), sent lag_ms late, first token after
 // ttft(i) ms from the scheduled time, 11 tokens 10 ms apart.
-std::vector<TraceRecord> traces(size_t n, double lag_ms, double (*ttft)(size_t)) {
-  std::vector<TraceRecord> v;
+std::vector<traces::TraceRecord> traces(size_t n, double lag_ms, double (*ttft)(size_t)) {
+  std::vector<traces::TraceRecord> v;
   for (size_t i = 0; i < n; ++i) {
-    TraceRecord t;
+    traces::TraceRecord t;
     t.request_id = "r" + std::to_string(i);
-    t.phase = i < 5 ? Phase::warmup : Phase::measured;
+    t.phase = i < 5 ? traces::Phase::warmup : traces::Phase::measured;
     const int64_t s = int64_t(i) * 100 * kMs;
     t.t_scheduled_ns = s;
     t.t_sent_ns = s + int64_t(lag_ms * kMs);

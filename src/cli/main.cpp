@@ -7,10 +7,6 @@
 #include "cli/commands.h"
 #include "common/version.h"
 
-namespace l4lab::cli {
-int exit_code = 0;
-}
-
 namespace {
 
 // Levenshtein distance, for "did you mean" on a misspelled command.
@@ -58,18 +54,19 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version",
                        std::string(l4lab::lab_version()) + " (" + l4lab::lab_git_sha() + ")");
   app.require_subcommand(1);
-  l4lab::cli::register_workload_commands(app);
-  l4lab::cli::register_sim_commands(app);
-  l4lab::cli::register_bench_commands(app);
-  l4lab::cli::register_matrix_commands(app);
-  l4lab::cli::register_report_commands(app);
-  l4lab::cli::register_twin_commands(app);
-  l4lab::cli::register_capacity_commands(app);
+  int status = 0;  // what the chosen command returned
+  l4lab::cli::register_workload_commands(app, status);
+  l4lab::cli::register_sim_commands(app, status);
+  l4lab::cli::register_bench_commands(app, status);
+  l4lab::cli::register_matrix_commands(app, status);
+  l4lab::cli::register_report_commands(app, status);
+  l4lab::cli::register_twin_commands(app, status);
+  l4lab::cli::register_capacity_commands(app, status);
   if (unknown_command(app, argc, argv)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return l4lab::cli::exit_code;
+  return status;
 }

@@ -27,7 +27,7 @@
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_io.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace {
 
@@ -89,7 +89,8 @@ nlohmann::json options_json(const BenchOptions& o) {
 }
 
 // The --out folder's state and the replay schedule, read for plan_bench.
-Result<BenchFiles> read_bench_files(const BenchOptions& o, const std::vector<WorkloadRequest>& w) {
+Result<BenchFiles> read_bench_files(const BenchOptions& o,
+                                    const std::vector<workload::WorkloadRequest>& w) {
   namespace fs = std::filesystem;
   const std::string traces_path = (fs::path(o.out_dir) / "traces.jsonl").string();
   BenchFiles files;
@@ -101,12 +102,12 @@ Result<BenchFiles> read_bench_files(const BenchOptions& o, const std::vector<Wor
   if (*replay) {
     std::vector<std::string> ids;
     for (const auto& r : w) ids.push_back(r.id);
-    auto s = read_replay_schedule(**replay, ids);
+    auto s = schedule::read_replay_schedule(**replay, ids);
     if (!s) return s.error();
     files.replay = std::move(*s);
   }
   if (o.resume && fs::exists(traces_path)) {
-    auto tf = read_traces(traces_path);
+    auto tf = traces::read_traces(traces_path);
     if (!tf) return tf.error();
     for (auto& e : tf->errors) std::fprintf(stderr, "l4lab bench: resume: %s\n", e.message.c_str());
     files.prior_traces = std::move(tf->records);
@@ -128,22 +129,21 @@ Result<std::vector<std::string>> request_headers(const BenchOptions& o) {
 
 // Every request's metadata, and the bodies of those the run sends, built
 // before the clock starts.
-Result<std::vector<PreparedRequest>> prepare_requests(const BenchOptions& o,
-                                                      const std::vector<WorkloadRequest>& workload,
-                                                      const BenchPlan& plan,
-                                                      const std::string& model) {
+Result<std::vector<PreparedRequest>> prepare_requests(
+    const BenchOptions& o, const std::vector<workload::WorkloadRequest>& workload,
+    const BenchPlan& plan, const std::string& model) {
   SamplingOptions sampling;
   sampling.model = model;
   sampling.temperature = o.temperature;
   sampling.ignore_eos = o.ignore_eos;
   sampling.seed = int64_t(o.seed);
-  std::unique_ptr<Tokenizer> tokenizer;
-  std::optional<MistralV3ChatTemplate> tmpl;
+  std::unique_ptr<workload::Tokenizer> tokenizer;
+  std::optional<workload::MistralV3ChatTemplate> tmpl;
   if (o.endpoint_type == EndpointType::completions) {
-    auto t = load_tokenizer(o.tokenizer);
+    auto t = workload::load_tokenizer(o.tokenizer);
     if (!t.ok()) return t.error().context("--endpoint-type completions");
     tokenizer = std::move(*t);
-    auto c = MistralV3ChatTemplate::create(*tokenizer);
+    auto c = workload::MistralV3ChatTemplate::create(*tokenizer);
     if (!c.ok()) return c.error();
     tmpl.emplace(std::move(*c));
   }
@@ -224,7 +224,7 @@ nlohmann::json bench_json_at_start(const BenchOptions& o, const BenchPlan& plan,
                                    const RunnerOptions& ro, const std::string& base,
                                    const std::string& model, size_t workload_count,
                                    nlohmann::json scheduling) {
-  const ScheduleOptions& so = plan.options;
+  const schedule::ScheduleOptions& so = plan.options;
   const ClockAnchor anchor = ClockAnchor::now();
   nlohmann::json bj;
   bj["schema"] = "l4lab.bench/1";
@@ -236,13 +236,13 @@ nlohmann::json bench_json_at_start(const BenchOptions& o, const BenchPlan& plan,
   bj["model"] = model;
   bj["workload"] = {{"path", o.workload}, {"count", workload_count}};
   bj["schedule"] = {
-      {"kind", arrival_name(plan.to_send.options.kind)},
+      {"kind", schedule::arrival_name(plan.to_send.options.kind)},
       {"seed", o.seed},
-      {"concurrency",
-       so.kind == ArrivalKind::closed ? nlohmann::json(so.concurrency) : nlohmann::json()},
+      {"concurrency", so.kind == schedule::ArrivalKind::closed ? nlohmann::json(so.concurrency)
+                                                               : nlohmann::json()},
       {"rate", so.rate > 0 ? nlohmann::json(so.rate) : nlohmann::json()},
       {"burstiness",
-       so.kind == ArrivalKind::gamma ? nlohmann::json(so.burstiness) : nlohmann::json()},
+       so.kind == schedule::ArrivalKind::gamma ? nlohmann::json(so.burstiness) : nlohmann::json()},
       {"file", o.schedule_file.empty() ? nlohmann::json() : nlohmann::json(o.schedule_file)},
       {"count", plan.to_send.entries.size()},
       {"resumed_skipped", plan.resumed_skipped}};
@@ -300,7 +300,7 @@ int run_and_record(const BenchOptions& o, const RunnerOptions& ro,
   const std::string bench_path = (fs::path(o.out_dir) / "bench.json").string();
   if (auto st = write_file_atomic(bench_path, bj.dump(2) + "\n"); !st.ok())
     return bad_input(st.error().message());
-  TraceWriter writer;
+  traces::TraceWriter writer;
   if (auto st = writer.open(traces_path, o.resume); !st.ok())
     return bad_input(st.error().message());
   BenchStats stats;
@@ -336,7 +336,7 @@ int run_and_record(const BenchOptions& o, const RunnerOptions& ro,
 // Everything up to the run: plan, schedule.jsonl, endpoint, bodies, where the
 // client runs; then the run. Returns the exit code.
 int plan_and_run(const BenchOptions& o) {
-  auto workload = read_workload(o.workload);
+  auto workload = workload::read_workload(o.workload);
   if (!workload.ok()) return bad_input(workload.error().message());
   // plan_bench checks these again; here they come before anything touches
   // the disk or the descriptor limit.
@@ -354,7 +354,7 @@ int plan_and_run(const BenchOptions& o) {
   if (!plan) return bad_input(plan.error().message());
   const std::string schedule_path = (std::filesystem::path(o.out_dir) / "schedule.jsonl").string();
   if (plan->write_schedule)
-    if (auto st = write_schedule_jsonl(schedule_path, plan->schedule); !st.ok())
+    if (auto st = schedule::write_schedule_jsonl(schedule_path, plan->schedule); !st.ok())
       return bad_input(st.error().message());
 
   const std::string base = base_url(o.endpoint);
@@ -387,4 +387,4 @@ int run_bench(const BenchOptions& o) {
   return code;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -9,7 +9,7 @@
 #include "client/request_body.h"
 #include "schedule/schedule.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 struct BenchOptions {
   std::string endpoint;  // base URL, e.g. http://127.0.0.1:8000 (a trailing /v1 is accepted)
@@ -55,4 +55,4 @@ struct BenchOptions {
 // 2 bad input.
 int run_bench(const BenchOptions& o);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-namespace l4lab {
+namespace l4lab::client {
 
 BenchOutcome judge_outcome(const RunResult& rr, const BenchStats& stats) {
   BenchOutcome out;
@@ -38,4 +38,4 @@ BenchOutcome judge_outcome(const RunResult& rr, const BenchStats& stats) {
   return out;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

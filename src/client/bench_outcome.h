@@ -11,7 +11,7 @@
 #include "client/bench_runner.h"
 #include "client/bench_stats.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 struct BenchOutcome {
   int exit_code = 0;   // 0 ok, 1 failed run (see above)
@@ -21,4 +21,4 @@ struct BenchOutcome {
 
 BenchOutcome judge_outcome(const RunResult& rr, const BenchStats& stats);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -2,25 +2,25 @@
 
 #include <gtest/gtest.h>
 
-namespace l4lab {
+namespace l4lab::client {
 namespace {
 
-TraceRecord refused(int i) {
-  TraceRecord r;
+traces::TraceRecord refused(int i) {
+  traces::TraceRecord r;
   r.request_id = "r" + std::to_string(i);
-  r.phase = Phase::measured;
+  r.phase = traces::Phase::measured;
   r.t_scheduled_ns = r.t_sent_ns = 1000 * i;
   r.t_end_ns = 1000 * i + 10;
   r.ok = false;
-  r.failure_class = FailureClass::connection;
+  r.failure_class = traces::FailureClass::connection;
   r.failure_detail = "refused";
   return r;
 }
 
-TraceRecord ok(int i) {
-  TraceRecord r;
+traces::TraceRecord ok(int i) {
+  traces::TraceRecord r;
   r.request_id = "ok" + std::to_string(i);
-  r.phase = Phase::measured;
+  r.phase = traces::Phase::measured;
   r.t_scheduled_ns = r.t_sent_ns = 1000 * i;
   r.t_first_token_ns = 1000 * i + 5;
   r.t_last_token_ns = r.t_end_ns = 1000 * i + 9;
@@ -72,4 +72,4 @@ TEST(BenchOutcome, BudgetAndEmptyRunsFail) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::client

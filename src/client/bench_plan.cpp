@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <set>
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace {
 
@@ -16,20 +16,20 @@ std::string out_file(const BenchOptions& o, const char* name) {
 }
 
 // The load as asked: a closed loop unless --rate.
-Result<ScheduleOptions> schedule_options(const BenchOptions& o) {
-  ScheduleOptions so;
+Result<schedule::ScheduleOptions> schedule_options(const BenchOptions& o) {
+  schedule::ScheduleOptions so;
   so.seed = o.seed;
   so.shuffle = o.shuffle;
   so.limit = o.limit;
   if (o.rate > 0) {
-    auto k = parse_arrival(o.arrival);
-    if (!k || *k == ArrivalKind::closed || *k == ArrivalKind::replay)
+    auto k = schedule::parse_arrival(o.arrival);
+    if (!k || *k == schedule::ArrivalKind::closed || *k == schedule::ArrivalKind::replay)
       return Error("--arrival must be constant, poisson or gamma");
     so.kind = *k;
     so.rate = o.rate;
     so.burstiness = o.burstiness;
   } else {
-    so.kind = ArrivalKind::closed;
+    so.kind = schedule::ArrivalKind::closed;
     so.concurrency = o.concurrency > 0 ? o.concurrency : 1;
   }
   return so;
@@ -38,24 +38,26 @@ Result<ScheduleOptions> schedule_options(const BenchOptions& o) {
 // A resumed open-loop run replays its own schedule (a closed loop's is
 // regenerated, the same for the same seed).
 bool reuses_own_schedule(const BenchOptions& o, const BenchFiles& files,
-                         const ScheduleOptions& so) {
-  return o.resume && files.schedule_exists && so.kind != ArrivalKind::closed;
+                         const schedule::ScheduleOptions& so) {
+  return o.resume && files.schedule_exists && so.kind != schedule::ArrivalKind::closed;
 }
 
 // The checks before any schedule is read, in the order they are reported.
-Result<ScheduleOptions> check_out_and_load(const BenchOptions& o, const BenchFiles& files) {
+Result<schedule::ScheduleOptions> check_out_and_load(const BenchOptions& o,
+                                                     const BenchFiles& files) {
   if (!o.resume && files.traces_nonempty)
     return Error(out_file(o, "traces.jsonl") +
                  " already has traces: use --resume or another --out");
   return schedule_options(o);
 }
 
-Result<Schedule> plan_schedule(const BenchOptions& o, const BenchFiles& files,
-                               const ScheduleOptions& so, const std::vector<std::string>& ids) {
+Result<schedule::Schedule> plan_schedule(const BenchOptions& o, const BenchFiles& files,
+                                         const schedule::ScheduleOptions& so,
+                                         const std::vector<std::string>& ids) {
   const bool reuse = reuses_own_schedule(o, files, so);
-  if (o.schedule_file.empty() && !reuse) return generate_schedule(ids, so);
+  if (o.schedule_file.empty() && !reuse) return schedule::generate_schedule(ids, so);
   if (!files.replay) return Error("internal: the replay schedule was not read");
-  Schedule s = *files.replay;
+  schedule::Schedule s = *files.replay;
   if (reuse) s.options = so;
   if (o.limit > 0 && o.limit < s.entries.size()) s.entries.resize(o.limit);
   return s;
@@ -64,15 +66,15 @@ Result<Schedule> plan_schedule(const BenchOptions& o, const BenchFiles& files,
 // Resume: requests already traced are skipped; cancelled ones are redone with
 // the next attempt number. The remaining open-loop offsets keep their
 // spacing, shifted to start now.
-void plan_resume(const std::vector<TraceRecord>& prior, BenchPlan& plan) {
+void plan_resume(const std::vector<traces::TraceRecord>& prior, BenchPlan& plan) {
   std::set<std::string> finished;
   for (const auto& r : prior) {
-    if (r.failure_class == FailureClass::cancelled)
+    if (r.failure_class == traces::FailureClass::cancelled)
       plan.next_attempt[r.request_id] = std::max(plan.next_attempt[r.request_id], r.attempt + 1);
     else
       finished.insert(r.request_id);
   }
-  std::vector<ScheduleEntry> left;
+  std::vector<schedule::ScheduleEntry> left;
   for (const auto& e : plan.to_send.entries) {
     if (finished.count(e.id))
       ++plan.resumed_skipped;
@@ -95,7 +97,8 @@ size_t failure_budget(double max_failures, size_t sent) {
 
 }  // namespace
 
-Status check_bench_request(const BenchOptions& o, const std::vector<WorkloadRequest>& workload) {
+Status check_bench_request(const BenchOptions& o,
+                           const std::vector<workload::WorkloadRequest>& workload) {
   if (workload.empty()) return Error(o.workload + ": no requests");
   for (size_t i = 0; i < workload.size(); ++i) {
     const auto& w = workload[i];
@@ -124,7 +127,8 @@ Result<std::optional<std::string>> replay_schedule_path(const BenchOptions& o,
   return std::optional<std::string>();
 }
 
-Result<BenchPlan> plan_bench(const BenchOptions& o, const std::vector<WorkloadRequest>& workload,
+Result<BenchPlan> plan_bench(const BenchOptions& o,
+                             const std::vector<workload::WorkloadRequest>& workload,
                              const BenchFiles& files) {
   L4_TRY_STATUS(check_bench_request(o, workload));
   auto so = check_out_and_load(o, files);
@@ -145,4 +149,4 @@ Result<BenchPlan> plan_bench(const BenchOptions& o, const std::vector<WorkloadRe
   return plan;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -19,23 +19,23 @@
 #include "traces/trace_record.h"
 #include "workload/workload_request.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 // What plan_bench reads from disk, gathered by the executor beforehand.
 struct BenchFiles {
   bool traces_nonempty = false;  // <out>/traces.jsonl exists and has bytes
   bool schedule_exists = false;  // <out>/schedule.jsonl exists
   // The schedule replay_schedule_path() named, read against the workload's ids.
-  std::optional<Schedule> replay;
+  std::optional<schedule::Schedule> replay;
   // <out>/traces.jsonl when --resume finds one (nullopt: nothing to resume).
-  std::optional<std::vector<TraceRecord>> prior_traces;
+  std::optional<std::vector<traces::TraceRecord>> prior_traces;
 };
 
 struct BenchPlan {
-  ScheduleOptions options;     // the load as asked (bench.json's schedule section)
-  Schedule schedule;           // the whole schedule, as schedule.jsonl holds it
-  bool write_schedule = true;  // false: a resumed run keeps its own schedule.jsonl
-  Schedule to_send;            // the schedule less what a resumed run already finished
+  schedule::ScheduleOptions options;  // the load as asked (bench.json's schedule section)
+  schedule::Schedule schedule;        // the whole schedule, as schedule.jsonl holds it
+  bool write_schedule = true;         // false: a resumed run keeps its own schedule.jsonl
+  schedule::Schedule to_send;         // the schedule less what a resumed run already finished
   size_t resumed_skipped = 0;
   // Request id -> attempt number for requests a resumed run redoes after
   // they were cancelled.
@@ -47,7 +47,8 @@ struct BenchPlan {
 // The checks that need only the options and the workload: every request
 // sendable, and the load options consistent. Errors name path:line and the
 // request.
-Status check_bench_request(const BenchOptions& o, const std::vector<WorkloadRequest>& workload);
+Status check_bench_request(const BenchOptions& o,
+                           const std::vector<workload::WorkloadRequest>& workload);
 
 // The schedule file the run replays: --schedule-file, or on --resume of an
 // open-loop run its own <out>/schedule.jsonl; nullopt when the schedule is
@@ -56,7 +57,8 @@ Status check_bench_request(const BenchOptions& o, const std::vector<WorkloadRequ
 Result<std::optional<std::string>> replay_schedule_path(const BenchOptions& o,
                                                         const BenchFiles& files);
 
-Result<BenchPlan> plan_bench(const BenchOptions& o, const std::vector<WorkloadRequest>& workload,
+Result<BenchPlan> plan_bench(const BenchOptions& o,
+                             const std::vector<workload::WorkloadRequest>& workload,
                              const BenchFiles& files);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

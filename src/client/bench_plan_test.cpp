@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
-namespace l4lab {
+namespace l4lab::client {
 namespace {
 
-std::vector<WorkloadRequest> workload(int n) {
-  std::vector<WorkloadRequest> w(n);
+std::vector<workload::WorkloadRequest> workload(int n) {
+  std::vector<workload::WorkloadRequest> w(n);
   for (int i = 0; i < n; ++i) {
     w[i].id = "r" + std::to_string(i);
     w[i].request_prompt_tokens = 10;
@@ -25,24 +25,25 @@ BenchOptions closed_loop() {
 }
 
 // An open-loop schedule over r0..r{n-1}, one request every 100 ms from 50 ms.
-Schedule replay(int n) {
-  Schedule s;
-  s.options.kind = ArrivalKind::replay;
+schedule::Schedule replay(int n) {
+  schedule::Schedule s;
+  s.options.kind = schedule::ArrivalKind::replay;
   for (int i = 0; i < n; ++i)
     s.entries.push_back({size_t(i), "r" + std::to_string(i), int64_t(50 + 100 * i) * 1'000'000});
   return s;
 }
 
-TraceRecord traced(const std::string& id, FailureClass c = FailureClass::none, int attempt = 0) {
-  TraceRecord r;
+traces::TraceRecord traced(const std::string& id,
+                           traces::FailureClass c = traces::FailureClass::none, int attempt = 0) {
+  traces::TraceRecord r;
   r.request_id = id;
   r.failure_class = c;
   r.attempt = attempt;
-  r.ok = c == FailureClass::none;
+  r.ok = c == traces::FailureClass::none;
   return r;
 }
 
-std::vector<std::string> ids(const Schedule& s) {
+std::vector<std::string> ids(const schedule::Schedule& s) {
   std::vector<std::string> out;
   for (const auto& e : s.entries) out.push_back(e.id);
   return out;
@@ -79,7 +80,7 @@ TEST(BenchPlan, LoadOptionsExcludeEachOther) {
 TEST(BenchPlan, FreshClosedLoopGeneratesAndWritesTheSchedule) {
   auto plan = plan_bench(closed_loop(), workload(4), {});
   ASSERT_TRUE(plan.ok()) << plan.error().message();
-  EXPECT_EQ(plan->options.kind, ArrivalKind::closed);
+  EXPECT_EQ(plan->options.kind, schedule::ArrivalKind::closed);
   EXPECT_EQ(plan->options.concurrency, 2);
   EXPECT_TRUE(plan->write_schedule);
   EXPECT_EQ(ids(plan->to_send), (std::vector<std::string>{"r0", "r1", "r2", "r3"}));
@@ -119,7 +120,7 @@ TEST(BenchPlan, ReplayFileIsReadAndLimited) {
   files.replay = replay(3);
   auto plan = plan_bench(o, workload(3), files);
   ASSERT_TRUE(plan.ok()) << plan.error().message();
-  EXPECT_EQ(plan->to_send.options.kind, ArrivalKind::replay);
+  EXPECT_EQ(plan->to_send.options.kind, schedule::ArrivalKind::replay);
   EXPECT_EQ(ids(plan->to_send), (std::vector<std::string>{"r0", "r1"}));
   EXPECT_EQ(plan->needs_body, (std::vector<bool>{true, true, false}));
 }
@@ -129,9 +130,10 @@ TEST(BenchPlan, ResumeSkipsFinishedAndRetriesCancelled) {
   o.resume = true;
   BenchFiles files;
   files.schedule_exists = true;
-  files.prior_traces = std::vector<TraceRecord>{traced("r0"), traced("r2", FailureClass::http_5xx),
-                                                traced("r1", FailureClass::cancelled, 0),
-                                                traced("r1", FailureClass::cancelled, 1)};
+  files.prior_traces =
+      std::vector<traces::TraceRecord>{traced("r0"), traced("r2", traces::FailureClass::http_5xx),
+                                       traced("r1", traces::FailureClass::cancelled, 0),
+                                       traced("r1", traces::FailureClass::cancelled, 1)};
   // A closed loop regenerates its schedule (same seed, same order).
   auto path = replay_schedule_path(o, files);
   ASSERT_TRUE(path.ok());
@@ -160,10 +162,10 @@ TEST(BenchPlan, ResumedOpenLoopReplaysItsOwnScheduleShiftedToStartNow) {
   ASSERT_TRUE(path.ok());
   EXPECT_EQ(path->value_or(""), "out/schedule.jsonl");
   files.replay = replay(3);
-  files.prior_traces = std::vector<TraceRecord>{traced("r0")};
+  files.prior_traces = std::vector<traces::TraceRecord>{traced("r0")};
   auto plan = plan_bench(o, workload(3), files);
   ASSERT_TRUE(plan.ok()) << plan.error().message();
-  EXPECT_EQ(plan->to_send.options.kind, ArrivalKind::constant);  // the options as asked
+  EXPECT_EQ(plan->to_send.options.kind, schedule::ArrivalKind::constant);  // the options as asked
   EXPECT_EQ(ids(plan->to_send), (std::vector<std::string>{"r1", "r2"}));
   EXPECT_EQ(plan->to_send.entries[0].t_offset_ns, 0);
   EXPECT_EQ(plan->to_send.entries[1].t_offset_ns, 100'000'000);
@@ -185,4 +187,4 @@ TEST(BenchPlan, ResumeWithoutTracesSendsEverythingUnshifted) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -8,7 +8,7 @@
 
 #include "common/clock.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 std::string_view run_status_name(RunStatus s) {
   switch (s) {
@@ -25,7 +25,8 @@ std::string_view run_status_name(RunStatus s) {
 }
 
 BenchRunner::BenchRunner(RunnerOptions opts, const std::vector<PreparedRequest>& requests,
-                         const Schedule& schedule, TraceWriter& writer, BenchStats& stats)
+                         const schedule::Schedule& schedule, traces::TraceWriter& writer,
+                         BenchStats& stats)
     : opts_(std::move(opts)),
       requests_(requests),
       schedule_(schedule),
@@ -45,7 +46,7 @@ BenchRunner::BenchRunner(RunnerOptions opts, const std::vector<PreparedRequest>&
   event_config_free(cfg);
   event_base_priority_init(base_, 2);  // 0: schedule, 1 (default): everything else
   http_ = new HttpLoop(base_, opts_.http, this);
-  closed_loop_ = schedule_.options.kind == ArrivalKind::closed;
+  closed_loop_ = schedule_.options.kind == schedule::ArrivalKind::closed;
   dispatch_ev_ = evtimer_new(base_, &BenchRunner::dispatch_cb, this);
   // The send timer outranks socket events: in a loop iteration where both
   // are ready, due requests go out first instead of waiting behind every
@@ -105,9 +106,9 @@ RunResult BenchRunner::run() {
 }
 
 void BenchRunner::send(size_t pos, int64_t t_scheduled) {
-  const ScheduleEntry& e = schedule_.entries[pos];
+  const schedule::ScheduleEntry& e = schedule_.entries[pos];
   const PreparedRequest& p = requests_[e.request];
-  TraceRecord base;
+  traces::TraceRecord base;
   base.request_id = p.id;
   base.task = p.task;
   base.bucket = p.bucket;
@@ -117,11 +118,11 @@ void BenchRunner::send(size_t pos, int64_t t_scheduled) {
   base.t_scheduled_ns = t_scheduled;
   const size_t n = schedule_.entries.size();
   if (pos < opts_.warmup_requests || t_scheduled - result_.t_start_ns < opts_.warmup_ns)
-    base.phase = Phase::warmup;
+    base.phase = traces::Phase::warmup;
   else if (opts_.cooldown_requests > 0 && pos + opts_.cooldown_requests >= n)
-    base.phase = Phase::cooldown;
+    base.phase = traces::Phase::cooldown;
   else
-    base.phase = Phase::measured;
+    base.phase = traces::Phase::measured;
   ++next_;
   http_->post(opts_.url, &p.body, std::move(base), pos);
 }
@@ -168,7 +169,7 @@ void BenchRunner::dispatch_open_loop() {
   }
 }
 
-void BenchRunner::on_finished(TraceRecord&& trace, size_t tag) {
+void BenchRunner::on_finished(traces::TraceRecord&& trace, size_t tag) {
   (void)tag;
   stats_.add(trace);
   // After a failed write (a full disk) nothing more is written, not even the
@@ -180,7 +181,7 @@ void BenchRunner::on_finished(TraceRecord&& trace, size_t tag) {
       // The traces written so far stay whole (JsonlWriter cuts a part line).
       result_.error = fmt::format("{}; the {} traces written before it are intact",
                                   st.error().message(), traces_written_);
-      stop(RunStatus::write_error, detail::kInterrupted);
+      stop(RunStatus::write_error, traces::detail::kInterrupted);
     }
     return;
   }
@@ -189,7 +190,7 @@ void BenchRunner::on_finished(TraceRecord&& trace, size_t tag) {
   if (stats_.failures() > opts_.max_failures) {
     result_.error = fmt::format("failure budget spent: {} failures > {} allowed", stats_.failures(),
                                 opts_.max_failures);
-    stop(RunStatus::failure_budget, detail::kFailureBudget);
+    stop(RunStatus::failure_budget, traces::detail::kFailureBudget);
     return;
   }
   const size_t n = schedule_.entries.size();
@@ -206,13 +207,13 @@ void BenchRunner::stop(RunStatus why, std::string_view detail) {
   stopping_ = true;
   result_.status = why;
   evtimer_del(dispatch_ev_);
-  http_->cancel_all(FailureClass::cancelled, detail,
+  http_->cancel_all(traces::FailureClass::cancelled, detail,
                     fmt::format("run stopped: {}", run_status_name(why)));
   event_base_loopbreak(base_);
 }
 
 void BenchRunner::signal_cb(evutil_socket_t, short, void* arg) {
-  static_cast<BenchRunner*>(arg)->stop(RunStatus::interrupted, detail::kInterrupted);
+  static_cast<BenchRunner*>(arg)->stop(RunStatus::interrupted, traces::detail::kInterrupted);
 }
 
 void BenchRunner::live_cb(evutil_socket_t, short, void* arg) {
@@ -251,4 +252,4 @@ void BenchRunner::live_tick() {
   std::fflush(stderr);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

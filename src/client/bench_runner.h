@@ -13,7 +13,7 @@
 #include "schedule/schedule.h"
 #include "traces/trace_writer.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 // One request ready to send (body built before the run).
 struct PreparedRequest {
@@ -55,12 +55,12 @@ class BenchRunner : private HttpLoop::Listener {
  public:
   // `requests` is indexed by ScheduleEntry::request.
   BenchRunner(RunnerOptions opts, const std::vector<PreparedRequest>& requests,
-              const Schedule& schedule, TraceWriter& writer, BenchStats& stats);
+              const schedule::Schedule& schedule, traces::TraceWriter& writer, BenchStats& stats);
   ~BenchRunner() override;
   RunResult run();
 
  private:
-  void on_finished(TraceRecord&& trace, size_t tag) override;
+  void on_finished(traces::TraceRecord&& trace, size_t tag) override;
   void send(size_t pos, int64_t t_scheduled);
   void dispatch_open_loop();
   void open_slots();
@@ -76,8 +76,8 @@ class BenchRunner : private HttpLoop::Listener {
 
   RunnerOptions opts_;
   const std::vector<PreparedRequest>& requests_;
-  const Schedule& schedule_;
-  TraceWriter& writer_;
+  const schedule::Schedule& schedule_;
+  traces::TraceWriter& writer_;
   BenchStats& stats_;
   event_base* base_ = nullptr;
   HttpLoop* http_ = nullptr;
@@ -97,4 +97,4 @@ class BenchRunner : private HttpLoop::Listener {
   bool write_failed_ = false;  // by this run (a resumed run's earlier ones not counted)
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::client

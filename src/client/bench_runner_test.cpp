@@ -14,7 +14,8 @@
 #include "traces/trace_reader.h"
 
 using namespace l4lab;
-using l4lab::testing::FakeOpenAiServer;
+using namespace l4lab::client;
+using l4lab::client::testing::FakeOpenAiServer;
 
 namespace {
 
@@ -36,12 +37,12 @@ std::vector<PreparedRequest> requests(size_t n, int max_tokens = 8) {
 
 struct RunOut {
   RunResult result;
-  TraceFile traces;
+  traces::TraceFile traces;
   BenchStats stats;
 };
 
-RunOut run(const std::string& url, const std::vector<PreparedRequest>& reqs, const Schedule& sched,
-           RunnerOptions ro) {
+RunOut run(const std::string& url, const std::vector<PreparedRequest>& reqs,
+           const schedule::Schedule& sched, RunnerOptions ro) {
   // One folder per test and process: CTest runs these cases in parallel.
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = std::string(info->test_suite_name()) + "." + info->name();
@@ -52,7 +53,7 @@ RunOut run(const std::string& url, const std::vector<PreparedRequest>& reqs, con
   std::filesystem::create_directories(dir);
   auto path = (dir / "traces.jsonl").string();
   RunOut r;
-  TraceWriter w;
+  traces::TraceWriter w;
   EXPECT_TRUE(w.open(path, false).ok());
   ro.url = url + "/v1/chat/completions";
   ro.quiet = true;
@@ -61,17 +62,17 @@ RunOut run(const std::string& url, const std::vector<PreparedRequest>& reqs, con
     r.result = runner.run();
   }
   w.close();
-  r.traces = *read_traces(path);
+  r.traces = *traces::read_traces(path);
   EXPECT_TRUE(r.traces.errors.empty());
   return r;
 }
 
-Schedule closed(size_t n, int c) {
+schedule::Schedule closed(size_t n, int c) {
   std::vector<std::string> ids(n);
-  ScheduleOptions o;
-  o.kind = ArrivalKind::closed;
+  schedule::ScheduleOptions o;
+  o.kind = schedule::ArrivalKind::closed;
   o.concurrency = c;
-  return *generate_schedule(ids, o);
+  return *schedule::generate_schedule(ids, o);
 }
 
 }  // namespace
@@ -94,8 +95,8 @@ TEST(BenchRunner, ClosedLoopAllSucceed) {
     EXPECT_GE(*t.t_first_token_ns, *t.t_first_byte_ns);
     EXPECT_GE(*t.t_sent_ns, *t.t_scheduled_ns);
     EXPECT_EQ(t.chunks.front().t_ns, *t.t_first_token_ns);
-    warm += t.phase == Phase::warmup;
-    cool += t.phase == Phase::cooldown;
+    warm += t.phase == traces::Phase::warmup;
+    cool += t.phase == traces::Phase::cooldown;
   }
   EXPECT_EQ(warm, 2u);
   EXPECT_EQ(cool, 3u);
@@ -133,11 +134,11 @@ TEST(BenchRunner, OpenLoopFollowsTheSchedule) {
   FakeOpenAiServer srv({1, 1});
   auto reqs = requests(10, 2);
   std::vector<std::string> ids(10);
-  ScheduleOptions o;
-  o.kind = ArrivalKind::constant;
+  schedule::ScheduleOptions o;
+  o.kind = schedule::ArrivalKind::constant;
   o.rate = 200;
   o.shuffle = false;
-  auto sched = *generate_schedule(ids, o);
+  auto sched = *schedule::generate_schedule(ids, o);
   auto r = run(srv.url(), reqs, sched, {});
   ASSERT_EQ(r.traces.records.size(), 10u);
   int64_t t0 = INT64_MAX;
@@ -151,7 +152,7 @@ TEST(BenchRunner, OpenLoopFollowsTheSchedule) {
 
 struct FaultCase {
   std::string fault;
-  FailureClass cls;
+  traces::FailureClass cls;
   std::string detail;
 };
 
@@ -171,7 +172,8 @@ TEST_P(BenchRunnerFault, IsClassified) {
   ASSERT_EQ(r.traces.records.size(), 3u);
   for (auto& t : r.traces.records) {
     EXPECT_FALSE(t.ok) << c.fault;
-    EXPECT_EQ(failure_class_name(t.failure_class), failure_class_name(c.cls)) << c.fault;
+    EXPECT_EQ(traces::failure_class_name(t.failure_class), traces::failure_class_name(c.cls))
+        << c.fault;
     EXPECT_EQ(t.failure_detail.value_or(""), c.detail) << c.fault << ": " << t.error.value_or("");
     EXPECT_TRUE(t.t_end_ns.has_value());
   }
@@ -179,20 +181,21 @@ TEST_P(BenchRunnerFault, IsClassified) {
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, BenchRunnerFault,
-    ::testing::Values(FaultCase{"status:429", FailureClass::http_4xx, "rate_limited"},
-                      FaultCase{"context_overflow", FailureClass::http_4xx, "context_overflow"},
-                      FaultCase{"status:500", FailureClass::http_5xx, "500"},
-                      FaultCase{"status:503", FailureClass::http_5xx, "503"},
-                      FaultCase{"reset_mid_stream", FailureClass::connection, "reset"},
-                      FaultCase{"close_mid_stream", FailureClass::connection, "closed_mid_stream"},
-                      FaultCase{"stall_first_token:3000", FailureClass::timeout, "first_token"},
-                      FaultCase{"stall_between_chunks:3000", FailureClass::timeout, "idle"},
-                      FaultCase{"malformed_sse", FailureClass::protocol, "bad_sse"},
-                      FaultCase{"malformed_json", FailureClass::protocol, "bad_json"},
-                      FaultCase{"missing_usage", FailureClass::protocol, "missing_usage"},
-                      FaultCase{"missing_done", FailureClass::protocol, "missing_done"},
-                      FaultCase{"zero_completion", FailureClass::empty_completion,
-                                "zero_completion_tokens"}),
+    ::testing::Values(
+        FaultCase{"status:429", traces::FailureClass::http_4xx, "rate_limited"},
+        FaultCase{"context_overflow", traces::FailureClass::http_4xx, "context_overflow"},
+        FaultCase{"status:500", traces::FailureClass::http_5xx, "500"},
+        FaultCase{"status:503", traces::FailureClass::http_5xx, "503"},
+        FaultCase{"reset_mid_stream", traces::FailureClass::connection, "reset"},
+        FaultCase{"close_mid_stream", traces::FailureClass::connection, "closed_mid_stream"},
+        FaultCase{"stall_first_token:3000", traces::FailureClass::timeout, "first_token"},
+        FaultCase{"stall_between_chunks:3000", traces::FailureClass::timeout, "idle"},
+        FaultCase{"malformed_sse", traces::FailureClass::protocol, "bad_sse"},
+        FaultCase{"malformed_json", traces::FailureClass::protocol, "bad_json"},
+        FaultCase{"missing_usage", traces::FailureClass::protocol, "missing_usage"},
+        FaultCase{"missing_done", traces::FailureClass::protocol, "missing_done"},
+        FaultCase{"zero_completion", traces::FailureClass::empty_completion,
+                  "zero_completion_tokens"}),
     [](const auto& info) {
       std::string n = info.param.fault.substr(0, info.param.fault.find(':'));
       if (info.param.fault.rfind("status:", 0) == 0) n += info.param.fault.substr(7);
@@ -209,7 +212,7 @@ TEST(BenchRunner, RefusedConnectionAndTotalTimeout) {
   auto r = run("http://127.0.0.1:" + std::to_string(port), reqs, closed(2, 1), {});
   ASSERT_EQ(r.traces.records.size(), 2u);
   for (const auto& t : r.traces.records) {
-    EXPECT_EQ(t.failure_class, FailureClass::connection) << t.request_id;
+    EXPECT_EQ(t.failure_class, traces::FailureClass::connection) << t.request_id;
     EXPECT_EQ(t.failure_detail, "refused") << t.request_id;
     EXPECT_FALSE(t.t_first_byte_ns.has_value()) << t.request_id;
   }
@@ -221,7 +224,7 @@ TEST(BenchRunner, RefusedConnectionAndTotalTimeout) {
   auto t = run(slow.url(), reqs, closed(2, 2), ro);
   ASSERT_EQ(t.traces.records.size(), 2u);  // the loop below must see every request
   for (auto& rec : t.traces.records) {
-    EXPECT_EQ(rec.failure_class, FailureClass::timeout);
+    EXPECT_EQ(rec.failure_class, traces::FailureClass::timeout);
     EXPECT_EQ(rec.failure_detail, "total");
     EXPECT_GE(rec.chunks.size(), 1u);
   }
@@ -261,23 +264,23 @@ TEST(BenchRunner, BudgetCancelsInFlightStreams) {
       ch = '_';
   std::filesystem::create_directories(dir);
   auto path = (dir / "budget.jsonl").string();
-  TraceWriter w;
+  traces::TraceWriter w;
   ASSERT_TRUE(w.open(path, false).ok());
   ro.url = srv.url() + "/v1/chat/completions";
   ro.quiet = true;
   // Make the 5th request fail: point its body at an invalid JSON (400).
   reqs[4].body = "{";
-  Schedule sched = closed(8, 4);
+  schedule::Schedule sched = closed(8, 4);
   {
     BenchRunner runner(ro, reqs, sched, w, r.stats);
     r.result = runner.run();
   }
   w.close();
-  auto tf = *read_traces(path);
+  auto tf = *traces::read_traces(path);
   EXPECT_EQ(r.result.status, RunStatus::failure_budget);
   size_t cancelled = 0;
   for (auto& t : tf.records)
-    if (t.failure_class == FailureClass::cancelled) {
+    if (t.failure_class == traces::FailureClass::cancelled) {
       ++cancelled;
       EXPECT_EQ(t.failure_detail, "failure_budget");
     }

@@ -9,20 +9,20 @@
 #include "metrics/latency.h"
 #include "metrics/percentile.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
-void BenchStats::add(const TraceRecord& r) {
+void BenchStats::add(const traces::TraceRecord& r) {
   ++done_;
-  by_phase_[std::string(phase_name(r.phase))]++;
+  by_phase_[std::string(traces::phase_name(r.phase))]++;
   if (r.ok) ++ok_;
-  if (!r.ok && r.failure_class != FailureClass::cancelled) ++failures_;
+  if (!r.ok && r.failure_class != traces::FailureClass::cancelled) ++failures_;
   if (!r.ok)
-    failures_by_class_[fmt::format("{}/{}", failure_class_name(r.failure_class),
+    failures_by_class_[fmt::format("{}/{}", traces::failure_class_name(r.failure_class),
                                    r.failure_detail.value_or(""))]++;
   if (r.t_sent_ns && r.t_scheduled_ns)
     lag_.push_back(metrics::ms_between(*r.t_scheduled_ns, *r.t_sent_ns));
   if (r.prompt_count_mismatch.value_or(false)) ++mismatches_;
-  if (r.phase != Phase::measured) return;
+  if (r.phase != traces::Phase::measured) return;
   ++measured_;
   if (r.t_sent_ns) window_start_ = std::min(window_start_, *r.t_sent_ns);
   if (r.t_end_ns) window_end_ = std::max(window_end_, *r.t_end_ns);
@@ -125,4 +125,4 @@ std::string BenchStats::table() const {
   return out;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

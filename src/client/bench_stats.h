@@ -18,11 +18,11 @@
 
 #include "traces/trace_record.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 class BenchStats {
  public:
-  void add(const TraceRecord& r);
+  void add(const traces::TraceRecord& r);
   // Sizes the per-request collectors for a run of `requests` up front, so a
   // long run does not copy them as they double (address space only: pages
   // are touched as values arrive).
@@ -52,4 +52,4 @@ class BenchStats {
   std::vector<int64_t> chunk_t_;  // scratch: one record's chunk stamps
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -8,7 +8,7 @@
 #include <charconv>
 #include <cstring>
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace {
 
@@ -120,4 +120,4 @@ RealtimeResult request_realtime(int priority) {
   return r;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

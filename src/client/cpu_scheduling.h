@@ -12,7 +12,7 @@
 
 #include "common/result.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 // "0,2-3" -> {0, 2, 3} (sorted, unique). Errors name the bad part.
 Result<std::vector<int>> parse_cpu_list(std::string_view list);
@@ -39,4 +39,4 @@ RealtimeResult request_realtime(int priority = kRealtimePriority);
 // The calling thread's policy now, e.g. "SCHED_OTHER".
 std::string current_policy_name();
 
-}  // namespace l4lab
+}  // namespace l4lab::client

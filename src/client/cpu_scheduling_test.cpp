@@ -5,7 +5,7 @@
 
 #include <string>
 
-namespace l4lab {
+namespace l4lab::client {
 namespace {
 
 TEST(CpuList, ParsesSinglesAndRanges) {
@@ -39,4 +39,4 @@ TEST(CpuList, PinningToAnUnavailableCpuNamesIt) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::client

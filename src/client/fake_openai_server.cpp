@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace l4lab::testing {
+namespace l4lab::client::testing {
 
 namespace {
 
@@ -215,4 +215,4 @@ FakeOpenAiServer::~FakeOpenAiServer() {
   event_base_free(impl_->base);
 }
 
-}  // namespace l4lab::testing
+}  // namespace l4lab::client::testing

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-namespace l4lab::testing {
+namespace l4lab::client::testing {
 
 class FakeOpenAiServer {
  public:
@@ -35,4 +35,4 @@ class FakeOpenAiServer {
   std::thread thread_;
 };
 
-}  // namespace l4lab::testing
+}  // namespace l4lab::client::testing

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace l4lab {
+namespace l4lab::client {
 
 Status check_fd_budget(uint64_t connections, uint64_t soft_limit, uint64_t hard_limit,
                        const char* flag) {
@@ -34,4 +34,4 @@ Status ensure_fd_budget(uint64_t connections, const char* flag) {
   return check_fd_budget(connections, as_u64(rl.rlim_cur), as_u64(rl.rlim_cur), flag);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -8,7 +8,7 @@
 
 #include "common/result.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 // Files the bench holds open besides its connections: stdio, traces,
 // schedule, the loop's epoll/timer fds, curl's, the tokenizer, and slack.
@@ -24,4 +24,4 @@ Status check_fd_budget(uint64_t connections, uint64_t soft_limit, uint64_t hard_
 // (up to the hard limit), then checks it. `flag` names the option asking.
 Status ensure_fd_budget(uint64_t connections, const char* flag);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
-namespace l4lab {
+namespace l4lab::client {
 namespace {
 
 TEST(FdBudget, FitsUnderTheLimit) {
@@ -44,4 +44,4 @@ TEST(FdBudget, EnsureRaisesTheSoftLimitOrRefuses) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -7,7 +7,7 @@
 #include "client/transport_error.h"
 #include "common/clock.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 struct HttpLoop::Transfer {
   CURL* easy = nullptr;
@@ -65,7 +65,8 @@ HttpLoop::~HttpLoop() {
   curl_slist_free_all(static_cast<curl_slist*>(headers_));
 }
 
-void HttpLoop::post(const std::string& url, const std::string* body, TraceRecord base, size_t tag) {
+void HttpLoop::post(const std::string& url, const std::string* body, traces::TraceRecord base,
+                    size_t tag) {
   Transfer* t;
   if (!free_.empty()) {
     t = free_.back();
@@ -222,7 +223,7 @@ void HttpLoop::finish(Transfer* t, int curl_code) {
   active_[t->active_index] = last;
   last->active_index = t->active_index;
   active_.pop_back();
-  TraceRecord rec = t->rec.finish(classify_transport(f), t_end);
+  traces::TraceRecord rec = t->rec.finish(classify_transport(f), t_end);
   size_t tag = t->tag;
   free_.push_back(t);
   listener_->on_finished(std::move(rec), tag);  // may post() new requests
@@ -237,26 +238,29 @@ void HttpLoop::sweep() {
     const auto& r = t->rec.record();
     int64_t sent = r.t_sent_ns.value_or(now);
     if (opts_.total_timeout_ns > 0 && now - sent > opts_.total_timeout_ns) {
-      t->rec.abort(FailureClass::timeout, detail::kTotal, "total timeout");
+      t->rec.abort(traces::FailureClass::timeout, traces::detail::kTotal, "total timeout");
       expired.push_back(t);
     } else if (!t->rec.got_first_token()) {
       if (opts_.first_token_timeout_ns > 0 && now - sent > opts_.first_token_timeout_ns) {
-        t->rec.abort(FailureClass::timeout, detail::kFirstToken, "no first token in time");
+        t->rec.abort(traces::FailureClass::timeout, traces::detail::kFirstToken,
+                     "no first token in time");
         expired.push_back(t);
       }
     } else if (opts_.idle_timeout_ns > 0 &&
                now - t->rec.last_progress_ns() > opts_.idle_timeout_ns) {
-      t->rec.abort(FailureClass::timeout, detail::kIdle, "no content chunk in time");
+      t->rec.abort(traces::FailureClass::timeout, traces::detail::kIdle,
+                   "no content chunk in time");
       expired.push_back(t);
     }
   }
   for (Transfer* t : expired) finish(t, CURLE_OK);
 }
 
-void HttpLoop::cancel_all(FailureClass c, std::string_view detail, const std::string& message) {
+void HttpLoop::cancel_all(traces::FailureClass c, std::string_view detail,
+                          const std::string& message) {
   std::vector<Transfer*> all = active_;
   for (Transfer* t : all) t->rec.abort(c, detail, message);
   for (Transfer* t : all) finish(t, CURLE_OK);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -24,7 +24,7 @@
 
 typedef void CURLM;
 
-namespace l4lab {
+namespace l4lab::client {
 
 struct HttpOptions {
   std::vector<std::string> headers;  // "Name: value", Authorization included
@@ -42,7 +42,7 @@ class HttpLoop {
   class Listener {
    public:
     virtual ~Listener() = default;
-    virtual void on_finished(TraceRecord&& trace, size_t tag) = 0;
+    virtual void on_finished(traces::TraceRecord&& trace, size_t tag) = 0;
   };
 
   HttpLoop(event_base* base, HttpOptions opts, Listener* listener);
@@ -53,9 +53,9 @@ class HttpLoop {
   // Starts a POST now. `body` must stay alive until on_finished. `base`
   // carries ids, phase and t_scheduled_ns; t_sent_ns is stamped here, just
   // before the request is handed to curl.
-  void post(const std::string& url, const std::string* body, TraceRecord base, size_t tag);
+  void post(const std::string& url, const std::string* body, traces::TraceRecord base, size_t tag);
   // Ends every in-flight request with `c`/`detail` (each gets on_finished).
-  void cancel_all(FailureClass c, std::string_view detail, const std::string& message);
+  void cancel_all(traces::FailureClass c, std::string_view detail, const std::string& message);
   size_t in_flight() const { return active_.size(); }
   // Body reads so far and how many content chunks each carried
   // (docs/METRICS.md#timing-quality).
@@ -89,4 +89,4 @@ class HttpLoop {
   ReadCounts reads_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::client

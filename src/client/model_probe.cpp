@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace {
 size_t collect(char* p, size_t s, size_t n, void* ud) {
@@ -52,4 +52,4 @@ Result<std::string> probe_model(const std::string& url, const std::vector<std::s
   }
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -6,10 +6,10 @@
 
 #include "common/result.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 Result<std::string> probe_model(const std::string& models_url,
                                 const std::vector<std::string>& headers, bool insecure,
                                 long timeout_ms);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

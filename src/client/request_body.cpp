@@ -4,7 +4,7 @@
 
 #include "traces/trace_json.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace {
 void tail(std::string& out, int max_tokens, const SamplingOptions& s) {
@@ -20,17 +20,17 @@ void tail(std::string& out, int max_tokens, const SamplingOptions& s) {
 }
 }  // namespace
 
-std::string chat_request_body(const Conversation& messages, int max_tokens,
+std::string chat_request_body(const workload::Conversation& messages, int max_tokens,
                               const SamplingOptions& s) {
   std::string out = "{\"model\":";
-  append_json_string(out, s.model);
+  traces::append_json_string(out, s.model);
   out.append(",\"messages\":[");
   for (size_t i = 0; i < messages.size(); ++i) {
     if (i) out.push_back(',');
     out.append("{\"role\":");
-    append_json_string(out, messages[i].role);
+    traces::append_json_string(out, messages[i].role);
     out.append(",\"content\":");
-    append_json_string(out, messages[i].content);
+    traces::append_json_string(out, messages[i].content);
     out.push_back('}');
   }
   out.push_back(']');
@@ -41,7 +41,7 @@ std::string chat_request_body(const Conversation& messages, int max_tokens,
 std::string completions_request_body(const std::vector<int32_t>& prompt_ids, int max_tokens,
                                      const SamplingOptions& s) {
   std::string out = "{\"model\":";
-  append_json_string(out, s.model);
+  traces::append_json_string(out, s.model);
   out.append(",\"prompt\":[");
   auto it = std::back_inserter(out);
   for (size_t i = 0; i < prompt_ids.size(); ++i)
@@ -51,4 +51,4 @@ std::string completions_request_body(const std::vector<int32_t>& prompt_ids, int
   return out;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -18,7 +18,7 @@
 
 #include "workload/chat.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 enum class EndpointType { chat, completions };
 
@@ -30,9 +30,9 @@ struct SamplingOptions {
   bool continuous_usage = true;
 };
 
-std::string chat_request_body(const Conversation& messages, int max_tokens,
+std::string chat_request_body(const workload::Conversation& messages, int max_tokens,
                               const SamplingOptions& s);
 std::string completions_request_body(const std::vector<int32_t>& prompt_ids, int max_tokens,
                                      const SamplingOptions& s);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 using namespace l4lab;
+using namespace l4lab::client;
 
 TEST(RequestBody, Chat) {
   SamplingOptions s{"m/x", 0.5, true, 7};

@@ -5,7 +5,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace {
 constexpr size_t kMaxErrorBody = 4096;
@@ -18,7 +18,7 @@ bool ieq_prefix(std::string_view s, std::string_view prefix) {
 }
 }  // namespace
 
-void RequestRecorder::start(TraceRecord base, StreamEventDecoder* decoder) {
+void RequestRecorder::start(traces::TraceRecord base, StreamEventDecoder* decoder) {
   rec_ = std::move(base);
   decoder_ = decoder;
   sse_.reset();
@@ -29,7 +29,7 @@ void RequestRecorder::start(TraceRecord base, StreamEventDecoder* decoder) {
   cum_completion_at_last_content_ = 0;
   error_body_.clear();
   stream_error_.clear();
-  abort_class_ = FailureClass::none;
+  abort_class_ = traces::FailureClass::none;
   abort_detail_.clear();
   abort_message_.clear();
 }
@@ -53,14 +53,14 @@ int64_t RequestRecorder::last_progress_ns() const {
   return rec_.t_sent_ns.value_or(0);
 }
 
-void RequestRecorder::fail(FailureClass c, std::string_view detail, std::string message) {
-  if (abort_class_ != FailureClass::none) return;
+void RequestRecorder::fail(traces::FailureClass c, std::string_view detail, std::string message) {
+  if (abort_class_ != traces::FailureClass::none) return;
   abort_class_ = c;
   abort_detail_ = detail;
   abort_message_ = std::move(message);
 }
 
-void RequestRecorder::abort(FailureClass c, std::string_view detail, std::string message) {
+void RequestRecorder::abort(traces::FailureClass c, std::string_view detail, std::string message) {
   fail(c, detail, std::move(message));
 }
 
@@ -76,7 +76,8 @@ bool RequestRecorder::on_body(std::string_view bytes, int64_t t) {
   // reached the client together, so they are stamped together.
   t_now_ = t;
   if (!sse_.feed(bytes, *this)) {
-    if (!aborted()) fail(FailureClass::protocol, detail::kBadSse, "bad SSE: " + sse_.error());
+    if (!aborted())
+      fail(traces::FailureClass::protocol, traces::detail::kBadSse, "bad SSE: " + sse_.error());
     return false;
   }
   return true;
@@ -84,12 +85,12 @@ bool RequestRecorder::on_body(std::string_view bytes, int64_t t) {
 
 bool RequestRecorder::on_event(std::string& data) {
   if (done_) {
-    fail(FailureClass::protocol, detail::kBadSse, "data after [DONE]");
+    fail(traces::FailureClass::protocol, traces::detail::kBadSse, "data after [DONE]");
     return false;
   }
   std::string why;
   if (!decoder_->decode(data, ev_, why)) {
-    fail(FailureClass::protocol, detail::kBadJson, std::move(why));
+    fail(traces::FailureClass::protocol, traces::detail::kBadJson, std::move(why));
     return false;
   }
   if (ev_.done) {
@@ -125,18 +126,18 @@ bool RequestRecorder::on_event(std::string& data) {
   return true;
 }
 
-TraceRecord RequestRecorder::finish(const TransportOutcome& transport, int64_t t_end) {
+traces::TraceRecord RequestRecorder::finish(const TransportOutcome& transport, int64_t t_end) {
   rec_.t_end_ns = t_end;
   if (rec_.usage_prompt_tokens && rec_.prompt_tokens_pre_send)
     rec_.prompt_count_mismatch = *rec_.usage_prompt_tokens != *rec_.prompt_tokens_pre_send;
-  auto set = [&](FailureClass c, std::string_view d, std::string msg) {
+  auto set = [&](traces::FailureClass c, std::string_view d, std::string msg) {
     rec_.ok = false;
     rec_.failure_class = c;
     rec_.failure_detail = std::string(d);
     rec_.error = std::move(msg);
   };
   rec_.ok = true;
-  rec_.failure_class = FailureClass::none;
+  rec_.failure_class = traces::FailureClass::none;
   rec_.failure_detail.reset();
   rec_.error.reset();
 
@@ -149,38 +150,39 @@ TraceRecord RequestRecorder::finish(const TransportOutcome& transport, int64_t t
   } else if (status_ != 200) {
     std::string body = error_body_;
     if (status_ >= 500) {
-      set(FailureClass::http_5xx, std::to_string(status_),
+      set(traces::FailureClass::http_5xx, std::to_string(status_),
           fmt::format("HTTP {}: {}", status_, body));
     } else if (status_ >= 400) {
-      std::string_view d = detail::kOther;
+      std::string_view d = traces::detail::kOther;
       if (status_ == 429)
-        d = detail::kRateLimited;
+        d = traces::detail::kRateLimited;
       else if (status_ == 400 && (body.find("maximum context length") != std::string::npos ||
                                   body.find("context length") != std::string::npos))
-        d = detail::kContextOverflow;
+        d = traces::detail::kContextOverflow;
       else if (status_ == 400)
-        d = detail::kBadRequest;
-      set(FailureClass::http_4xx, d, fmt::format("HTTP {}: {}", status_, body));
+        d = traces::detail::kBadRequest;
+      set(traces::FailureClass::http_4xx, d, fmt::format("HTTP {}: {}", status_, body));
     } else {
-      set(FailureClass::protocol, "unexpected_status",
+      set(traces::FailureClass::protocol, "unexpected_status",
           fmt::format("HTTP {} (no response status 200): {}", status_, body));
     }
   } else if (!stream_error_.empty()) {
-    set(FailureClass::protocol, "error_event", "server sent an error event: " + stream_error_);
+    set(traces::FailureClass::protocol, "error_event",
+        "server sent an error event: " + stream_error_);
   } else if (!done_) {
-    set(FailureClass::protocol, detail::kMissingDone,
+    set(traces::FailureClass::protocol, traces::detail::kMissingDone,
         sse_.has_partial() ? "stream ended mid-event without data: [DONE]"
                            : "stream ended without data: [DONE]");
   } else if (!final_usage_) {
-    set(FailureClass::protocol, detail::kMissingUsage,
+    set(traces::FailureClass::protocol, traces::detail::kMissingUsage,
         "no usage chunk (choices empty, usage set) before [DONE]");
   } else if (*rec_.usage_completion_tokens <= 0) {
-    set(FailureClass::empty_completion, detail::kZeroCompletionTokens,
+    set(traces::FailureClass::empty_completion, traces::detail::kZeroCompletionTokens,
         "usage.completion_tokens is 0");
   } else if (!rec_.prompt_tokens_pre_send || *rec_.prompt_tokens_pre_send <= 0) {
-    set(FailureClass::protocol, "no_prompt_count", "prompt_tokens_pre_send is not > 0");
+    set(traces::FailureClass::protocol, "no_prompt_count", "prompt_tokens_pre_send is not > 0");
   }
   return std::move(rec_);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

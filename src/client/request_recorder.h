@@ -12,12 +12,12 @@
 #include "client/stream_event.h"
 #include "traces/trace_record.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 // How the transport ended, already classified (see transport_error.h).
 struct TransportOutcome {
   bool ok = true;
-  FailureClass failure_class = FailureClass::none;
+  traces::FailureClass failure_class = traces::FailureClass::none;
   std::string detail;
   std::string message;
 };
@@ -26,7 +26,7 @@ class RequestRecorder : private SseParser::Sink {
  public:
   // `base` carries the ids, phase, attempt, prompt_tokens_pre_send,
   // max_tokens, t_scheduled_ns and t_sent_ns.
-  void start(TraceRecord base, StreamEventDecoder* decoder);
+  void start(traces::TraceRecord base, StreamEventDecoder* decoder);
 
   // One response header line (status line included) arriving at t.
   void on_header(std::string_view line, int64_t t);
@@ -35,22 +35,22 @@ class RequestRecorder : private SseParser::Sink {
   bool on_body(std::string_view bytes, int64_t t);
   // Ends the request on the client's own decision (timeout, cancel); the
   // first reason given wins.
-  void abort(FailureClass c, std::string_view detail, std::string message);
+  void abort(traces::FailureClass c, std::string_view detail, std::string message);
 
   // Applies the strict success rule; the record is moved out.
-  TraceRecord finish(const TransportOutcome& transport, int64_t t_end);
+  traces::TraceRecord finish(const TransportOutcome& transport, int64_t t_end);
 
-  bool aborted() const { return abort_class_ != FailureClass::none; }
+  bool aborted() const { return abort_class_ != traces::FailureClass::none; }
   bool got_first_token() const { return rec_.t_first_token_ns.has_value(); }
   // Last time the stream showed progress (sent, or the latest content chunk).
   int64_t last_progress_ns() const;
-  const TraceRecord& record() const { return rec_; }
+  const traces::TraceRecord& record() const { return rec_; }
 
  private:
   bool on_event(std::string& data) override;
-  void fail(FailureClass c, std::string_view detail, std::string message);
+  void fail(traces::FailureClass c, std::string_view detail, std::string message);
 
-  TraceRecord rec_;
+  traces::TraceRecord rec_;
   StreamEventDecoder* decoder_ = nullptr;
   SseParser sse_;
   StreamEvent ev_;
@@ -61,8 +61,8 @@ class RequestRecorder : private SseParser::Sink {
   int64_t cum_completion_at_last_content_ = 0;
   std::string error_body_;  // non-200 bodies (capped), for the error message
   std::string stream_error_;
-  FailureClass abort_class_ = FailureClass::none;
+  traces::FailureClass abort_class_ = traces::FailureClass::none;
   std::string abort_detail_, abort_message_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -6,6 +6,7 @@
 #include "client/transport_error.h"
 
 using namespace l4lab;
+using namespace l4lab::client;
 
 namespace {
 const char* kRole =
@@ -25,7 +26,7 @@ struct Fixture {
   StreamEventDecoder dec;
   RequestRecorder r;
   Fixture(int64_t pre_send = 10) {
-    TraceRecord base;
+    traces::TraceRecord base;
     base.request_id = "q";
     base.prompt_tokens_pre_send = pre_send;
     base.t_scheduled_ns = 90;
@@ -49,7 +50,7 @@ TEST(RequestRecorder, SuccessTimesFirstContentNotRole) {
   EXPECT_EQ(t.t_first_token_ns, 300);
   EXPECT_EQ(t.t_last_token_ns, 400);
   ASSERT_EQ(t.chunks.size(), 2u);
-  EXPECT_EQ(t.chunks[1], (TraceChunk{400, 2}));
+  EXPECT_EQ(t.chunks[1], (traces::TraceChunk{400, 2}));
   EXPECT_EQ(t.usage_completion_tokens, 3);
   EXPECT_EQ(t.prompt_count_mismatch, false);
   EXPECT_EQ(t.http_status, 200);
@@ -76,17 +77,17 @@ TEST(RequestRecorder, ClassifiesHttpErrors) {
   struct Case {
     const char* status;
     const char* body;
-    FailureClass c;
+    traces::FailureClass c;
     const char* detail;
   } cases[] = {
       {"HTTP/1.1 400 Bad Request",
        R"({"error":{"message":"This model's maximum context length is 8192 tokens and your request has 9000 input tokens"}})",
-       FailureClass::http_4xx, "context_overflow"},
-      {"HTTP/1.1 400 Bad Request", "{}", FailureClass::http_4xx, "bad_request"},
-      {"HTTP/1.1 429 Too Many", "", FailureClass::http_4xx, "rate_limited"},
-      {"HTTP/1.1 404 Not Found", "", FailureClass::http_4xx, "other"},
-      {"HTTP/1.1 503 Unavailable", "", FailureClass::http_5xx, "503"},
-      {"HTTP/1.1 500 Oops", "", FailureClass::http_5xx, "500"},
+       traces::FailureClass::http_4xx, "context_overflow"},
+      {"HTTP/1.1 400 Bad Request", "{}", traces::FailureClass::http_4xx, "bad_request"},
+      {"HTTP/1.1 429 Too Many", "", traces::FailureClass::http_4xx, "rate_limited"},
+      {"HTTP/1.1 404 Not Found", "", traces::FailureClass::http_4xx, "other"},
+      {"HTTP/1.1 503 Unavailable", "", traces::FailureClass::http_5xx, "503"},
+      {"HTTP/1.1 500 Oops", "", traces::FailureClass::http_5xx, "500"},
   };
   for (auto& c : cases) {
     Fixture f;
@@ -109,7 +110,7 @@ TEST(RequestRecorder, ClassifiesProtocolFailures) {
   auto bad_sse = run("garbage line\n\n", false);
   EXPECT_EQ(bad_sse.failure_detail, "bad_sse");
   auto bad_json = run("data: {\"choices\":[\n\n", false);
-  EXPECT_EQ(bad_json.failure_class, FailureClass::protocol);
+  EXPECT_EQ(bad_json.failure_class, traces::FailureClass::protocol);
   EXPECT_EQ(bad_json.failure_detail, "bad_json");
   auto no_usage = run(tok("x", 1) + kDone, true);
   EXPECT_EQ(no_usage.failure_detail, "missing_usage");
@@ -120,7 +121,7 @@ TEST(RequestRecorder, ClassifiesProtocolFailures) {
                        "\n\n" +
                        kDone,
                    true);
-  EXPECT_EQ(empty.failure_class, FailureClass::empty_completion);
+  EXPECT_EQ(empty.failure_class, traces::FailureClass::empty_completion);
   EXPECT_FALSE(empty.t_first_token_ns.has_value());
 }
 
@@ -128,16 +129,16 @@ TEST(RequestRecorder, AbortAndTransportFailuresWin) {
   Fixture f;
   f.r.on_header("HTTP/1.1 200 OK", 1);
   EXPECT_TRUE(f.r.on_body(tok("x", 1), 2));
-  f.r.abort(FailureClass::timeout, detail::kIdle, "no chunk for 5 s");
-  f.r.abort(FailureClass::cancelled, detail::kInterrupted, "later reason ignored");
+  f.r.abort(traces::FailureClass::timeout, traces::detail::kIdle, "no chunk for 5 s");
+  f.r.abort(traces::FailureClass::cancelled, traces::detail::kInterrupted, "later reason ignored");
   auto t = f.r.finish(classify_transport({CURLE_WRITE_ERROR, "", true, true}), 9);
-  EXPECT_EQ(t.failure_class, FailureClass::timeout);
+  EXPECT_EQ(t.failure_class, traces::FailureClass::timeout);
   EXPECT_EQ(t.failure_detail, "idle");
   EXPECT_EQ(t.chunks.size(), 1u);
 
   Fixture g;
   auto r = g.r.finish(classify_transport({CURLE_COULDNT_CONNECT, "refused", false, false}), 9);
-  EXPECT_EQ(r.failure_class, FailureClass::connection);
+  EXPECT_EQ(r.failure_class, traces::FailureClass::connection);
   EXPECT_EQ(r.failure_detail, "refused");
   EXPECT_FALSE(r.t_first_byte_ns.has_value());
 }

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-namespace l4lab {
+namespace l4lab::client {
 
 void SseParser::reset() {
   line_.clear();
@@ -67,4 +67,4 @@ bool SseParser::line(std::string_view l, Sink& sink) {
   return false;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace l4lab {
+namespace l4lab::client {
 
 class SseParser {
  public:
@@ -44,4 +44,4 @@ class SseParser {
   std::string error_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -5,6 +5,7 @@
 #include <vector>
 
 using namespace l4lab;
+using namespace l4lab::client;
 
 namespace {
 struct Collect : SseParser::Sink {

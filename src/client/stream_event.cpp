@@ -2,7 +2,7 @@
 
 #include <simdjson.h>
 
-namespace l4lab {
+namespace l4lab::client {
 
 namespace od = simdjson::ondemand;
 
@@ -169,4 +169,4 @@ bool StreamEventDecoder::decode(std::string& data, StreamEvent& ev, std::string&
   return true;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace l4lab {
+namespace l4lab::client {
 
 struct StreamEvent {
   bool done = false;                           // the `[DONE]` sentinel
@@ -36,4 +36,4 @@ class StreamEventDecoder {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::client

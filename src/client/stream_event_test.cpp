@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 using namespace l4lab;
+using namespace l4lab::client;
 
 namespace {
 StreamEvent dec(std::string s, bool expect_ok = true) {

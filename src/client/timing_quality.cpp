@@ -7,7 +7,7 @@
 
 #include "metrics/percentile.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 LatenessSummary summarize_lateness(std::vector<double> late_ms) {
   LatenessSummary s;
@@ -66,4 +66,4 @@ std::string timing_warning(const TimingQuality& q) {
       q.canary.p99_ms, q.threshold_p99_ms, q.canary.max_ms, q.canary.count);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

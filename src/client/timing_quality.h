@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace l4lab {
+namespace l4lab::client {
 
 // The canary fires every period at the same priority as socket reads.
 // 2 ms: 500 samples/s (4 kB/s of memory), dense against 10 ms ITLs.
@@ -62,4 +62,4 @@ nlohmann::json timing_quality_json(const TimingQuality& q);
 // One line for stderr and the report when degraded, "" otherwise.
 std::string timing_warning(const TimingQuality& q);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace l4lab {
+namespace l4lab::client {
 namespace {
 
 TEST(TimingQuality, SummaryUsesLinearPercentiles) {
@@ -78,4 +78,4 @@ TEST(TimingQuality, JsonCarriesVerdictAndReads) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -2,7 +2,7 @@
 
 #include <curl/curl.h>
 
-namespace l4lab {
+namespace l4lab::client {
 
 TransportOutcome classify_transport(const TransportFacts& f) {
   TransportOutcome o;
@@ -10,19 +10,19 @@ TransportOutcome classify_transport(const TransportFacts& f) {
   if (code == CURLE_OK) return o;
   o.ok = false;
   o.message = f.curl_message.empty() ? curl_easy_strerror(code) : f.curl_message;
-  o.failure_class = FailureClass::connection;
+  o.failure_class = traces::FailureClass::connection;
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
-      o.detail = detail::kDns;
+      o.detail = traces::detail::kDns;
       break;
     case CURLE_COULDNT_CONNECT:
-      o.detail = detail::kRefused;
+      o.detail = traces::detail::kRefused;
       break;
     case CURLE_OPERATION_TIMEDOUT:
       // curl's own timers: the connect timeout, or the total-time backstop.
-      o.failure_class = FailureClass::timeout;
-      o.detail = f.connected ? detail::kTotal : detail::kConnect;
+      o.failure_class = traces::FailureClass::timeout;
+      o.detail = f.connected ? traces::detail::kTotal : traces::detail::kConnect;
       break;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -36,21 +36,21 @@ TransportOutcome classify_transport(const TransportFacts& f) {
     case CURLE_SSL_ENGINE_SETFAILED:
     case CURLE_SSL_CRL_BADFILE:
     case CURLE_USE_SSL_FAILED:
-      o.detail = detail::kTls;
+      o.detail = traces::detail::kTls;
       break;
     case CURLE_PARTIAL_FILE:  // chunked body / Content-Length cut short
     case CURLE_GOT_NOTHING:   // closed before any response
-      o.detail = detail::kClosedMidStream;
+      o.detail = traces::detail::kClosedMidStream;
       break;
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
-      o.detail = detail::kReset;
+      o.detail = traces::detail::kReset;
       break;
     default:
-      o.detail = detail::kOther;
+      o.detail = traces::detail::kOther;
       break;
   }
   return o;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::client

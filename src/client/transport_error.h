@@ -5,7 +5,7 @@
 
 #include "client/request_recorder.h"
 
-namespace l4lab {
+namespace l4lab::client {
 
 struct TransportFacts {
   int curl_code = 0;          // CURLcode
@@ -16,4 +16,4 @@ struct TransportFacts {
 
 TransportOutcome classify_transport(const TransportFacts& f);
 
-}  // namespace l4lab
+}  // namespace l4lab::client

@@ -8,7 +8,7 @@
 
 #include "common/random.h"
 
-namespace l4lab {
+namespace l4lab::schedule {
 
 std::string_view arrival_name(ArrivalKind k) {
   switch (k) {
@@ -83,4 +83,4 @@ Result<Schedule> generate_schedule(const std::vector<std::string>& ids, const Sc
   return s;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::schedule

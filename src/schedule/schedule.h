@@ -11,7 +11,7 @@
 
 #include "common/result.h"
 
-namespace l4lab {
+namespace l4lab::schedule {
 
 enum class ArrivalKind { closed, constant, poisson, gamma, replay };
 
@@ -45,4 +45,4 @@ struct Schedule {
 // workload's request ids, in file order). Errors on bad parameters.
 Result<Schedule> generate_schedule(const std::vector<std::string>& ids, const ScheduleOptions& o);
 
-}  // namespace l4lab
+}  // namespace l4lab::schedule

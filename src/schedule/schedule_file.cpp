@@ -9,7 +9,7 @@
 
 #include "common/files.h"
 
-namespace l4lab {
+namespace l4lab::schedule {
 
 Status write_schedule_jsonl(const std::string& path, const Schedule& s) {
   std::string out;
@@ -130,4 +130,4 @@ Result<Schedule> read_replay_schedule(const std::string& path,
   return s;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::schedule

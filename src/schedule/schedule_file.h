@@ -13,11 +13,11 @@
 #include "common/result.h"
 #include "schedule/schedule.h"
 
-namespace l4lab {
+namespace l4lab::schedule {
 
 Status write_schedule_jsonl(const std::string& path, const Schedule& s);
 
 // Resolves entries against the workload's ids; errors name path:line.
 Result<Schedule> read_replay_schedule(const std::string& path, const std::vector<std::string>& ids);
 
-}  // namespace l4lab
+}  // namespace l4lab::schedule

@@ -7,6 +7,7 @@
 #include "common/files.h"
 
 using namespace l4lab;
+using namespace l4lab::schedule;
 
 namespace {
 std::string tmp(const std::string& name) {

@@ -10,7 +10,7 @@
 #include "schedule/schedule.h"
 #include "schedule/schedule_file.h"
 
-namespace l4lab {
+namespace l4lab::schedule {
 namespace {
 
 std::string schedule_sha256(const ScheduleOptions& o, size_t n) {
@@ -49,4 +49,4 @@ TEST(ScheduleGolden, GammaSeed1Rate50Burstiness05Of1800) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::schedule

@@ -6,6 +6,7 @@
 #include <set>
 
 using namespace l4lab;
+using namespace l4lab::schedule;
 
 namespace {
 std::vector<std::string> ids(size_t n) {

@@ -9,7 +9,7 @@ FillerText::FillerText(std::vector<std::string> words) : words_(std::move(words)
     if (w.empty() || w[0] != ' ') w.insert(w.begin(), ' ');
 }
 
-Result<FillerText> FillerText::from_tokenizer(const Tokenizer& tok, size_t max_words) {
+Result<FillerText> FillerText::from_tokenizer(const workload::Tokenizer& tok, size_t max_words) {
   static const std::string kSpace = "\xe2\x96\x81";  // SentencePiece's U+2581
   std::vector<std::string> words;
   for (int id = 0; id < tok.vocab_size() && words.size() < max_words; ++id) {
@@ -21,7 +21,7 @@ Result<FillerText> FillerText::from_tokenizer(const Tokenizer& tok, size_t max_w
     bool letters = true;
     for (char c : word) letters = letters && c >= 'a' && c <= 'z';
     if (!letters) continue;
-    if (tok.encode(word) != std::vector<TokenId>{id}) continue;
+    if (tok.encode(word) != std::vector<workload::TokenId>{id}) continue;
     words.push_back(" " + word);
   }
   if (words.size() < 16)

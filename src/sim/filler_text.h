@@ -16,7 +16,7 @@ namespace l4lab::sim {
 class FillerText {
  public:
   // Picks up to `max_words` lowercase ASCII words that encode to one piece each.
-  static Result<FillerText> from_tokenizer(const Tokenizer& tok, size_t max_words = 1024);
+  static Result<FillerText> from_tokenizer(const workload::Tokenizer& tok, size_t max_words = 1024);
   // For tests without a tokenizer.
   explicit FillerText(std::vector<std::string> words);
   // " word" (leading space included).

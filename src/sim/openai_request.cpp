@@ -22,12 +22,12 @@ Error wrong_type(const std::string& key) { return Error("field '" + key + "' has
 
 // A token id: a JSON integer in [0, 2^31). nlohmann's get<int> would convert
 // a float (1e300: undefined behaviour) or wrap a large integer silently.
-Result<TokenId> token_id(const json& t, const std::string& where) {
+Result<workload::TokenId> token_id(const json& t, const std::string& where) {
   if (!t.is_number_integer()) return Error(where + " must be an integer token id");
   if (t.is_number_unsigned() ? t.get<uint64_t>() > uint64_t(INT32_MAX)
                              : t.get<int64_t>() < 0 || t.get<int64_t>() > INT32_MAX)
     return Error(where + " is not a valid token id: " + t.dump());
-  return TokenId(t.get<int64_t>());
+  return workload::TokenId(t.get<int64_t>());
 }
 
 // Exact types only: a bool is a JSON bool, a string a JSON string, a double
@@ -50,7 +50,7 @@ Status get_opt(const json& j, const char* key, T& out) {
 }
 
 // A list of token ids (detokenize's `tokens`).
-Status get_ids(const json& j, const char* key, std::vector<TokenId>& out) {
+Status get_ids(const json& j, const char* key, std::vector<workload::TokenId>& out) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return Status::Ok();
   if (!it->is_array()) return Error(std::string("field '") + key + "' must be a list of token ids");
@@ -63,15 +63,15 @@ Status get_ids(const json& j, const char* key, std::vector<TokenId>& out) {
 }
 
 // Content is a string or a list of {"type":"text","text":...} parts (joined by "\n", as vLLM).
-Result<Conversation> parse_messages(const json& j) {
+Result<workload::Conversation> parse_messages(const json& j) {
   auto it = j.find("messages");
   if (it == j.end() || !it->is_array()) return Error("field 'messages' must be a list");
-  Conversation conv;
+  workload::Conversation conv;
   for (size_t i = 0; i < it->size(); ++i) {
     const json& m = (*it)[i];
     const std::string at = "messages[" + std::to_string(i) + "]";
     if (!m.is_object()) return Error(at + " must be an object");
-    ChatMessage msg;
+    workload::ChatMessage msg;
     if (!m.contains("role") || !m["role"].is_string()) return Error(at + ".role must be a string");
     msg.role = m["role"].get<std::string>();
     const json& c = m.value("content", json());
@@ -181,10 +181,10 @@ Result<TokenizeRequest> parse_tokenize_request(std::string_view body) {
   return r;
 }
 
-Result<std::vector<TokenId>> parse_detokenize_request(std::string_view body) {
+Result<std::vector<workload::TokenId>> parse_detokenize_request(std::string_view body) {
   auto parsed = parse_object(body);
   if (!parsed) return parsed.error();
-  std::vector<TokenId> ids;
+  std::vector<workload::TokenId> ids;
   L4_TRY_STATUS(get_ids(*parsed, "tokens", ids));
   return ids;
 }

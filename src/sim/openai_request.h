@@ -19,10 +19,10 @@ enum class Endpoint { kChat, kCompletion };
 
 struct GenerateRequest {
   Endpoint endpoint = Endpoint::kChat;
-  std::string model;                // "" when absent
-  Conversation messages;            // chat
-  std::string prompt;               // completion, text form
-  std::vector<TokenId> prompt_ids;  // completion, token-id form
+  std::string model;                          // "" when absent
+  workload::Conversation messages;            // chat
+  std::string prompt;                         // completion, text form
+  std::vector<workload::TokenId> prompt_ids;  // completion, token-id form
   bool prompt_is_ids = false;
   bool add_special_tokens = true;  // completion: prepend <s>
   std::optional<int> max_tokens;   // max_tokens or max_completion_tokens
@@ -36,7 +36,7 @@ struct GenerateRequest {
 struct TokenizeRequest {
   bool chat = false;
   std::string model;
-  Conversation messages;
+  workload::Conversation messages;
   std::string prompt;
   bool add_generation_prompt = true;
   bool add_special_tokens = true;
@@ -45,7 +45,7 @@ struct TokenizeRequest {
 // Errors carry the message vLLM would give (400 BadRequestError).
 Result<GenerateRequest> parse_generate_request(std::string_view body, Endpoint endpoint);
 Result<TokenizeRequest> parse_tokenize_request(std::string_view body);
-Result<std::vector<TokenId>> parse_detokenize_request(std::string_view body);
+Result<std::vector<workload::TokenId>> parse_detokenize_request(std::string_view body);
 
 // {"error":{"message":...,"type":...,"param":null,"code":N}}
 std::string error_body(const std::string& message, const std::string& type, int code);

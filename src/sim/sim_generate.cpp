@@ -31,7 +31,7 @@ void SimServer::Impl::generate(evhttp_request* req, Endpoint endpoint) {
         req, faults.status,
         "injected fault status:" + std::to_string(faults.status) + " (l4lab serve-sim, simulated)");
   if (!check_model(req, r.model)) return;
-  std::vector<TokenId> ids;
+  std::vector<workload::TokenId> ids;
   if (endpoint == Endpoint::kChat) {
     auto c = chat_ids(r.messages);
     if (!c) return reply_error(req, 400, c.error().message());

@@ -136,12 +136,13 @@ bool SimServer::Impl::check_model(evhttp_request* req, const std::string& model)
   return false;
 }
 
-Result<std::vector<TokenId>> SimServer::Impl::chat_ids(const Conversation& conv) {
+Result<std::vector<workload::TokenId>> SimServer::Impl::chat_ids(
+    const workload::Conversation& conv) {
   return tmpl->encode(conv);
 }
 
-std::vector<TokenId> SimServer::Impl::text_ids(const std::string& text, bool add_bos) {
-  std::vector<TokenId> ids;
+std::vector<workload::TokenId> SimServer::Impl::text_ids(const std::string& text, bool add_bos) {
+  std::vector<workload::TokenId> ids;
   if (add_bos) ids.push_back(tok->piece_id("<s>"));
   auto body = tok->encode(text);
   ids.insert(ids.end(), body.begin(), body.end());
@@ -152,7 +153,7 @@ void SimServer::Impl::tokenize(evhttp_request* req) {
   auto r = parse_tokenize_request(request_body(req));
   if (!r) return reply_error(req, 400, r.error().message());
   if (!check_model(req, r->model)) return;
-  std::vector<TokenId> ids;
+  std::vector<workload::TokenId> ids;
   if (r->chat) {
     auto c = chat_ids(r->messages);
     if (!c) return reply_error(req, 400, c.error().message());
@@ -161,7 +162,7 @@ void SimServer::Impl::tokenize(evhttp_request* req) {
     ids = text_ids(r->prompt, r->add_special_tokens);
   }
   nlohmann::json strs = nlohmann::json::array();
-  for (TokenId id : ids) strs.push_back(tok->id_to_piece(id));
+  for (workload::TokenId id : ids) strs.push_back(tok->id_to_piece(id));
   reply(req, 200,
         nlohmann::json{{"count", ids.size()},
                        {"max_model_len", opt.profile.engine.max_model_len},
@@ -173,7 +174,7 @@ void SimServer::Impl::tokenize(evhttp_request* req) {
 void SimServer::Impl::detokenize(evhttp_request* req) {
   auto ids = parse_detokenize_request(request_body(req));
   if (!ids) return reply_error(req, 400, ids.error().message());
-  for (TokenId id : *ids)
+  for (workload::TokenId id : *ids)
     if (id < 0 || id >= tok->vocab_size())
       return reply_error(req, 400, "token id " + std::to_string(id) + " is out of vocabulary");
   reply(req, 200, nlohmann::json{{"prompt", tok->decode(*ids)}}.dump());

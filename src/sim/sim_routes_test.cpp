@@ -57,11 +57,11 @@ TEST_F(SimServerTest, ErrorBodiesAsVllm) {
 
 TEST_F(SimServerTest, TokenizeEqualsTheWorkloadLibrary) {
   start(exact());
-  auto tok = load_tokenizer("");
+  auto tok = workload::load_tokenizer("");
   ASSERT_TRUE(tok.ok()) << tok.error().message();
-  auto tmpl = MistralV3ChatTemplate::create(**tok);
+  auto tmpl = workload::MistralV3ChatTemplate::create(**tok);
   ASSERT_TRUE(tmpl.ok());
-  const std::vector<Conversation> convs = {
+  const std::vector<workload::Conversation> convs = {
       {{"system", "You are a helpful assistant."}, {"user", "Hello, how are you?"}},
       {{"user", "Hello, how are you?"}},
       {{"user", "Summarise: the cat sat on the mat."},
@@ -81,7 +81,7 @@ TEST_F(SimServerTest, TokenizeEqualsTheWorkloadLibrary) {
     auto want = tmpl->encode(conv);
     ASSERT_TRUE(want.ok());
     EXPECT_EQ(j["count"], want->size());
-    EXPECT_EQ(j["tokens"].get<std::vector<TokenId>>(), *want);
+    EXPECT_EQ(j["tokens"].get<std::vector<workload::TokenId>>(), *want);
     EXPECT_EQ(j["max_model_len"], 8192);
     EXPECT_EQ(j["token_strs"].size(), want->size());
   }

@@ -119,11 +119,11 @@ Result<std::unique_ptr<SimServer::Impl>> make_worker(const SimServerOptions& opt
   m->opt = options;
   m->opt.port = port;
   m->costs = costs;
-  auto tok =
-      load_tokenizer(m->opt.tokenizer_spec, {.cache_max_entries = kServerTokenizerCacheEntries});
+  auto tok = workload::load_tokenizer(m->opt.tokenizer_spec,
+                                      {.cache_max_entries = kServerTokenizerCacheEntries});
   if (!tok) return tok.error().context("serve-sim --tokenizer '" + m->opt.tokenizer_spec + "'");
   m->tok = std::move(*tok);
-  auto tmpl = MistralV3ChatTemplate::create(*m->tok);
+  auto tmpl = workload::MistralV3ChatTemplate::create(*m->tok);
   if (!tmpl) return tmpl.error().context("serve-sim chat template");
   m->tmpl.emplace(std::move(*tmpl));
   auto filler = FillerText::from_tokenizer(*m->tok);

@@ -53,8 +53,8 @@ struct SimServer::Impl {
   SimServer::Workers* workers = nullptr;
   std::recursive_mutex mu;
   DerivedCosts costs;
-  std::unique_ptr<Tokenizer> tok;
-  std::optional<MistralV3ChatTemplate> tmpl;
+  std::unique_ptr<workload::Tokenizer> tok;
+  std::optional<workload::MistralV3ChatTemplate> tmpl;
   std::optional<FillerText> filler;
   std::unique_ptr<EngineDriver> engine;  // the engine model and its clock rule
   SimMetrics metrics;
@@ -97,8 +97,8 @@ struct SimServer::Impl {
   void route(evhttp_request* req, const std::string& metrics_page);
   void models(evhttp_request* req);
   bool check_model(evhttp_request* req, const std::string& model);
-  Result<std::vector<TokenId>> chat_ids(const Conversation& conv);
-  std::vector<TokenId> text_ids(const std::string& text, bool add_bos);
+  Result<std::vector<workload::TokenId>> chat_ids(const workload::Conversation& conv);
+  std::vector<workload::TokenId> text_ids(const std::string& text, bool add_bos);
   void tokenize(evhttp_request* req);
   void detokenize(evhttp_request* req);
 

@@ -25,8 +25,12 @@ TEST(CpuProbe, RunsAndReportsItsChecksum) {
   const CpuProbe p = run_cpu_probe(10'000, 3);
   EXPECT_EQ(p.reps, 3);
   EXPECT_EQ(p.checksum, cpu_probe_work(10'000));
-  EXPECT_GT(p.best_ns_per_op, 0.0);
   EXPECT_GE(p.median_ns_per_op, p.best_ns_per_op);
+  // Not a speed goal: a validity floor. Each round is a chain of dependent
+  // operations (xorshift, a load, a data-dependent branch) that no core does
+  // in under ~5 cycles, i.e. > 0.5 ns at 10 GHz; a figure below 0.3 ns means
+  // the work left the timed region (the first version timed ~1e-5 ns).
+  EXPECT_GT(p.best_ns_per_op, 0.3);
 }
 
 }  // namespace

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-namespace l4lab {
+namespace l4lab::traces {
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -267,4 +267,4 @@ Result<TraceRecord> decode_trace(std::string_view line) {
   return d.decode(line);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

@@ -9,7 +9,7 @@
 #include "common/result.h"
 #include "traces/trace_record.h"
 
-namespace l4lab {
+namespace l4lab::traces {
 
 // Appends one JSON object (no trailing newline) to `out`.
 void encode_trace(const TraceRecord& r, std::string& out);
@@ -35,4 +35,4 @@ class TraceDecoder {
 
 Result<TraceRecord> decode_trace(std::string_view line);
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 using namespace l4lab;
+using namespace l4lab::traces;
 
 namespace {
 TraceRecord full_record() {

@@ -5,7 +5,7 @@
 #include "common/files.h"
 #include "traces/trace_json.h"
 
-namespace l4lab {
+namespace l4lab::traces {
 
 TraceFile parse_traces(std::string_view text, const std::string& name) {
   TraceFile f;
@@ -39,4 +39,4 @@ Result<TraceFile> read_traces(const std::string& path) {
   return parse_traces(*text, path);
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

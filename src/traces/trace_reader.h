@@ -9,7 +9,7 @@
 #include "common/result.h"
 #include "traces/trace_record.h"
 
-namespace l4lab {
+namespace l4lab::traces {
 
 struct TraceLineError {
   size_t line = 0;      // 1-based
@@ -27,4 +27,4 @@ Result<TraceFile> read_traces(const std::string& path);
 // Same, over text already in memory; `name` is used in messages.
 TraceFile parse_traces(std::string_view text, const std::string& name);
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

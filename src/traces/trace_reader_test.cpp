@@ -9,6 +9,7 @@
 #include "traces/trace_writer.h"
 
 using namespace l4lab;
+using namespace l4lab::traces;
 
 namespace {
 TraceRecord rec(const std::string& id) {

@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-namespace l4lab {
+namespace l4lab::traces {
 namespace {
 constexpr std::array<std::pair<Phase, std::string_view>, 3> kPhases{{
     {Phase::warmup, "warmup"},
@@ -47,4 +47,4 @@ std::optional<FailureClass> parse_failure_class(std::string_view s) {
   return std::nullopt;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace l4lab {
+namespace l4lab::traces {
 
 enum class Phase { warmup, measured, cooldown };
 
@@ -93,4 +93,4 @@ struct TraceRecord {
   bool operator==(const TraceRecord&) const = default;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

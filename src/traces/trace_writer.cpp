@@ -2,7 +2,7 @@
 
 #include "traces/trace_json.h"
 
-namespace l4lab {
+namespace l4lab::traces {
 
 Status TraceWriter::open(const std::string& path, bool append) {
   lines_ = 0;
@@ -17,4 +17,4 @@ Status TraceWriter::write(const TraceRecord& r) {
   return Status::Ok();
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

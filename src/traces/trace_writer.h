@@ -8,7 +8,7 @@
 #include "common/result.h"
 #include "traces/trace_record.h"
 
-namespace l4lab {
+namespace l4lab::traces {
 
 class TraceWriter {
  public:
@@ -25,4 +25,4 @@ class TraceWriter {
   size_t lines_ = 0;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::traces

@@ -31,7 +31,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-capacity::ScreenHeader screen_header(const PredictArgs& a, const ScreenArgs& s,
+capacity::ScreenHeader screen_header(const PredictOptions& a, const ScreenArgs& s,
                                      const PredictInputs& in) {
   const auto& p = in.base;
   capacity::ScreenHeader h;
@@ -96,7 +96,7 @@ capacity::ScreenedConfig screen_config(const ConfigModel& m, const PredictInputs
 
 }  // namespace
 
-int run_capacity_screen(const PredictArgs& a, const ScreenArgs& s) {
+int run_capacity_screen(const PredictOptions& a, const ScreenArgs& s) {
   const auto t0 = std::chrono::steady_clock::now();
   auto slos = capacity::parse_slos(s.slos);
   if (!slos) return bad_input(slos.error().message());

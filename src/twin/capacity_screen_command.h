@@ -22,6 +22,6 @@ struct ScreenArgs {
 
 // Writes D/capacity_screen.json and .md; returns the exit status (0 every
 // configuration screened or refused by the model with a reason; 2 bad input).
-int run_capacity_screen(const PredictArgs& a, const ScreenArgs& s);
+int run_capacity_screen(const PredictOptions& a, const ScreenArgs& s);
 
 }  // namespace l4lab::twin

@@ -17,7 +17,6 @@
 Usage: L4LAB_BIN=build/src/cli/l4lab capacity_screen_test.py
 """
 import json
-import math
 import os
 import shutil
 import subprocess
@@ -29,36 +28,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 QUEUE = os.path.join(ROOT, "configs", "sim-profiles", "queue-8x400.yaml")
 H200 = os.path.join(ROOT, "configs", "sim-profiles", "h200-mistral7b-ladder-calibrated.yaml")
+sys.path.insert(0, os.path.join(ROOT, "src", "capacity"))
+from capacity_oracles import expected_verdict, mmc_rate  # noqa: E402
 
 
-def erlang_c(c, a):
-    top = a ** c / math.factorial(c) * c / (c - a)
-    return top / (sum(a ** k / math.factorial(k) for k in range(c)) + top)
 
 
-def mmc_rate(c, mu, wait_s, frac):
-    """The arrival rate at which P(wait > wait_s) = frac, by bisection."""
-    lo, hi = 1e-6, c * mu * (1 - 1e-9)
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        p = erlang_c(c, mid / mu) * math.exp(-(c * mu - mid) * wait_s)
-        lo, hi = (mid, hi) if p < frac else (lo, mid)
-    return lo
 
 
-def expected_verdict(c, b):
-    """The rule of docs/CAPACITY.md#a-plan, written again from the doc."""
-    if not c["capacity"] or not b["capacity"]:
-        return "no verdict"
-    cl, cu = c["capacity"]["lower_rps"], c["capacity"]["upper_rps"]
-    bl, bu = b["capacity"]["lower_rps"], b["capacity"]["upper_rps"]
-    if cl is not None and bu is not None and cl > bu:
-        return "higher"
-    if cu is not None and bl is not None and cu < bl:
-        return "lower"
-    if None not in (cl, cu, bl, bu):
-        return "no clear difference"
-    return "no verdict"
 
 
 def read(path):

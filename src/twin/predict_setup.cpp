@@ -63,7 +63,7 @@ std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e, const 
   return out;
 }
 
-Result<PredictInputs> load_inputs(const PredictArgs& a) {
+Result<PredictInputs> load_inputs(const PredictOptions& a) {
   auto plan = matrix::load_plan(a.plan);
   if (!plan) return plan.error();
   auto base = sim::load_sim_profile(a.profile);
@@ -84,7 +84,7 @@ Result<PredictInputs> load_inputs(const PredictArgs& a) {
   }
   const std::string wl_path =
       a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
-  auto wl = read_workload(wl_path);
+  auto wl = workload::read_workload(wl_path);
   if (!wl) return wl.error().context("workload");
   auto wl_sha = sha256_file(wl_path);
   if (!wl_sha) return wl_sha.error();

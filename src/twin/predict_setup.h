@@ -17,7 +17,7 @@
 
 namespace l4lab::twin {
 
-struct PredictArgs {
+struct PredictOptions {
   std::string plan, profile, out, workload, schedule, hardware;
   int limit = 0;
 };
@@ -49,10 +49,10 @@ struct PredictInputs {
   std::string profile_sha;
   std::vector<std::string> assumptions;  // of the --hardware transfer
   std::string wl_path, wl_sha;
-  std::vector<WorkloadRequest> workload;
+  std::vector<workload::WorkloadRequest> workload;
   BenchModel bench;
 };
-Result<PredictInputs> load_inputs(const PredictArgs& a);
+Result<PredictInputs> load_inputs(const PredictOptions& a);
 
 // One configuration as the model sees it: the base profile with the
 // configuration's vLLM flags applied (the plan's engine_overrides are not:

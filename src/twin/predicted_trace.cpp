@@ -2,13 +2,13 @@
 
 namespace l4lab::twin {
 
-TraceRecord predicted_trace(const sim::RequestTimeline& tl, const WorkloadRequest& w,
-                            bool measured) {
-  TraceRecord r;
+traces::TraceRecord predicted_trace(const sim::RequestTimeline& tl,
+                                    const workload::WorkloadRequest& w, bool measured) {
+  traces::TraceRecord r;
   r.request_id = w.id;
   r.task = w.task;
   r.bucket = w.bucket;
-  r.phase = measured ? Phase::measured : Phase::warmup;
+  r.phase = measured ? traces::Phase::measured : traces::Phase::warmup;
   r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
   r.t_first_token_ns = tl.emits.front().first;
   r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;

@@ -12,7 +12,7 @@ namespace l4lab::twin {
 // Sent at its arrival (no client lag), every token as the model emitted it,
 // finish_reason "length" (the model emits max_new_tokens). measured: false
 // gives phase warmup.
-TraceRecord predicted_trace(const sim::RequestTimeline& tl, const WorkloadRequest& w,
-                            bool measured);
+traces::TraceRecord predicted_trace(const sim::RequestTimeline& tl,
+                                    const workload::WorkloadRequest& w, bool measured);
 
 }  // namespace l4lab::twin

@@ -14,7 +14,7 @@ Result<RunEvidence> load_run_evidence(const std::string& dir) {
   RunEvidence ev;
   ev.dir = dir;
   const std::string traces = dir + "/traces.jsonl", manifest = dir + "/run_manifest.json";
-  auto tf = read_traces(traces);
+  auto tf = traces::read_traces(traces);
   if (!tf) return tf.error().context(traces);
   for (const auto& e : tf->errors) ev.warnings.push_back(e.message);
   for (const auto& r : tf->records) {
@@ -24,7 +24,7 @@ Result<RunEvidence> load_run_evidence(const std::string& dir) {
     }
     MeasuredRequest m;
     m.request_id = r.request_id;
-    m.measured = r.phase == Phase::measured;
+    m.measured = r.phase == traces::Phase::measured;
     m.t_sent_ns = *r.t_sent_ns;
     m.t_first_byte_ns = r.t_first_byte_ns.value_or(*r.t_sent_ns);
     m.t_first_token_ns = *r.t_first_token_ns;

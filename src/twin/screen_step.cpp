@@ -6,24 +6,24 @@
 
 namespace l4lab::twin {
 
-Result<Schedule> screen_schedule(const std::vector<std::string>& ids, double rate, uint64_t seed,
-                                 size_t n) {
+Result<schedule::Schedule> screen_schedule(const std::vector<std::string>& ids, double rate,
+                                           uint64_t seed, size_t n) {
   if (ids.empty()) return Error("capacity screen: the workload has no requests");
-  ScheduleOptions so;
-  so.kind = ArrivalKind::poisson;
+  schedule::ScheduleOptions so;
+  so.kind = schedule::ArrivalKind::poisson;
   so.rate = rate;
   so.seed = seed;
   so.limit = n;
-  if (n <= ids.size()) return generate_schedule(ids, so);
+  if (n <= ids.size()) return schedule::generate_schedule(ids, so);
   std::vector<std::string> repeated;
   repeated.reserve((n / ids.size() + 1) * ids.size());
   while (repeated.size() < n) repeated.insert(repeated.end(), ids.begin(), ids.end());
-  return generate_schedule(repeated, so);
+  return schedule::generate_schedule(repeated, so);
 }
 
-std::vector<sim::VirtualRequest> screen_requests(const Schedule& s,
-                                                 const std::vector<WorkloadRequest>& workload,
-                                                 uint64_t seed) {
+std::vector<sim::VirtualRequest> screen_requests(
+    const schedule::Schedule& s, const std::vector<workload::WorkloadRequest>& workload,
+    uint64_t seed) {
   std::vector<sim::VirtualRequest> out;
   out.reserve(s.entries.size());
   for (const auto& e : s.entries) {
@@ -34,9 +34,9 @@ std::vector<sim::VirtualRequest> screen_requests(const Schedule& s,
   return out;
 }
 
-Result<std::vector<TraceRecord>> run_screen_step(const sim::SimProfile& profile,
-                                                 const std::vector<WorkloadRequest>& workload,
-                                                 const ScreenStep& step) {
+Result<std::vector<traces::TraceRecord>> run_screen_step(
+    const sim::SimProfile& profile, const std::vector<workload::WorkloadRequest>& workload,
+    const ScreenStep& step) {
   std::vector<std::string> ids;
   ids.reserve(workload.size());
   for (const auto& w : workload) ids.push_back(w.id);
@@ -55,7 +55,7 @@ Result<std::vector<TraceRecord>> run_screen_step(const sim::SimProfile& profile,
     return Error(fmt::format("the engine model refused the step ({})", run.error().message()));
   }
   const int64_t warm_ns = int64_t(step.warmup_s * 1e9);
-  std::vector<TraceRecord> traces;
+  std::vector<traces::TraceRecord> traces;
   traces.reserve(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     const auto& w = workload[sched->entries[i].request % workload.size()];

@@ -25,15 +25,15 @@ namespace l4lab::twin {
 // repeated enough times (the model sees token counts only, never an id);
 // entry.request is then an index into that repeated list (modulo the
 // workload's size: the workload request).
-Result<Schedule> screen_schedule(const std::vector<std::string>& ids, double rate, uint64_t seed,
-                                 size_t n);
+Result<schedule::Schedule> screen_schedule(const std::vector<std::string>& ids, double rate,
+                                           uint64_t seed, size_t n);
 
 // The schedule's requests for the virtual run: open loop at each entry's
 // offset, output = max_new_tokens (as --ignore-eos), every request seeded
 // with the step's seed (its id is its index).
-std::vector<sim::VirtualRequest> screen_requests(const Schedule& s,
-                                                 const std::vector<WorkloadRequest>& workload,
-                                                 uint64_t seed);
+std::vector<sim::VirtualRequest> screen_requests(
+    const schedule::Schedule& s, const std::vector<workload::WorkloadRequest>& workload,
+    uint64_t seed);
 
 struct ScreenStep {
   double rate = 0;
@@ -44,8 +44,8 @@ struct ScreenStep {
 
 // The step's traces in schedule order. Errors name the step and the request
 // the model refused.
-Result<std::vector<TraceRecord>> run_screen_step(const sim::SimProfile& profile,
-                                                 const std::vector<WorkloadRequest>& workload,
-                                                 const ScreenStep& step);
+Result<std::vector<traces::TraceRecord>> run_screen_step(
+    const sim::SimProfile& profile, const std::vector<workload::WorkloadRequest>& workload,
+    const ScreenStep& step);
 
 }  // namespace l4lab::twin

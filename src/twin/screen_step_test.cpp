@@ -13,8 +13,8 @@
 namespace l4lab::twin {
 namespace {
 
-std::vector<WorkloadRequest> workload(size_t n, int prompt, int out) {
-  std::vector<WorkloadRequest> w(n);
+std::vector<workload::WorkloadRequest> workload(size_t n, int prompt, int out) {
+  std::vector<workload::WorkloadRequest> w(n);
   for (size_t i = 0; i < n; ++i) {
     w[i].id = "qa-S-" + std::to_string(i);
     w[i].task = "qa";
@@ -26,7 +26,7 @@ std::vector<WorkloadRequest> workload(size_t n, int prompt, int out) {
   return w;
 }
 
-std::vector<std::string> ids_of(const std::vector<WorkloadRequest>& w) {
+std::vector<std::string> ids_of(const std::vector<workload::WorkloadRequest>& w) {
   std::vector<std::string> ids;
   for (const auto& r : w) ids.push_back(r.id);
   return ids;
@@ -41,12 +41,12 @@ sim::SimProfile profile(const std::string& rel) {
 TEST(ScreenStep, ScheduleIsWhatTheBenchSendsWhileTheWorkloadSuffices) {
   const auto ids = ids_of(workload(80, 10, 4));
   auto s = screen_schedule(ids, 2.5, 3007, 50);
-  ScheduleOptions so;
-  so.kind = ArrivalKind::poisson;
+  schedule::ScheduleOptions so;
+  so.kind = schedule::ArrivalKind::poisson;
   so.rate = 2.5;
   so.seed = 3007;
   so.limit = 50;
-  auto b = generate_schedule(ids, so);
+  auto b = schedule::generate_schedule(ids, so);
   ASSERT_TRUE(s.ok() && b.ok());
   ASSERT_EQ(s->entries.size(), 50u);
   for (size_t i = 0; i < 50; ++i) {
@@ -72,12 +72,12 @@ TEST(ScreenStep, SameTimingsAsAVirtualRunOfTheSameSchedule) {
   const ScreenStep step{9.0, 300, 1004, 5.0};
   auto traces = run_screen_step(p, w, step);
   ASSERT_TRUE(traces.ok()) << traces.error().message();
-  ScheduleOptions so;
-  so.kind = ArrivalKind::poisson;
+  schedule::ScheduleOptions so;
+  so.kind = schedule::ArrivalKind::poisson;
   so.rate = 9.0;
   so.seed = 1004;
   so.limit = 300;
-  auto sched = generate_schedule(ids_of(w), so);
+  auto sched = schedule::generate_schedule(ids_of(w), so);
   ASSERT_TRUE(sched.ok());
   std::vector<sim::VirtualRequest> reqs;
   for (const auto& e : sched->entries)
@@ -97,7 +97,7 @@ TEST(ScreenStep, SameTimingsAsAVirtualRunOfTheSameSchedule) {
     EXPECT_EQ(*t.t_end_ns, tl.emits.back().first) << i;
     EXPECT_EQ(*t.usage_completion_tokens, w[sched->entries[i].request].max_new_tokens);
     const bool in_warmup = *sched->entries[i].t_offset_ns < int64_t(5e9);
-    EXPECT_EQ(t.phase, in_warmup ? Phase::warmup : Phase::measured) << i;
+    EXPECT_EQ(t.phase, in_warmup ? traces::Phase::warmup : traces::Phase::measured) << i;
     warm += in_warmup;
     worst_ttft = std::max(worst_ttft, double(*t.t_first_token_ns - *t.t_scheduled_ns) / 1e6);
   }

@@ -7,7 +7,7 @@
 
 #include "workload/sentencepiece_tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 constexpr std::string_view kMeta = "\xE2\x96\x81";  // "▁"
@@ -116,4 +116,4 @@ std::optional<size_t> cached_entries(const Tokenizer& t) {
   return std::nullopt;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

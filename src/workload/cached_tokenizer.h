@@ -20,7 +20,7 @@
 
 #include "workload/tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 class SentencePieceTokenizer;
 
@@ -42,4 +42,4 @@ std::optional<size_t> cached_entries(const Tokenizer& t);
 // Whether a vocabulary keeps merges inside words (the condition above).
 bool vocabulary_is_word_local(const Tokenizer& t);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

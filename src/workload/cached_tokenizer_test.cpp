@@ -7,7 +7,7 @@
 #include "workload/testdata/tokenizer_or_skip.h"
 #include "workload/tokenizer_locator.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 TEST(CachedTokenizer, SameIdsAsPlainSentencePiece) {
@@ -73,4 +73,4 @@ TEST(CachedTokenizer, StopsGrowingAtItsBound) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

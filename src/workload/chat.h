@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct ChatMessage {
   std::string role;  // "system" | "user" | "assistant"
@@ -14,4 +14,4 @@ struct ChatMessage {
 
 using Conversation = std::vector<ChatMessage>;
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

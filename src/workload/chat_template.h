@@ -13,7 +13,7 @@
 #include "workload/chat.h"
 #include "workload/tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 class ChatTemplate {
  public:
@@ -44,4 +44,4 @@ class MistralV3ChatTemplate final : public ChatTemplate {
   TokenId bos_ = -1, eos_ = -1, inst_ = -1, end_inst_ = -1;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

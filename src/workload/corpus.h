@@ -8,7 +8,7 @@
 
 #include "workload/chat.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct CorpusItem {
   std::string source_id;  // "synthetic:qa:17", "file:squad.csv:42"
@@ -34,4 +34,4 @@ struct Corpus {
   }
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -7,7 +7,7 @@
 #include "common/text.h"
 #include "workload/csv_reader.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 using json = nlohmann::json;
@@ -332,4 +332,4 @@ Result<std::vector<CorpusItem>> read_corpus_file(const std::string& task, const 
   return items;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

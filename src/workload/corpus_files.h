@@ -16,7 +16,7 @@
 #include "common/result.h"
 #include "workload/corpus.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 // task.field -> column name, e.g. {"summarisation.article": "text"}.
 using ColumnMap = std::map<std::string, std::string>;
@@ -33,4 +33,4 @@ Result<std::vector<CorpusItem>> read_corpus_file(const std::string& task, const 
 // Parsing a dialogue field that holds text (SAMSum / DailyDialog style).
 Conversation dialogue_from_text(const std::string& text);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -6,7 +6,7 @@
 
 #include "common/files.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 std::string tmp(const std::string& name, const std::string& content) {
@@ -109,4 +109,4 @@ TEST(CorpusFiles, BadInputNamesFileLineField) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

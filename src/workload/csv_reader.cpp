@@ -2,7 +2,7 @@
 
 #include <csv.h>
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 struct State {
@@ -86,4 +86,4 @@ Result<CsvTable> parse_csv(std::string_view text, const std::string& name) {
   return t;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -9,7 +9,7 @@
 
 #include "common/result.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct CsvTable {
   std::vector<std::string> header;
@@ -23,4 +23,4 @@ struct CsvTable {
 // `name` (the file path) prefixes every error: "data.csv:12: ...".
 Result<CsvTable> parse_csv(std::string_view text, const std::string& name);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 TEST(CsvReader, QuotedFieldsCommasQuotesNewlinesAndLines) {
@@ -47,4 +47,4 @@ TEST(CsvReader, MalformedRowNamesLine) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 constexpr int kDocBreakCost = 2;  // "\n\n" between two documents' text
@@ -119,4 +119,4 @@ void ClosestCount::consider(int c, const std::vector<DistractorFiller::Entry>& e
   }
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -11,7 +11,7 @@
 #include "common/random.h"
 #include "workload/prompt_packer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 class DistractorFiller {
  public:
@@ -76,4 +76,4 @@ class ClosestCount {
   std::vector<DistractorFiller::Entry> entries_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

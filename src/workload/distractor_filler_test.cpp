@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 // Documents of `words` words "<name>0 <name>1 ...", each word costing 1.
@@ -87,4 +87,4 @@ TEST(ClosestCount, KeepsTheInRangeCountNearestTheTargetTiesToShorter) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -2,7 +2,7 @@
 
 #include "workload/chat_template.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 enum class Role { kSystem, kUser, kAssistant };
@@ -110,4 +110,4 @@ Result<std::vector<TokenId>> MistralV3ChatTemplate::encode(const Conversation& m
   return ids;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -4,7 +4,7 @@
 #include "workload/testdata/tokenizer_or_skip.h"
 #include "workload/tokenizer_locator.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 class MistralV3Test : public ::testing::Test {
@@ -89,4 +89,4 @@ TEST_F(MistralV3Test, LiteralControlTextIsOrdinaryPieces) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

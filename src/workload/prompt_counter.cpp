@@ -2,7 +2,7 @@
 
 #include "workload/remote_tokenize_counter.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 Result<std::unique_ptr<ChatTemplate>> make_prompt_counter(const Tokenizer& tokenizer,
                                                           const std::string& count_with,
@@ -15,4 +15,4 @@ Result<std::unique_ptr<ChatTemplate>> make_prompt_counter(const Tokenizer& token
   return std::unique_ptr<ChatTemplate>(std::make_unique<MistralV3ChatTemplate>(std::move(*v3)));
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -11,7 +11,7 @@
 #include "workload/chat_template.h"
 #include "workload/tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 // `tokenizer` must outlive the counter. An error only when the local template
 // is the one chosen and the tokenizer lacks its control tokens.
@@ -19,4 +19,4 @@ Result<std::unique_ptr<ChatTemplate>> make_prompt_counter(const Tokenizer& token
                                                           const std::string& count_with,
                                                           const std::string& count_with_model);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

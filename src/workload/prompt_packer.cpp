@@ -7,7 +7,7 @@
 #include "common/random.h"
 #include "workload/distractor_filler.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 constexpr const char* kSystem =
@@ -296,4 +296,4 @@ Result<WorkloadRequest> PromptPacker::pack(const PackRequest& r) const {
   return out;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -21,8 +21,10 @@
 #include "workload/workload_request.h"
 
 namespace l4lab {
+class Rng;  // common/random.h
+}  // namespace l4lab
 
-class Rng;
+namespace l4lab::workload {
 
 // Text of other documents, pre-split into words (split at single spaces, as
 // the tokenizer's cache does) with each word's token cost.
@@ -98,4 +100,4 @@ class PromptPacker {
   std::unordered_map<std::string, size_t> doc_of_;  // source id -> pool document
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 TEST(PromptPacker, SplitWordsJoinsBackToTheText) {
@@ -37,4 +37,4 @@ TEST(PromptPacker, LayoutPutsPrimaryFirstThenMarkedDistractor) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

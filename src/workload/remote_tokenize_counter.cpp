@@ -6,7 +6,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
@@ -97,4 +97,4 @@ Result<int> RemoteTokenizeCounter::count(const Conversation& messages) const {
   return a->count;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

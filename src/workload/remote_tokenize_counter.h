@@ -10,7 +10,7 @@
 
 #include "workload/chat_template.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 class RemoteTokenizeCounter final : public ChatTemplate {
  public:
@@ -34,4 +34,4 @@ class RemoteTokenizeCounter final : public ChatTemplate {
   long timeout_ms_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -4,7 +4,7 @@
 
 #include "common/files.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct SentencePieceTokenizer::Impl : sentencepiece::SentencePieceProcessor {};
 
@@ -55,4 +55,4 @@ std::string SentencePieceTokenizer::id_to_piece(TokenId id) const {
 
 int SentencePieceTokenizer::vocab_size() const { return sp_->GetPieceSize(); }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

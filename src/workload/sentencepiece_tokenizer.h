@@ -9,7 +9,7 @@
 #include "common/result.h"
 #include "workload/tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 class SentencePieceTokenizer final : public Tokenizer {
  public:
@@ -37,4 +37,4 @@ class SentencePieceTokenizer final : public Tokenizer {
   std::string id_, sha256_, path_;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -6,7 +6,7 @@
 
 #include "common/random.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 struct Noun {
@@ -459,4 +459,4 @@ Corpus make_synthetic_corpus(uint64_t seed, int items_per_task) {
   return c;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

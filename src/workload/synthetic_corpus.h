@@ -10,9 +10,9 @@
 
 #include "workload/corpus.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 // `items_per_task` documents per task, all fixed by `seed`.
 Corpus make_synthetic_corpus(uint64_t seed, int items_per_task);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -8,7 +8,7 @@
 #include "workload/testdata/tokenizer_or_skip.h"
 #include "workload/tokenizer_locator.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 TEST(SyntheticCorpus, SeededAndShapedPerTask) {
@@ -54,4 +54,4 @@ TEST(SyntheticCorpus, ReadsAsTextWithRealisticTokensPerWord) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -13,7 +13,7 @@
 
 #include "common/result.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 using TokenId = int32_t;
 
@@ -35,4 +35,4 @@ class Tokenizer {
   virtual const std::string& path() const = 0;
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -11,7 +11,7 @@
 #include "workload/cached_tokenizer.h"
 #include "workload/sentencepiece_tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 namespace fs = std::filesystem;
@@ -212,4 +212,4 @@ Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec,
   return std::unique_ptr<Tokenizer>(std::move(*t));
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

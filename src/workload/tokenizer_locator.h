@@ -22,7 +22,7 @@
 #include "common/result.h"
 #include "workload/tokenizer.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct TokenizerOptions {
   // Memoise word encodings (cached_tokenizer.h): same ids, much faster.
@@ -37,4 +37,4 @@ Result<std::unique_ptr<Tokenizer>> load_tokenizer(const std::string& spec,
 // The path load_tokenizer(spec) would load, without loading it.
 Result<std::string> locate_tokenizer(const std::string& spec);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -8,7 +8,7 @@
 #include "common/files.h"
 #include "workload/testdata/tokenizer_or_skip.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 namespace fs = std::filesystem;
@@ -96,4 +96,4 @@ TEST(TokenizerLocator, FileThatDoesNotParseIsNamed) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

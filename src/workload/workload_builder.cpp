@@ -16,7 +16,7 @@
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_io.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 using ojson = nlohmann::ordered_json;
@@ -226,4 +226,4 @@ Status write_build(const BuildResult& r, const std::string& out) {
   return Status::Ok();
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

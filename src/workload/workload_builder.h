@@ -14,7 +14,7 @@
 #include "workload/corpus_files.h"
 #include "workload/workload_request.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 inline const std::vector<std::string>& workload_tasks() {
   static const std::vector<std::string> t = {"summarisation", "qa", "dialogue"};
@@ -67,4 +67,4 @@ std::string manifest_path_for(const std::string& prompts_path);
 // Per-cell statistics over requests (shared with `workload check`).
 std::map<std::string, CellStats> cell_stats(const std::vector<WorkloadRequest>& requests);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -11,7 +11,7 @@
 #include "workload/workload_checker.h"
 #include "workload/workload_io.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 namespace fs = std::filesystem;
@@ -190,4 +190,4 @@ TEST(WorkloadChecker, NamesFirstBadLineAndInvariant) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -13,7 +13,7 @@
 #include "workload/tokenizer_locator.h"
 #include "workload/workload_io.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 namespace {
 
@@ -168,4 +168,4 @@ Result<CheckReport> check_workload(const std::string& path, const CheckOptions& 
   return rep;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

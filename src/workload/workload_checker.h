@@ -12,7 +12,7 @@
 #include "workload/chat_template.h"
 #include "workload/workload_builder.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct CheckOptions {
   std::string tokenizer;   // "" = Mistral v3 default
@@ -49,4 +49,4 @@ void check_workload_lines(std::string_view text, const std::string& source,
                           const Tokenizer& tokenizer, const ChatTemplate& counter,
                           const CheckOptions& options, CheckReport& rep);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

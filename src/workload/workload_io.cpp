@@ -4,7 +4,7 @@
 
 #include "common/files.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 using ojson = nlohmann::ordered_json;
@@ -160,4 +160,4 @@ Result<std::vector<WorkloadRequest>> read_workload(const std::string& path) {
   return out;
 }
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

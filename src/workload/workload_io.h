@@ -9,7 +9,7 @@
 #include "common/result.h"
 #include "workload/workload_request.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 // Bucket limits by request-level prompt tokens.
 constexpr int kBucketSMax = 512;
@@ -28,4 +28,4 @@ Result<WorkloadRequest> parse_workload_request(std::string_view line);
 // Reads a whole prompts.jsonl; errors name "path:line: field ...".
 Result<std::vector<WorkloadRequest>> read_workload(const std::string& path);
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

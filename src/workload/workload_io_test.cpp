@@ -6,7 +6,7 @@
 
 #include "common/files.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 namespace {
 
 WorkloadRequest sample() {
@@ -69,4 +69,4 @@ TEST(WorkloadIo, Buckets) {
 }
 
 }  // namespace
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -6,7 +6,7 @@
 
 #include "workload/chat.h"
 
-namespace l4lab {
+namespace l4lab::workload {
 
 struct WorkloadRequest {
   std::string id;      // "summarisation-S-0000": task-bucket-index
@@ -21,4 +21,4 @@ struct WorkloadRequest {
   std::vector<std::string> distractor_sources;  // source ids of DISTRACTOR text
 };
 
-}  // namespace l4lab
+}  // namespace l4lab::workload

@@ -9,7 +9,7 @@
 
 #include "workload/tokenizer_locator.h"
 
-namespace l4lab::testing {
+namespace l4lab::workload::testing {
 
 // "" if the default tokenizer is found; otherwise why not (first line only).
 inline std::string default_tokenizer_absent() {
@@ -19,12 +19,13 @@ inline std::string default_tokenizer_absent() {
   return m.substr(0, m.find('\n'));
 }
 
-}  // namespace l4lab::testing
+}  // namespace l4lab::workload::testing
 
 // In a test body or a fixture's SetUp: skip the test when the default
 // tokenizer is absent.
-#define L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER()                                                \
-  do {                                                                                        \
-    if (const std::string why_ = ::l4lab::testing::default_tokenizer_absent(); !why_.empty()) \
-      GTEST_SKIP() << "needs the default tokenizer: " << why_;                                \
+#define L4LAB_SKIP_WITHOUT_DEFAULT_TOKENIZER()                                           \
+  do {                                                                                   \
+    if (const std::string why_ = ::l4lab::workload::testing::default_tokenizer_absent(); \
+        !why_.empty())                                                                   \
+      GTEST_SKIP() << "needs the default tokenizer: " << why_;                           \
   } while (0)

@@ -1,4 +1,5 @@
-#include "telemetry/telemetry_cli.h"
+// `l4lab telemetry sample`: the GPU sampler alone (telemetry/sample_command.h).
+#include "telemetry/sample_command.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,7 +10,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "cli/commands.h"
 #include "common/clock.h"
 #include "telemetry/gpu_sampler.h"
 #include "telemetry/metrics_scraper.h"
@@ -25,15 +25,6 @@ double process_cpu_s() {
          (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
 }
 
-struct SampleOpts {
-  double seconds = 10;
-  double hz = 10;
-  std::string out = "gpu_samples.jsonl";
-  std::string source = "auto";
-  std::string metrics_url;  // optional: also scrape this /metrics URL
-  double metrics_hz = 1;
-};
-
 // Waits up to `seconds` for SIGINT or SIGTERM (blocked in every thread by the
 // caller, so the sampler threads never take them). Returns the signal, or 0.
 int wait_for_stop(const sigset_t& stop, double seconds) {
@@ -47,7 +38,9 @@ int wait_for_stop(const sigset_t& stop, double seconds) {
   return 0;
 }
 
-int run_sample(const SampleOpts& o) {
+}  // namespace
+
+int run_sample(const SampleOptions& o) {
   // SIGINT/SIGTERM end the sampling early, with the summary and exit 0: the
   // samples written so far are complete lines.
   sigset_t stop;
@@ -114,25 +107,6 @@ int run_sample(const SampleOpts& o) {
                    : ""}};
   std::cout << j.dump(2) << "\n";
   return stats.source == "none" && o.source != "none" ? 1 : 0;
-}
-
-}  // namespace
-
-void register_telemetry_commands(CLI::App& app) {
-  auto* tel = app.add_subcommand("telemetry", "GPU telemetry tools (the run-time sampler alone)");
-  tel->require_subcommand(1);
-  auto opts = std::make_shared<SampleOpts>();
-  auto* s = tel->add_subcommand("sample", "Sample GPUs at --hz for --seconds into a JSONL file");
-  s->add_option("--seconds", opts->seconds, "How long to sample")->capture_default_str();
-  s->add_option("--hz", opts->hz, "Samples per second")->capture_default_str();
-  s->add_option("--out", opts->out, "gpu_samples.jsonl to write")->capture_default_str();
-  s->add_option("--source", opts->source, "auto | nvml | nvidia-smi | synthetic | none")
-      ->check(CLI::IsMember({"auto", "nvml", "nvidia-smi", "synthetic", "none"}))
-      ->capture_default_str();
-  s->add_option("--metrics-url", opts->metrics_url,
-                "Also scrape this Prometheus URL into OUT.metrics.jsonl (cost measurement)");
-  s->add_option("--metrics-hz", opts->metrics_hz, "Scrapes per second")->capture_default_str();
-  s->callback([opts] { l4lab::cli::exit_code = run_sample(*opts); });
 }
 
 }  // namespace l4lab::telemetry

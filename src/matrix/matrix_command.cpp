@@ -1,11 +1,12 @@
-// `l4lab matrix run PLAN.yaml [--out RUNS_DIR]`, `l4lab run` (the main job)
-// and `l4lab telemetry sample`.
+// `l4lab matrix run|run-one|check|cancel` and `l4lab run` (the main job):
+// each command's work, given its options; returns the exit status.
+#include "matrix/matrix_command.h"
+
 #include <unistd.h>
 
 #include <filesystem>
 #include <iostream>
 
-#include "cli/commands.h"
 #include "engine/child_process.h"
 #include "engine/flag_probe.h"
 #include "engine/process_registry.h"
@@ -14,9 +15,8 @@
 #include "matrix/slurm_executor.h"
 #include "matrix/slurm_plan.h"
 #include "matrix/summary_table.h"
-#include "telemetry/telemetry_cli.h"
 
-namespace l4lab::cli {
+namespace l4lab::matrix {
 
 namespace {
 
@@ -27,16 +27,6 @@ std::string self_exe() {
   auto p = fs::read_symlink("/proc/self/exe", ec);
   return ec ? std::string("l4lab") : p.string();
 }
-
-struct MatrixRunOpts {
-  std::string plan;
-  std::string out;
-  int per_cell = -1;
-  std::vector<std::string> only;
-  int max_runs = 0;
-  std::string executor = "local";
-  matrix::SlurmOptions slurm;
-};
 
 int finish_code(const Result<matrix::MatrixSummary>& r) {
   if (!r.ok()) {
@@ -65,7 +55,9 @@ int finish_code(const Result<matrix::MatrixSummary>& r) {
   return 0;
 }
 
-int matrix_run(const MatrixRunOpts& o) {
+}  // namespace
+
+int matrix_run(const MatrixRunOptions& o) {
   auto plan = matrix::load_plan(o.plan);
   if (!plan.ok()) {
     std::cerr << "matrix: " << plan.error().message() << "\n";
@@ -87,18 +79,7 @@ int matrix_run(const MatrixRunOpts& o) {
   return finish_code(matrix::run_matrix(*plan, mo));
 }
 
-struct RunOneOpts {
-  std::string plan;
-  std::string run;
-  std::string runs_list;
-  std::string out;
-  int per_cell = -1;
-};
-
-// One cell, as the local executor runs it; a Slurm task runs this. Exit 0
-// once an outcome is recorded (whatever it is: the outcome is data), 2 when
-// nothing could be run, 128+signal when interrupted (no line: redone).
-int matrix_run_one(const RunOneOpts& o) {
+int matrix_run_one(const RunOneOptions& o) {
   auto plan = matrix::load_plan(o.plan);
   if (!plan.ok()) {
     std::cerr << "run-one: " << plan.error().message() << "\n";
@@ -137,9 +118,6 @@ int matrix_run_one(const RunOneOpts& o) {
   return 0;
 }
 
-// Parses the plan and every configuration and runs each probe: what
-// `matrix run` would start and what it would mark unsupported, without
-// starting an engine.
 int matrix_check(const std::string& plan_path) {
   auto plan = matrix::load_plan(plan_path);
   if (!plan.ok()) {
@@ -169,11 +147,7 @@ int matrix_check(const std::string& plan_path) {
   return bad ? 2 : 0;
 }
 
-struct MainRunOpts {
-  std::string plan = "plans/default-sim.yaml";
-  std::string out;
-  bool full = false;
-};
+namespace {
 
 int report(const std::string& runs_dir) {
   const std::string self = self_exe();
@@ -199,9 +173,11 @@ int report(const std::string& runs_dir) {
   return 0;
 }
 
-int main_run(const MainRunOpts& o_in) {
+}  // namespace
+
+int main_run(const MainRunOptions& o_in) {
   namespace fs = std::filesystem;
-  MainRunOpts o = o_in;
+  MainRunOptions o = o_in;
   const std::string root = matrix::find_data_root(o.plan, fs::path(self_exe()).parent_path());
   if (root.empty()) {
     std::cerr << "run: " << o.plan
@@ -243,86 +219,14 @@ int main_run(const MainRunOpts& o_in) {
   return code != 0 ? code : rep;
 }
 
-}  // namespace
-
-void register_matrix_commands(CLI::App& app) {
-  auto* m = app.add_subcommand("matrix", "Run an experiment plan: configurations x trials");
-  m->require_subcommand(1);
-  auto mo = std::make_shared<MatrixRunOpts>();
-  auto* run = m->add_subcommand("run", "Run (or resume) every configuration and trial of a plan");
-  run->add_option("plan", mo->plan, "Plan file (plans/*.yaml)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  run->add_option("--out", mo->out, "Runs directory (default runs/<plan name>)");
-  run->add_option("--per-cell", mo->per_cell,
-                  "Requests per task x bucket cell (overrides the plan; 0 = all)");
-  run->add_option("--only", mo->only,
-                  "Run only these configurations (names, comma-separated); the rest wait for "
-                  "a later resume")
-      ->delimiter(',');
-  run->add_option("--max-runs", mo->max_runs,
-                  "Stop after this many runs (a resumable piece that fits a time slot); 0 = all")
-      ->check(CLI::NonNegativeNumber);
-  run->add_option("--executor", mo->executor,
-                  "local (this machine, one run at a time) or slurm (one Slurm array task per "
-                  "run; docs/DISTRIBUTED.md)")
-      ->check(CLI::IsMember({"local", "slurm"}))
-      ->capture_default_str();
-  run->add_option("--partition", mo->slurm.flags.partition, "slurm: partition (sbatch)");
-  run->add_option("--gres", mo->slurm.flags.gres, "slurm: generic resources, e.g. gpu:1");
-  run->add_option("--time", mo->slurm.flags.time, "slurm: time limit per run, e.g. 01:00:00");
-  run->add_option("--account", mo->slurm.flags.account, "slurm: account to charge");
-  run->add_option("--mem", mo->slurm.flags.mem, "slurm: memory per node, e.g. 32G");
-  run->add_option("--cpus-per-task", mo->slurm.flags.cpus_per_task, "slurm: CPUs per run");
-  run->add_option("--sbatch-arg", mo->slurm.flags.sbatch_args,
-                  "slurm: one more sbatch argument, as is (repeat the flag for more)");
-  run->add_option("--poll", mo->slurm.poll_s, "slurm: seconds between state queries")
-      ->capture_default_str();
-  run->callback([mo] { exit_code = matrix_run(*mo); });
-
-  auto oo = std::make_shared<RunOneOpts>();
-  auto* one = m->add_subcommand(
-      "run-one", "Run one configuration x trial of a plan, as `matrix run` does (a Slurm task)");
-  one->add_option("plan", oo->plan, "Plan file")->required()->check(CLI::ExistingFile);
-  one->add_option("--run", oo->run, "CONFIG/trial-N");
-  one->add_option("--runs-list", oo->runs_list,
-                  "A file of CONFIG/trial-N lines; the run is line SLURM_ARRAY_TASK_ID");
-  one->add_option("--out", oo->out, "Runs directory (default runs/<plan name>)");
-  one->add_option("--per-cell", oo->per_cell, "As for `matrix run`");
-  one->callback([oo] { exit_code = matrix_run_one(*oo); });
-
-  auto cancel_dir = std::make_shared<std::string>();
-  auto* cancel = m->add_subcommand(
-      "cancel", "scancel the Slurm jobs of a runs folder that are still queued or running");
-  cancel->add_option("dir", *cancel_dir, "Runs directory")->required();
-  cancel->callback([cancel_dir] {
-    auto r = matrix::cancel_matrix_slurm(*cancel_dir);
-    if (!r.ok()) {
-      std::cerr << "matrix cancel: " << r.error().message() << "\n";
-      exit_code = 2;
-      return;
-    }
-    std::cerr << "matrix cancel: " << *r << " job(s) cancelled\n";
-    exit_code = 0;
-  });
-
-  auto check_plan = std::make_shared<std::string>();
-  auto* check = m->add_subcommand(
-      "check", "Parse a plan and its configurations and run each probe; start nothing");
-  check->add_option("plan", *check_plan, "Plan file")->required()->check(CLI::ExistingFile);
-  check->callback([check_plan] { exit_code = matrix_check(*check_plan); });
-
-  auto ro = std::make_shared<MainRunOpts>();
-  auto* main_cmd = app.add_subcommand(
-      "run", "The main job: build the workload if missing, run the default plan, report");
-  main_cmd->add_option("--plan", ro->plan, "Plan file")->capture_default_str();
-  main_cmd->add_option("--out", ro->out,
-                       "Runs directory (default runs/default, runs/full with --full)");
-  main_cmd->add_flag("--full", ro->full,
-                     "Every request of the workload (1800), not the quick subset");
-  main_cmd->callback([ro] { exit_code = main_run(*ro); });
-
-  telemetry::register_telemetry_commands(app);
+int matrix_cancel(const std::string& runs_dir) {
+  auto r = cancel_matrix_slurm(runs_dir);
+  if (!r.ok()) {
+    std::cerr << "matrix cancel: " << r.error().message() << "\n";
+    return 2;
+  }
+  std::cerr << "matrix cancel: " << *r << " job(s) cancelled\n";
+  return 0;
 }
 
-}  // namespace l4lab::cli
+}  // namespace l4lab::matrix

@@ -4,21 +4,17 @@
 #include <csignal>
 
 #include "cli/commands.h"
-#include "telemetry/telemetry_cli.h"
-
-namespace l4lab::cli {
-int exit_code = 0;
-}
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"l4lab telemetry tools"};
   app.require_subcommand(1);
-  l4lab::telemetry::register_telemetry_commands(app);
+  int status = 0;
+  l4lab::cli::register_telemetry_commands(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return l4lab::cli::exit_code;
+  return status;
 }

@@ -5,6 +5,8 @@
 // fit the per-request overhead and to score the profile on the runs given
 // with --validate (held out), and writes the profile with its sources, fit
 // residuals, identification and validation error.
+#include "twin/calibrate_command.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -15,7 +17,6 @@
 #include <iostream>
 #include <optional>
 
-#include "cli/commands.h"
 #include "common/files.h"
 #include "common/version.h"
 #include "metrics/percentile.h"
@@ -29,19 +30,10 @@
 #include "twin/step_fit.h"
 #include "twin/step_timeline.h"
 
-namespace l4lab::cli {
+namespace l4lab::twin {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CalibrateArgs {
-  std::vector<std::string> runs;
-  std::vector<std::string> validate;
-  std::string out;
-  std::string base = "configs/sim-profiles/h200-mistral7b-datasheet.yaml";
-  std::string name;
-  int window = 50;
-};
 
 using twin::RequestOverheadFit;
 using twin::ScoredRun;
@@ -123,7 +115,7 @@ struct RunSets {
   std::vector<twin::RunEvidence> held;    // --validate
 };
 
-Result<RunSets> load_runs(const CalibrateArgs& a) {
+Result<RunSets> load_runs(const CalibrateOptions& a) {
   RunSets sets;
   for (const auto* list : {&a.runs, &a.validate}) {
     for (const auto& arg : *list) {
@@ -397,11 +389,25 @@ std::string profile_text(const sim::SimProfile& prof) {
          sim::sim_profile_yaml(prof);
 }
 
-void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
+}  // namespace
+
+std::string calibrate_command_line(const CalibrateOptions& a) {
+  std::string line = "l4lab calibrate";
+  for (const auto& r : a.runs) line += " " + r;
+  for (const auto& v : a.validate) line += " --validate " + v;
+  if (!a.name.empty()) line += " --name " + a.name;
+  if (a.base != CalibrateOptions{}.base) line += " --base " + a.base;
+  if (a.window != CalibrateOptions{}.window) line += " --window " + std::to_string(a.window);
+  line += " --out " + a.out;
+  return line;
+}
+
+int run_calibrate(const CalibrateOptions& a) {
+  const std::string command_line = calibrate_command_line(a);
   const auto t0 = std::chrono::steady_clock::now();
   auto fail = [](const Error& e, int code) {
     std::cerr << "calibrate: " << e.message() << "\n";
-    exit_code = code;
+    return code;
   };
   auto runs = load_runs(a);
   if (!runs) return fail(runs.error(), 2);
@@ -458,39 +464,7 @@ void run_calibrate(const CalibrateArgs& a, const std::string& command_line) {
   if (auto st = write_file_atomic(a.out, text); !st.ok()) return fail(st.error(), 2);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   print_summary(record, prof, a.out, secs);
+  return 0;
 }
 
-}  // namespace
-
-void register_twin_commands(CLI::App& app) {
-  auto a = std::make_shared<CalibrateArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "calibrate",
-      "Fit serve-sim's engine model to real runs; write a calibrated profile (docs/TWIN.md)");
-  cmd->add_option("RUNS", a->runs,
-                  "run folders (with traces.jsonl) or RUNS_DIRs holding <config>/trial-<k>/ "
-                  "folders, all of one configuration")
-      ->required();
-  cmd->add_option("--out", a->out, "profile YAML to write")->required();
-  cmd->add_option("--validate", a->validate,
-                  "held-out run folders (any configuration) to predict and score, not fitted");
-  cmd->add_option("--base", a->base, "datasheet profile to start from")->capture_default_str();
-  cmd->add_option("--name", a->name, "profile name (default <config>-calibrated)");
-  cmd->add_option("--window", a->window, "step intervals per fitting window")
-      ->capture_default_str();
-  cmd->callback([a, &app] {
-    (void)app;
-    std::string line = "l4lab calibrate";
-    for (const auto& r : a->runs) line += " " + r;
-    for (const auto& v : a->validate) line += " --validate " + v;
-    if (!a->name.empty()) line += " --name " + a->name;
-    if (a->base != CalibrateArgs{}.base) line += " --base " + a->base;
-    if (a->window != CalibrateArgs{}.window) line += " --window " + std::to_string(a->window);
-    line += " --out " + a->out;
-    run_calibrate(*a, line);
-  });
-  register_predict_command(app);
-  register_transfer_command(app);
-}
-
-}  // namespace l4lab::cli
+}  // namespace l4lab::twin

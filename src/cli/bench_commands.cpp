@@ -1,12 +1,14 @@
-#include <CLI/CLI.hpp>
+// `l4lab bench`: options into client/bench_options.h.
+#include <memory>
+#include <string>
 
 #include "cli/commands.h"
 #include "client/bench_options.h"
 
 namespace l4lab::cli {
 
-void register_bench_commands(CLI::App& app) {
-  auto o = std::make_shared<BenchOptions>();
+void register_bench_commands(CLI::App& app, int& status) {
+  auto o = std::make_shared<client::BenchOptions>();
   auto endpoint_type = std::make_shared<std::string>("chat");
   CLI::App* b =
       app.add_subcommand("bench",
@@ -62,10 +64,10 @@ void register_bench_commands(CLI::App& app) {
   b->add_flag("--realtime", o->realtime,
               "run the client at SCHED_FIFO priority 10 where permitted (else a note, and on at "
               "normal priority); bench.json records what was applied");
-  b->callback([o, endpoint_type, no_shuffle, b]() {
+  b->callback([o, endpoint_type, no_shuffle, b, &status]() {
     o->shuffle = !*no_shuffle;
-    o->endpoint_type =
-        *endpoint_type == "completions" ? EndpointType::completions : EndpointType::chat;
+    o->endpoint_type = *endpoint_type == "completions" ? client::EndpointType::completions
+                                                       : client::EndpointType::chat;
     o->argv.clear();
     o->argv.push_back("l4lab");
     o->argv.push_back("bench");
@@ -82,7 +84,7 @@ void register_bench_commands(CLI::App& app) {
         }
       }
     }
-    exit_code = run_bench(*o);
+    status = client::run_bench(*o);
   });
 }
 

@@ -5,6 +5,8 @@
 // emission times, bench.json), so `l4lab report DIR` reads them like any
 // runs and shows the PREDICTED banner. The profile's validation error goes
 // into every manifest and beside every figure of DIR/predicted.md.
+#include "twin/predict_command.h"
+
 #include <fmt/format.h>
 
 #include <chrono>
@@ -14,7 +16,6 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "cli/commands.h"
 #include "common/files.h"
 #include "common/version.h"
 #include "engine/engine_config.h"
@@ -22,30 +23,27 @@
 #include "schedule/schedule.h"
 #include "sim/virtual_run.h"
 #include "traces/trace_writer.h"
-#include "twin/capacity_screen_command.h"
+#include "twin/engine_flags.h"
 #include "twin/load_comparison.h"
 #include "twin/predict_setup.h"
 #include "twin/predicted_trace.h"
+#include "twin/profile_transfer.h"
 #include "workload/workload_io.h"
 
-namespace l4lab::cli {
+namespace l4lab::twin {
 namespace {
 
 namespace fs = std::filesystem;
-using twin::BenchModel;
-using twin::err_label;
-using twin::PredictArgs;
-using twin::predicted_trace;
-using twin::PredictInputs;
 
 // The order of a recorded schedule.jsonl ({"i":..,"id":..,"t_offset_ns":..}),
 // closed loop or not: its ids resolved against the workload.
-Result<Schedule> recorded_order(const std::string& path, const std::vector<std::string>& ids) {
+Result<schedule::Schedule> recorded_order(const std::string& path,
+                                          const std::vector<std::string>& ids) {
   auto text = read_file(path);
   if (!text) return text.error();
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < ids.size(); ++i) index[ids[i]] = i;
-  Schedule s;
+  schedule::Schedule s;
   size_t line_no = 0, pos = 0;
   while (pos < text->size()) {
     size_t end = text->find('\n', pos);
@@ -70,22 +68,23 @@ Result<Schedule> recorded_order(const std::string& path, const std::vector<std::
 
 // The requests in the order the bench would send them, and which are measured.
 struct PredictRequests {
-  Schedule schedule;
+  schedule::Schedule schedule;
   std::vector<sim::VirtualRequest> requests;
   std::vector<bool> measured;  // false: a warm-up request
 };
 
 // A recorded schedule.jsonl gives a measured run's own order (closed loop:
 // the order is all a schedule holds); otherwise the bench's seeded order.
-Result<PredictRequests> plan_requests(const PredictArgs& a, const PredictInputs& in) {
+Result<PredictRequests> plan_requests(const PredictOptions& a, const PredictInputs& in) {
   std::vector<std::string> ids;
   for (const auto& r : in.workload) ids.push_back(r.id);
-  ScheduleOptions so;
-  so.kind = ArrivalKind::closed;
+  schedule::ScheduleOptions so;
+  so.kind = schedule::ArrivalKind::closed;
   so.concurrency = in.bench.concurrency;
   so.seed = in.bench.seed;
   so.limit = size_t(std::max(0, a.limit));
-  auto sched = a.schedule.empty() ? generate_schedule(ids, so) : recorded_order(a.schedule, ids);
+  auto sched =
+      a.schedule.empty() ? schedule::generate_schedule(ids, so) : recorded_order(a.schedule, ids);
   if (!sched) return sched.error();
   if (a.limit > 0 && size_t(a.limit) < sched->entries.size())
     sched->entries.resize(size_t(a.limit));
@@ -99,7 +98,7 @@ Result<PredictRequests> plan_requests(const PredictArgs& a, const PredictInputs&
   return out;
 }
 
-std::string predicted_md_header(const PredictArgs& a, const PredictInputs& in, size_t requests) {
+std::string predicted_md_header(const PredictOptions& a, const PredictInputs& in, size_t requests) {
   const auto& base = in.base;
   const auto& bm = in.bench;
   return fmt::format(
@@ -130,10 +129,10 @@ struct ConfigPrediction {
   std::vector<std::string> unvalidated;
   nlohmann::json errors = nlohmann::json::object();  // validation error per metric
   const sim::CalibrationInfo::Errors* error_list = nullptr;
-  twin::LoadMetrics metrics;
+  LoadMetrics metrics;
 };
 
-nlohmann::json predicted_manifest(const PredictArgs& a, const PredictInputs& in,
+nlohmann::json predicted_manifest(const PredictOptions& a, const PredictInputs& in,
                                   const ConfigPrediction& c, size_t requests) {
   return {{"schema", "l4lab.run_manifest/1"},
           {"config",
@@ -167,10 +166,10 @@ nlohmann::json predicted_manifest(const PredictArgs& a, const PredictInputs& in,
 }
 
 // DIR/<config>/trial-1/: traces.jsonl, run_manifest.json and bench.json.
-Status write_trial(const std::string& dir, const PredictArgs& a, const PredictInputs& in,
+Status write_trial(const std::string& dir, const PredictOptions& a, const PredictInputs& in,
                    const PredictRequests& rq, const ConfigPrediction& c,
                    const sim::VirtualRunResult& v) {
-  TraceWriter tw;
+  traces::TraceWriter tw;
   L4_TRY_STATUS(tw.open(dir + "/traces.jsonl", false));
   for (size_t i = 0; i < v.requests.size(); ++i)
     L4_TRY_STATUS(tw.write(predicted_trace(
@@ -230,10 +229,10 @@ nlohmann::json summary_row(const ConfigPrediction& c) {
 // One configuration of the plan: run on the model, its trial folder written,
 // its row added to predicted.md and predicted.json (a configuration the
 // model refuses gets a row saying why).
-Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
+Status predict_config(const std::string& cfg_path_raw, const PredictOptions& a,
                       const PredictInputs& in, const PredictRequests& rq, std::string& md,
                       nlohmann::json& summary) {
-  auto model = twin::config_model(cfg_path_raw, in);
+  auto model = config_model(cfg_path_raw, in);
   if (!model) return model.error();
   ConfigPrediction c;
   c.cfg_path = model->cfg_path;
@@ -248,7 +247,7 @@ Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
     md += fmt::format("| {} | refused: {} |\n", c.cfg.name, v.error().message());
     return Status::Ok();
   }
-  c.metrics = twin::predicted_load_metrics(*v, rq.measured);
+  c.metrics = predicted_load_metrics(*v, rq.measured);
   if (c.error_list)
     for (const auto& [k, e] : *c.error_list) c.errors[k] = e;
   const std::string dir = (fs::path(a.out) / c.cfg.name / "trial-1").string();
@@ -260,13 +259,15 @@ Status predict_config(const std::string& cfg_path_raw, const PredictArgs& a,
   return Status::Ok();
 }
 
-void run_predict(const PredictArgs& a) {
+}  // namespace
+
+int run_predict(const PredictOptions& a) {
   const auto t0 = std::chrono::steady_clock::now();
   auto fail = [](const Error& e) {
     std::cerr << "predict: " << e.message() << "\n";
-    exit_code = 2;
+    return 2;
   };
-  auto in = twin::load_inputs(a);
+  auto in = load_inputs(a);
   if (!in) return fail(in.error());
   auto rq = plan_requests(a, *in);
   if (!rq) return fail(rq.error());
@@ -293,74 +294,7 @@ void run_predict(const PredictArgs& a) {
   std::cout << md;
   std::cout << fmt::format("predict: wrote {} configuration folder(s) under {} in {:.2f} s\n",
                            summary.size(), a.out, secs);
+  return 0;
 }
 
-}  // namespace
-
-void register_predict_command(CLI::App& app) {
-  auto a = std::make_shared<PredictArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "predict",
-      "Run a plan's configurations on serve-sim's model in virtual time with a calibrated "
-      "profile; write run folders labelled PREDICTED (docs/TWIN.md)");
-  cmd->add_option("PLAN", a->plan, "plan YAML (plans/)")->required();
-  cmd->add_option("--profile", a->profile, "calibrated profile (l4lab calibrate)")->required();
-  cmd->add_option("--out", a->out, "folder for <config>/trial-1/ and predicted.md")->required();
-  cmd->add_option("--workload", a->workload, "prompts.jsonl (default: the plan's)");
-  cmd->add_option("--limit", a->limit, "only the first N requests of the schedule");
-  cmd->add_option("--hardware", a->hardware,
-                  "a profile whose hardware section is another GPU's datasheet: carry the "
-                  "calibrated profile there (PREDICTED, not validated; assumptions listed)");
-  cmd->add_option("--schedule", a->schedule,
-                  "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
-  auto sc = std::make_shared<twin::ScreenArgs>();
-  auto* capacity = cmd->add_flag(
-      "--capacity", sc->capacity,
-      "screen each configuration by capacity: the search of `l4lab capacity` run on the model "
-      "in virtual time; OUT/capacity_screen.json and .md, all PREDICTED "
-      "(docs/CAPACITY.md#screening-with-the-twin)");
-  cmd->add_option("--slo", sc->slos, "with --capacity: an SLO, repeatable (as l4lab capacity)")
-      ->needs(capacity);
-  cmd->add_option("--only", sc->only, "with --capacity: these configurations only (C1,C8)")
-      ->delimiter(',')
-      ->needs(capacity);
-  cmd->add_option("--top", sc->top,
-                  "with --capacity: recommend confirming this many (plus their baselines)")
-      ->capture_default_str();
-  auto& so = sc->search;
-  cmd->add_option("--start-rate", so.search.start_rate, "with --capacity: as l4lab capacity")
-      ->capture_default_str();
-  cmd->add_option("--resolution", so.search.resolution, "with --capacity: as l4lab capacity")
-      ->capture_default_str();
-  cmd->add_option("--max-steps", so.search.max_steps, "with --capacity: as l4lab capacity")
-      ->capture_default_str();
-  cmd->add_option("--step-s", so.step_s, "with --capacity: measured seconds per step (model time)")
-      ->capture_default_str();
-  cmd->add_option("--warmup-s", so.warmup_s, "with --capacity: warm-up seconds per step")
-      ->capture_default_str();
-  cmd->add_option("--seed", so.seed, "with --capacity: schedule seed (step k: seed*1000+k)")
-      ->capture_default_str();
-  cmd->callback([a, sc] {
-    if (!sc->capacity) return run_predict(*a);
-    if (sc->slos.empty()) {
-      std::cerr << "predict --capacity: give at least one --slo (e.g. ttft_p95_ms=2000)\n";
-      exit_code = 2;
-      return;
-    }
-    sc->argv.clear();
-    if (auto t = read_file("/proc/self/cmdline"); t.ok()) {
-      std::string cur;
-      for (char ch : *t) {
-        if (ch != '\0') {
-          cur += ch;
-          continue;
-        }
-        sc->argv.push_back(cur);
-        cur.clear();
-      }
-    }
-    exit_code = twin::run_capacity_screen(*a, *sc);
-  });
-}
-
-}  // namespace l4lab::cli
+}  // namespace l4lab::twin

@@ -3,28 +3,23 @@
 // and writes it, so serve-sim and `l4lab predict` can use it as a file. The
 // written profile holds no held-out error (none was measured on that GPU) and
 // lists its assumptions in its calibration section (docs/TWIN.md#transfer).
+#include "twin/transfer_command.h"
+
 #include <fmt/format.h>
 
 #include <iostream>
 #include <memory>
 
-#include "cli/commands.h"
 #include "common/files.h"
 #include "sim/profile_provenance.h"
 #include "twin/profile_transfer.h"
 
-namespace l4lab::cli {
+namespace l4lab::twin {
 
-namespace {
-
-struct TransferArgs {
-  std::string profile, hardware, out, name;
-};
-
-void run_transfer(const TransferArgs& a) {
+int run_transfer(const TransferOptions& a) {
   auto fail = [](const std::string& msg) {
     std::cerr << "transfer: " << msg << "\n";
-    exit_code = 2;
+    return 2;
   };
   auto base = sim::load_sim_profile(a.profile);
   if (!base) return fail(base.error().message());
@@ -34,7 +29,7 @@ void run_transfer(const TransferArgs& a) {
                 "profile fitted to measurements can be carried to another GPU");
   auto hw = sim::load_sim_profile(a.hardware);
   if (!hw) return fail(hw.error().message());
-  auto t = twin::transfer_profile(*base, hw->hardware);
+  auto t = transfer_profile(*base, hw->hardware);
   if (!a.name.empty()) t.profile.name = a.name;
   std::string text = fmt::format(
       "# serve-sim profile PREDICTED by `l4lab transfer {} --hardware {}`: {} carried to {} by "
@@ -49,23 +44,7 @@ void run_transfer(const TransferArgs& a) {
   back->source_path = a.out;
   std::cout << fmt::format("transfer: wrote {}\n  {}\n", a.out, sim::profile_provenance(*back));
   for (const auto& s : t.assumptions) std::cout << "  assumes: " << s << "\n";
+  return 0;
 }
 
-}  // namespace
-
-void register_transfer_command(CLI::App& app) {
-  auto a = std::make_shared<TransferArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "transfer",
-      "Carry a calibrated profile to an unmeasured GPU by its published figures; write it "
-      "(PREDICTED, not validated; docs/TWIN.md)");
-  cmd->add_option("PROFILE", a->profile, "calibrated profile (l4lab calibrate)")->required();
-  cmd->add_option("--hardware", a->hardware,
-                  "a profile whose hardware section is the target GPU's datasheet")
-      ->required();
-  cmd->add_option("--out", a->out, "profile YAML to write")->required();
-  cmd->add_option("--name", a->name, "the written profile's name (default: <profile>-to-<gpu>)");
-  cmd->callback([a] { run_transfer(*a); });
-}
-
-}  // namespace l4lab::cli
+}  // namespace l4lab::twin

@@ -1,4 +1,4 @@
-#include <CLI/CLI.hpp>
+// `l4lab capacity`: options into capacity/capacity_options.h.
 #include <cstdio>
 #include <filesystem>
 
@@ -8,7 +8,7 @@
 
 namespace l4lab::cli {
 
-void register_capacity_commands(CLI::App& app) {
+void register_capacity_commands(CLI::App& app, int& status) {
   auto o = std::make_shared<capacity::CapacityOptions>();
   CLI::App* c = app.add_subcommand(
       "capacity",
@@ -57,33 +57,22 @@ void register_capacity_commands(CLI::App& app) {
       ->check(CLI::IsMember({"chat", "completions"}))
       ->capture_default_str();
   c->add_flag("--ignore-eos", o->ignore_eos, "ask the engine to ignore EOS (fixed output lengths)");
-  c->callback([o, url, plan] {
+  c->callback([o, url, plan, &status] {
     if (url->count() == 0 && plan->count() == 0) {
       std::fprintf(stderr, "l4lab capacity: give --url (one endpoint) or --plan (a matrix plan)\n");
-      exit_code = 2;
+      status = 2;
       return;
     }
     if (url->count() > 0 && o->workload.empty()) {
       std::fprintf(stderr, "l4lab capacity: --workload is required with --url\n");
-      exit_code = 2;
+      status = 2;
       return;
     }
     std::error_code ec;
     o->l4lab_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-    // The command as run, for capacity.json (/proc/self/cmdline: NUL-separated).
-    o->argv.clear();
-    if (auto t = read_file("/proc/self/cmdline"); t.ok()) {
-      std::string cur;
-      for (char ch : *t) {
-        if (ch == '\0') {
-          o->argv.push_back(cur);
-          cur.clear();
-        } else {
-          cur += ch;
-        }
-      }
-    }
-    exit_code = o->plan.empty() ? capacity::run_capacity(*o) : capacity::run_capacity_plan(*o);
+    // The command as run, for capacity.json.
+    o->argv = self_argv();
+    status = o->plan.empty() ? capacity::run_capacity(*o) : capacity::run_capacity_plan(*o);
   });
 }
 

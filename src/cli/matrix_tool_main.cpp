@@ -4,19 +4,16 @@
 
 #include "cli/commands.h"
 
-namespace l4lab::cli {
-int exit_code = 0;
-}
-
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"l4lab matrix commands (test tool)"};
   app.require_subcommand(1);
-  l4lab::cli::register_matrix_commands(app);
+  int status = 0;
+  l4lab::cli::register_matrix_commands(app, status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  return l4lab::cli::exit_code;
+  return status;
 }
