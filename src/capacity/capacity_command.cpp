@@ -15,8 +15,10 @@
 #include <unordered_map>
 
 #include "capacity/capacity_options.h"
+#include "capacity/capacity_page.h"
 #include "capacity/capacity_record.h"
 #include "capacity/capacity_step.h"
+#include "capacity/curve_reader.h"
 #include "common/clock.h"
 #include "common/files.h"
 #include "engine/child_process.h"
@@ -123,15 +125,6 @@ std::string bench_status(const std::string& dir) {
   auto j = nlohmann::json::parse(*t, nullptr, false);
   if (j.is_discarded()) return "unreadable";
   return j.value("/outcome/status"_json_pointer, std::string("unknown"));
-}
-
-Status check_options(const CapacityOptions& o) {
-  if (!(o.step_s > 0)) return Error("--step-s must be > 0");
-  if (!(o.warmup_s >= 0)) return Error("--warmup-s must be >= 0");
-  if (!(o.search.start_rate > 0)) return Error("--start-rate must be > 0");
-  if (!(o.search.factor > 1)) return Error("--factor must be > 1");
-  if (!(o.search.resolution > 0)) return Error("--resolution must be > 0");
-  return Status::Ok();
 }
 
 // capacity.json's inputs, copied in as given.
@@ -273,6 +266,12 @@ std::optional<StepRecord> run_one_step(const CapacityOptions& o, Search& search,
 // every step.
 void finish(const CapacityOptions& o, const Search& search) {
   search.save();
+  // capacity.html: the steps' curves, drawn as capacity_plan.html draws them.
+  const std::string html_path = (fs::path(o.out_dir) / "capacity.html").string();
+  const auto page =
+      capacity_html(o.url, search.slos().texts(), search.estimate(), read_curve(o.out_dir, o.url));
+  if (auto st = write_file_atomic(html_path, page); !st.ok())
+    std::fprintf(stderr, "l4lab capacity: %s\n", st.error().message().c_str());
   std::printf("%s",
               capacity_table(search.steps(), search.estimate(), search.stop_reason()).c_str());
   std::printf("capacity.json in %s\n", Search::json_path(o).c_str());
@@ -291,7 +290,7 @@ void finish(const CapacityOptions& o, const Search& search) {
 int run_capacity(const CapacityOptions& o) {
   auto slos = parse_slos(o.slos);
   if (!slos) return bad_input(slos.error().message());
-  if (auto st = check_options(o); !st.ok()) return bad_input(st.error().message());
+  if (auto st = check_search_options(o); !st.ok()) return bad_input(st.error().message());
   auto workload = workload::read_workload(o.workload);
   if (!workload) return bad_input(workload.error().message());
   std::vector<std::string> ids;

@@ -19,7 +19,10 @@ const ConfigCapacity* find(const std::vector<ConfigCapacity>& cs, const std::str
   return nullptr;
 }
 
-CapacityVerdict verdict_in(const std::vector<ConfigCapacity>& cs, const ConfigCapacity& c) {
+}  // namespace
+
+CapacityVerdict verdict_against_baseline(const std::vector<ConfigCapacity>& cs,
+                                         const ConfigCapacity& c) {
   if (c.name == c.baseline || c.baseline.empty()) return {"baseline", std::nullopt, ""};
   const ConfigCapacity* b = find(cs, c.baseline);
   if (!b)
@@ -27,8 +30,6 @@ CapacityVerdict verdict_in(const std::vector<ConfigCapacity>& cs, const ConfigCa
             "its baseline " + c.baseline + " was not searched in this run"};
   return compare_capacity(c, *b);
 }
-
-}  // namespace
 
 CapacityVerdict compare_capacity(const ConfigCapacity& config, const ConfigCapacity& baseline) {
   CapacityVerdict v{"no verdict", std::nullopt, ""};
@@ -71,7 +72,7 @@ nlohmann::json capacity_plan_json(const nlohmann::json& header,
       "(union bound); overlapping intervals: no clear difference; an open interval: no verdict";
   j["configs"] = nlohmann::json::array();
   for (const auto& c : configs) {
-    const auto v = verdict_in(configs, c);
+    const auto v = verdict_against_baseline(configs, c);
     nlohmann::json e = {
         {"name", c.name},       {"baseline", c.baseline}, {"status", c.status},
         {"reason", c.reason},   {"dir", c.dir},           {"steps", c.steps},
@@ -102,7 +103,7 @@ std::string capacity_plan_markdown(const nlohmann::json& header,
       "\n\n| config | status | capacity req/s | interval req/s | vs baseline | verdict | why |\n"
       "|---|---|---:|---|---:|---|---|\n";
   for (const auto& c : configs) {
-    const auto v = verdict_in(configs, c);
+    const auto v = verdict_against_baseline(configs, c);
     std::string cap = "-", iv = "-";
     if (c.estimate) {
       cap = opt_text(c.estimate->capacity_rps);

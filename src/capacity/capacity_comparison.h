@@ -37,6 +37,12 @@ struct CapacityVerdict {
 // (union bound).
 CapacityVerdict compare_capacity(const ConfigCapacity& config, const ConfigCapacity& baseline);
 
+// `config` against its baseline among `configs` (compare_capacity), or
+// `baseline` when it has none or is its own, or `no verdict` when its
+// baseline is not among them.
+CapacityVerdict verdict_against_baseline(const std::vector<ConfigCapacity>& configs,
+                                         const ConfigCapacity& config);
+
 // capacity_plan.json: the SLOs, each configuration's capacity, interval and
 // verdict. `header` holds the command's inputs, copied in as given.
 nlohmann::json capacity_plan_json(const nlohmann::json& header,

@@ -27,22 +27,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 PROFILE = os.path.join(ROOT, "configs", "sim-profiles", "queue-8x400.yaml")
 SLO = "ttft_p95_ms=520"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capacity_oracles import mmc_rate  # noqa: E402
 
 
-def erlang_c(c, a):
-    s = sum(a ** k / math.factorial(k) for k in range(c))
-    top = a ** c / math.factorial(c) * c / (c - a)
-    return top / (s + top)
 
 
 def truth(c=8, mu=2.5, x=0.5, frac=0.05):
     """The rate at which P(wait > x) = frac in M/M/c (independent of the C++)."""
-    lo, hi = 0.0, c * mu
-    for _ in range(200):
-        mid = (lo + hi) / 2
-        p = erlang_c(c, mid / mu) * math.exp(-(c * mu - mid) * x)
-        lo, hi = (mid, hi) if p < frac else (lo, mid)
-    return lo
+    return mmc_rate(c, mu, x, frac)
 
 
 def make_workload(path, count):
@@ -126,6 +119,10 @@ class CapacityEndToEnd(unittest.TestCase):
         report = open(os.path.join(out, "report.md")).read()
         self.assertIn("## Capacity under SLOs", report)
         self.assertIn("### Steps", report)
+        with open(os.path.join(out, "capacity.html")) as fh:
+            page = fh.read()  # the curves of capacity_plan.html, over this search's steps
+        self.assertIn(f"<b>{found:.3f} req/s</b>", page)
+        self.assertGreaterEqual(page.count("<svg "), 3)
         v = subprocess.run([L4LAB, "verify", out], capture_output=True, text=True)
         self.assertEqual(v.returncode, 0, v.stdout + v.stderr)
         self.assertIn("verify: OK", v.stdout)

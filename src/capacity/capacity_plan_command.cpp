@@ -16,6 +16,7 @@
 #include "capacity/capacity_comparison.h"
 #include "capacity/capacity_curves.h"
 #include "capacity/capacity_options.h"
+#include "capacity/curve_reader.h"
 #include "common/clock.h"
 #include "common/files.h"
 #include "engine/engine_config.h"
@@ -63,36 +64,6 @@ void read_estimate(const std::string& path, ConfigCapacity& cc) {
   e.note = c.value("note", "");
   cc.estimate = e;
   cc.steps = j.contains("steps") ? int(j["steps"].size()) : 0;
-}
-
-// Each step of a configuration's search as an operating point: its verdict
-// from capacity.json, its throughput and latency from its bench.json.
-ConfigCurve read_curve(const std::string& dir, const std::string& name) {
-  ConfigCurve c{name, {}};
-  auto t = read_file(dir + "/capacity.json");
-  if (!t.ok()) return c;
-  auto j = nlohmann::json::parse(*t, nullptr, false);
-  if (j.is_discarded() || !j.contains("steps")) return c;
-  for (const auto& st : j["steps"]) {
-    CurvePoint p;
-    p.dir = st.value("dir", "");
-    p.rate = st.value("rate_rps", 0.0);
-    p.pass = st.value("pass", false);
-    p.counted = st.value("counted", true);
-    p.saturated = st.value("saturated", false);
-    auto b = read_file(dir + "/" + p.dir + "/bench.json");
-    if (!b.ok()) continue;
-    auto bj = nlohmann::json::parse(*b, nullptr, false);
-    if (bj.is_discarded()) continue;
-    const auto s = bj.value("summary", nlohmann::json::object());
-    const auto tp = s.value("throughput", nlohmann::json::object());
-    p.delivered_rps = tp.value("requests_per_s", 0.0);
-    p.output_tps = tp.value("output_tokens_per_s", 0.0);
-    if (s.contains("tpot_ms")) p.tpot_p50_ms = opt_num(s["tpot_ms"], "p50");
-    if (s.contains("ttft_ms")) p.ttft_p95_ms = opt_num(s["ttft_ms"], "p95");
-    c.points.push_back(p);
-  }
-  return c;
 }
 
 // capacity_plan.html: each configuration's capacity and the curves' charts.

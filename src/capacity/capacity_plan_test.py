@@ -36,6 +36,8 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "bench", "sim"))
 from sim_process import cmdlines  # noqa: E402  (the one /proc reader)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from capacity_oracles import expected_verdict  # noqa: E402
 L4LAB = os.environ.get("L4LAB_BIN", os.path.join(ROOT, "build", "src", "cli", "l4lab"))
 QUEUE = os.path.join(ROOT, "configs", "sim-profiles", "queue-8x400.yaml")
 SLO = "ttft_p95_ms=2020"  # a 2-s wait for a slot (first token 20 ms after admission)
@@ -80,19 +82,6 @@ def still_running(marker):
     return found
 
 
-def expected_verdict(c, b):
-    """The rule of docs/CAPACITY.md#a-plan, written again from the doc."""
-    if not c["capacity"] or not b["capacity"]:
-        return "no verdict"
-    cl, cu = c["capacity"]["lower_rps"], c["capacity"]["upper_rps"]
-    bl, bu = b["capacity"]["lower_rps"], b["capacity"]["upper_rps"]
-    if cl is not None and bu is not None and cl > bu:
-        return "higher"
-    if cu is not None and bl is not None and cu < bl:
-        return "lower"
-    if None not in (cl, cu, bl, bu):
-        return "no clear difference"
-    return "no verdict"
 
 
 class CapacityPlan(unittest.TestCase):

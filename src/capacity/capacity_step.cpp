@@ -12,6 +12,15 @@ namespace l4lab::capacity {
 
 namespace fs = std::filesystem;
 
+Status check_search_options(const CapacityOptions& o) {
+  if (!(o.step_s > 0)) return Error("--step-s must be > 0");
+  if (!(o.warmup_s >= 0)) return Error("--warmup-s must be >= 0");
+  if (!(o.search.start_rate > 0)) return Error("--start-rate must be > 0");
+  if (!(o.search.factor > 1)) return Error("--factor must be > 1");
+  if (!(o.search.resolution > 0)) return Error("--resolution must be > 0");
+  return Status::Ok();
+}
+
 Result<StepPlan> plan_step(const CapacityOptions& o, int index, double rate,
                            size_t workload_requests) {
   StepPlan p;

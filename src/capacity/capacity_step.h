@@ -28,6 +28,9 @@ struct StepPlan {
   std::vector<std::string> bench_argv;
 };
 
+// The search's and the steps' options, checked; the error names the flag.
+Status check_search_options(const CapacityOptions& o);
+
 // Error: the workload holds fewer requests than the step sends; the message
 // is the search's stop reason.
 Result<StepPlan> plan_step(const CapacityOptions& o, int index, double rate,

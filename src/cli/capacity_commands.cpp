@@ -70,19 +70,8 @@ void register_capacity_commands(CLI::App& app, int& status) {
     }
     std::error_code ec;
     o->l4lab_exe = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-    // The command as run, for capacity.json (/proc/self/cmdline: NUL-separated).
-    o->argv.clear();
-    if (auto t = read_file("/proc/self/cmdline"); t.ok()) {
-      std::string cur;
-      for (char ch : *t) {
-        if (ch == '\0') {
-          o->argv.push_back(cur);
-          cur.clear();
-        } else {
-          cur += ch;
-        }
-      }
-    }
+    // The command as run, for capacity.json.
+    o->argv = self_argv();
     status = o->plan.empty() ? capacity::run_capacity(*o) : capacity::run_capacity_plan(*o);
   });
 }

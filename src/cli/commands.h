@@ -7,6 +7,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace l4lab::cli {
 
@@ -19,5 +21,10 @@ void register_report_commands(CLI::App& app, int& status);  // report_commands.c
 void register_twin_commands(CLI::App& app, int& status);  // twin_commands.cpp (calibrate, predict,
                                                           // transfer)
 void register_capacity_commands(CLI::App& app, int& status);  // capacity_commands.cpp
+
+// This process's command line as run (/proc/self/cmdline, NUL-separated),
+// for the records that keep it (capacity.json, capacity_screen.json); empty
+// where /proc is not readable. self_argv.cpp.
+std::vector<std::string> self_argv();
 
 }  // namespace l4lab::cli

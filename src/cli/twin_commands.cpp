@@ -1,9 +1,11 @@
 // `l4lab calibrate`, `l4lab predict` and `l4lab transfer`: options into
 // twin/calibrate_command.h, twin/predict_command.h, twin/transfer_command.h.
+#include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "twin/calibrate_command.h"
+#include "twin/capacity_screen_command.h"
 #include "twin/predict_command.h"
 #include "twin/transfer_command.h"
 
@@ -27,7 +29,46 @@ void register_predict_command(CLI::App& app, int& status) {
                   "calibrated profile there (PREDICTED, not validated; assumptions listed)");
   cmd->add_option("--schedule", a->schedule,
                   "a run's schedule.jsonl: send in its order instead of the plan's seeded one");
-  cmd->callback([a, &status] { status = twin::run_predict(*a); });
+  auto sc = std::make_shared<twin::ScreenArgs>();
+  auto* capacity = cmd->add_flag(
+      "--capacity", sc->capacity,
+      "screen each configuration by capacity: the search of `l4lab capacity` run on the model "
+      "in virtual time; OUT/capacity_screen.json and .md, all PREDICTED "
+      "(docs/CAPACITY.md#screening-with-the-twin)");
+  cmd->add_option("--slo", sc->slos, "with --capacity: an SLO, repeatable (as l4lab capacity)")
+      ->needs(capacity);
+  cmd->add_option("--only", sc->only, "with --capacity: these configurations only (C1,C8)")
+      ->delimiter(',')
+      ->needs(capacity);
+  cmd->add_option("--top", sc->top,
+                  "with --capacity: recommend confirming this many (plus their baselines)")
+      ->capture_default_str();
+  auto& so = sc->search;
+  cmd->add_option("--start-rate", so.search.start_rate, "with --capacity: as l4lab capacity")
+      ->capture_default_str();
+  cmd->add_option("--resolution", so.search.resolution, "with --capacity: as l4lab capacity")
+      ->capture_default_str();
+  cmd->add_option("--max-steps", so.search.max_steps, "with --capacity: as l4lab capacity")
+      ->capture_default_str();
+  cmd->add_option("--step-s", so.step_s, "with --capacity: measured seconds per step (model time)")
+      ->capture_default_str();
+  cmd->add_option("--warmup-s", so.warmup_s, "with --capacity: warm-up seconds per step")
+      ->capture_default_str();
+  cmd->add_option("--seed", so.seed, "with --capacity: schedule seed (step k: seed*1000+k)")
+      ->capture_default_str();
+  cmd->callback([a, sc, &status] {
+    if (!sc->capacity) {
+      status = twin::run_predict(*a);
+      return;
+    }
+    if (sc->slos.empty()) {
+      std::cerr << "predict --capacity: give at least one --slo (e.g. ttft_p95_ms=2000)\n";
+      status = 2;
+      return;
+    }
+    sc->argv = self_argv();
+    status = twin::run_capacity_screen(*a, *sc);
+  });
 }
 
 void register_transfer_command(CLI::App& app, int& status) {

@@ -25,6 +25,8 @@
 #include "traces/trace_writer.h"
 #include "twin/engine_flags.h"
 #include "twin/load_comparison.h"
+#include "twin/predict_setup.h"
+#include "twin/predicted_trace.h"
 #include "twin/profile_transfer.h"
 #include "workload/workload_io.h"
 
@@ -32,27 +34,6 @@ namespace l4lab::twin {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The bench options of the plan the prediction follows.
-struct BenchModel {
-  int concurrency = 1;
-  uint64_t seed = 0;
-  int warmup_requests = 0;
-  bool ignore_eos = false;
-};
-
-BenchModel bench_model(const std::vector<std::string>& args) {
-  BenchModel b;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    const bool has_next = i + 1 < args.size();
-    if (a == "--concurrency" && has_next) b.concurrency = std::stoi(args[++i]);
-    if (a == "--seed" && has_next) b.seed = std::stoull(args[++i]);
-    if (a == "--warmup-requests" && has_next) b.warmup_requests = std::stoi(args[++i]);
-    if (a == "--ignore-eos") b.ignore_eos = true;
-  }
-  return b;
-}
 
 // The order of a recorded schedule.jsonl ({"i":..,"id":..,"t_offset_ns":..}),
 // closed loop or not: its ids resolved against the workload.
@@ -83,85 +64,6 @@ Result<schedule::Schedule> recorded_order(const std::string& path,
     s.entries.push_back({it->second, id, std::nullopt});
   }
   return s;
-}
-
-std::string resolve(const std::string& path, const std::string& plan_file) {
-  if (fs::exists(path)) return path;
-  const fs::path alt = fs::path(plan_file).parent_path() / path;
-  return fs::exists(alt) ? alt.string() : path;
-}
-
-std::string err_label(const sim::CalibrationInfo::Errors* errors, const std::string& metric) {
-  if (errors)
-    for (const auto& [k, v] : *errors)
-      if (k == metric) return fmt::format("±{:.1f}%", 100 * std::abs(v));
-  return "error unknown";
-}
-
-// What a configuration asks of the model that no calibration has checked
-// (`held_out`: the configuration has held-out errors of its own).
-std::vector<std::string> unvalidated_mechanisms(const sim::EngineArgs& e, const sim::SimProfile& p,
-                                                bool held_out) {
-  std::vector<std::string> out;
-  // A fitted eager extra is no guess; until a run of the configuration was
-  // held out it is checked only in sample, and only at the fitted load.
-  if (e.enforce_eager && p.calibration.eager_config.empty())
-    out.push_back(fmt::format("eager mode: +{} ms per step is the base profile's guess",
-                              p.overheads.eager_extra_ms));
-  else if (e.enforce_eager && !held_out)
-    out.push_back(fmt::format(
-        "eager mode: +{:.3f} ms per step fitted to the {} runs, checked in sample only (no "
-        "per-sequence eager term)",
-        p.overheads.eager_extra_ms, p.calibration.eager_config));
-  if (!e.speculative_config.empty())
-    out.push_back(fmt::format("ngram speculation: {} accepted tokens per step is a guess",
-                              p.ngram_mean_accepted_tokens));
-  if (e.kv_cache_dtype != "auto") out.push_back("fp8 KV cache: KV bytes halved, not fitted");
-  if (!e.enable_chunked_prefill) out.push_back("chunked prefill off: whole-prompt steps");
-  if (e.cpu_offload_gb > 0) out.push_back("CPU offload: PCIe figure from the datasheet");
-  return out;
-}
-
-// Everything the prediction reads, loaded and checked.
-struct PredictInputs {
-  matrix::Plan plan;
-  sim::SimProfile base;  // carried to --hardware when given
-  std::string profile_sha;
-  std::vector<std::string> assumptions;  // of the --hardware transfer
-  std::string wl_path, wl_sha;
-  std::vector<workload::WorkloadRequest> workload;
-  BenchModel bench;
-};
-
-Result<PredictInputs> load_inputs(const PredictOptions& a) {
-  auto plan = matrix::load_plan(a.plan);
-  if (!plan) return plan.error();
-  auto base = sim::load_sim_profile(a.profile);
-  if (!base) return base.error();
-  if (!base->calibration.present)
-    std::cerr << "predict: warning: " << a.profile
-              << " is not a calibrated profile (no calibration section): its error is unknown\n";
-  auto profile_sha = sha256_file(a.profile);
-  if (!profile_sha) return profile_sha.error();
-  // --hardware: carry the profile to another GPU by its published figures.
-  std::vector<std::string> assumptions;
-  if (!a.hardware.empty()) {
-    auto hw = sim::load_sim_profile(a.hardware);
-    if (!hw) return hw.error();
-    auto t = twin::transfer_profile(*base, hw->hardware);
-    assumptions = t.assumptions;
-    base = std::move(t.profile);
-  }
-  const std::string wl_path =
-      a.workload.empty() ? resolve(plan->workload.path, plan->file) : a.workload;
-  auto wl = workload::read_workload(wl_path);
-  if (!wl) return wl.error().context("workload");
-  auto wl_sha = sha256_file(wl_path);
-  if (!wl_sha) return wl_sha.error();
-  const BenchModel bm = bench_model(plan->bench_args);
-  return PredictInputs{
-      std::move(*plan), std::move(*base),   std::move(*profile_sha), std::move(assumptions),
-      wl_path,          std::move(*wl_sha), std::move(*wl),          bm};
 }
 
 // The requests in the order the bench would send them, and which are measured.
@@ -219,32 +121,6 @@ std::string predicted_md_header(const PredictOptions& a, const PredictInputs& in
       bm.concurrency, base.calibration.client_gap_ms, bm.warmup_requests);
 }
 
-// One request's model times as a bench would have traced them.
-traces::TraceRecord predicted_trace(const sim::RequestTimeline& tl,
-                                    const workload::WorkloadRequest& w, bool measured) {
-  traces::TraceRecord r;
-  r.request_id = w.id;
-  r.task = w.task;
-  r.bucket = w.bucket;
-  r.phase = measured ? traces::Phase::measured : traces::Phase::warmup;
-  r.t_scheduled_ns = r.t_sent_ns = r.t_first_byte_ns = tl.arrival_ns;
-  r.t_first_token_ns = tl.emits.front().first;
-  r.t_last_token_ns = r.t_end_ns = tl.emits.back().first;
-  int n = 0;
-  for (const auto& [t, k] : tl.emits) {
-    r.chunks.push_back({t, k});
-    n += k;
-  }
-  r.prompt_tokens_pre_send = r.usage_prompt_tokens = w.request_prompt_tokens;
-  r.max_tokens = w.max_new_tokens;
-  r.usage_completion_tokens = n;
-  r.prompt_count_mismatch = false;
-  r.http_status = 200;
-  r.finish_reason = "length";
-  r.ok = true;
-  return r;
-}
-
 // One configuration as the model saw it.
 struct ConfigPrediction {
   std::string cfg_path;
@@ -253,7 +129,7 @@ struct ConfigPrediction {
   std::vector<std::string> unvalidated;
   nlohmann::json errors = nlohmann::json::object();  // validation error per metric
   const sim::CalibrationInfo::Errors* error_list = nullptr;
-  twin::LoadMetrics metrics;
+  LoadMetrics metrics;
 };
 
 nlohmann::json predicted_manifest(const PredictOptions& a, const PredictInputs& in,
@@ -356,29 +232,22 @@ nlohmann::json summary_row(const ConfigPrediction& c) {
 Status predict_config(const std::string& cfg_path_raw, const PredictOptions& a,
                       const PredictInputs& in, const PredictRequests& rq, std::string& md,
                       nlohmann::json& summary) {
+  auto model = config_model(cfg_path_raw, in);
+  if (!model) return model.error();
   ConfigPrediction c;
-  c.cfg_path = resolve(cfg_path_raw, in.plan.file);
-  auto cfg = engine::load_engine_config(c.cfg_path);
-  if (!cfg) return cfg.error();
-  c.cfg = std::move(*cfg);
-  sim::SimProfile p = in.base;
-  p.engine = sim::EngineArgs{};
-  auto flags = twin::apply_vllm_flags(p.engine, c.cfg.engine.args);
-  if (!flags) return flags.error().context(c.cfg_path);
-  c.unmodelled = flags->unmodelled;
-  c.error_list = in.base.calibration.errors_for(c.cfg.name);
-  c.unvalidated = unvalidated_mechanisms(p.engine, p, c.error_list != nullptr);
-  if (!c.error_list)
-    c.unvalidated.insert(c.unvalidated.begin(), in.assumptions.empty()
-                                                    ? "no held-out run of this configuration"
-                                                    : "transferred to an unmeasured GPU");
+  c.cfg_path = model->cfg_path;
+  c.cfg = model->cfg;
+  c.unmodelled = model->unmodelled;
+  c.unvalidated = model->unvalidated;
+  c.error_list = model->error_list;
+  const sim::SimProfile& p = model->profile;
   const int64_t gap_ns = int64_t(std::llround(in.base.calibration.client_gap_ms * 1e6));
   auto v = sim::run_virtual(p, rq.requests, {in.bench.concurrency, false, gap_ns});
   if (!v) {
     md += fmt::format("| {} | refused: {} |\n", c.cfg.name, v.error().message());
     return Status::Ok();
   }
-  c.metrics = twin::predicted_load_metrics(*v, rq.measured);
+  c.metrics = predicted_load_metrics(*v, rq.measured);
   if (c.error_list)
     for (const auto& [k, e] : *c.error_list) c.errors[k] = e;
   const std::string dir = (fs::path(a.out) / c.cfg.name / "trial-1").string();

@@ -4,12 +4,11 @@
 
 #include <string>
 
+#include "twin/predict_setup.h"
+
 namespace l4lab::twin {
 
-struct PredictOptions {
-  std::string plan, profile, out, workload, schedule, hardware;
-  int limit = 0;
-};
+// PredictOptions: twin/predict_setup.h (shared with the capacity screen).
 
 // 0 the run folders and predicted.md written; 2 unusable input or a write
 // error.
