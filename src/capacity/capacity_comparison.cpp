@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 namespace l4lab::capacity {
-namespace {
-
 nlohmann::json opt_json(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json();
 }
@@ -12,6 +10,16 @@ nlohmann::json opt_json(const std::optional<double>& v) {
 std::string opt_text(const std::optional<double>& v) {
   return v ? fmt::format("{:.3f}", *v) : std::string("open");
 }
+
+CapacityCells capacity_cells(const std::optional<CapacityEstimate>& e) {
+  CapacityCells c;
+  if (!e) return c;
+  c.capacity = e->capacity_rps ? opt_text(e->capacity_rps) : "none";
+  c.interval = "[" + opt_text(e->lower_rps) + ", " + opt_text(e->upper_rps) + "]";
+  return c;
+}
+
+namespace {
 
 const ConfigCapacity* find(const std::vector<ConfigCapacity>& cs, const std::string& name) {
   for (const auto& c : cs)
@@ -104,16 +112,11 @@ std::string capacity_plan_markdown(const nlohmann::json& header,
       "|---|---|---:|---|---:|---|---|\n";
   for (const auto& c : configs) {
     const auto v = verdict_against_baseline(configs, c);
-    std::string cap = "-", iv = "-";
-    if (c.estimate) {
-      cap = opt_text(c.estimate->capacity_rps);
-      if (cap == "open") cap = "none";
-      iv = "[" + opt_text(c.estimate->lower_rps) + ", " + opt_text(c.estimate->upper_rps) + "]";
-    }
+    const auto cells = capacity_cells(c.estimate);
     const std::string delta = v.delta_pct ? fmt::format("{:+.1f}%", *v.delta_pct) : "-";
     const std::string status = c.reason.empty() ? c.status : c.status + ": " + c.reason;
     md += fmt::format("| [{}]({}/capacity.md) | {} | {} | {} | {} | {} | {} |\n", c.name, c.dir,
-                      status, cap, iv, delta, v.verdict, v.why);
+                      status, cells.capacity, cells.interval, delta, v.verdict, v.why);
   }
   md +=
       "\nA verdict is `higher` or `lower` only when the two capacity intervals do not overlap "

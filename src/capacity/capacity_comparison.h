@@ -37,6 +37,17 @@ struct CapacityVerdict {
 // (union bound).
 CapacityVerdict compare_capacity(const ConfigCapacity& config, const ConfigCapacity& baseline);
 
+// A rate as text ("12.345") or "open"; as JSON, a number or null.
+std::string opt_text(const std::optional<double>& v);
+nlohmann::json opt_json(const std::optional<double>& v);
+
+// The capacity and interval cells of a capacity table ("-" without an
+// estimate; "none" when no step passed): capacity_plan.md and the screen.
+struct CapacityCells {
+  std::string capacity = "-", interval = "-";
+};
+CapacityCells capacity_cells(const std::optional<CapacityEstimate>& e);
+
 // `config` against its baseline among `configs` (compare_capacity), or
 // `baseline` when it has none or is its own, or `no verdict` when its
 // baseline is not among them.

@@ -4,14 +4,13 @@
 
 #include <cmath>
 
+#include "capacity/capacity_comparison.h"
+
 namespace l4lab::capacity {
 namespace {
 
 nlohmann::json num_or_null(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
-}
-nlohmann::json opt_json(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json();
 }
 
 }  // namespace

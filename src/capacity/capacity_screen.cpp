@@ -9,14 +9,6 @@
 namespace l4lab::capacity {
 namespace {
 
-std::string opt_text(const std::optional<double>& v) {
-  return v ? fmt::format("{:.3f}", *v) : std::string("open");
-}
-
-nlohmann::json opt_json(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json();
-}
-
 const ScreenedConfig* find(const std::vector<ScreenedConfig>& cs, const std::string& name) {
   for (const auto& c : cs)
     if (c.capacity.name == name) return &c;
@@ -64,18 +56,14 @@ nlohmann::json header_json(const ScreenHeader& h) {
 
 std::string md_row(const ScreenedConfig& c, int rank, const CapacityVerdict& v) {
   const auto& cc = c.capacity;
-  std::string cap = "-", iv = "-";
-  if (cc.estimate) {
-    cap = cc.estimate->capacity_rps ? fmt::format("{:.3f}", *cc.estimate->capacity_rps) : "none";
-    iv = "[" + opt_text(cc.estimate->lower_rps) + ", " + opt_text(cc.estimate->upper_rps) + "]";
-  }
+  const auto cells = capacity_cells(cc.estimate);
   const std::string delta = v.delta_pct ? fmt::format("{:+.1f}%", *v.delta_pct) : "-";
   std::string notes = fmt::format("{}", fmt::join(c.caveats, "; "));
   if (!cc.reason.empty())
     notes = cc.status + ": " + cc.reason + (notes.empty() ? "" : "; ") + notes;
   return fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                     rank > 0 ? std::to_string(rank) : "-", cc.name, cap, iv, error_note(c), delta,
-                     v.verdict, cc.steps, notes);
+                     rank > 0 ? std::to_string(rank) : "-", cc.name, cells.capacity, cells.interval,
+                     error_note(c), delta, v.verdict, cc.steps, notes);
 }
 
 }  // namespace

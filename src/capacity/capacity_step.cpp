@@ -33,6 +33,7 @@ Result<StepPlan> plan_step(const CapacityOptions& o, int index, double rate,
         "{:.0f} s) needs {}: build a larger workload (l4lab workload build) or shorten --step-s",
         o.workload, workload_requests, index, rate, o.warmup_s + o.step_s, o.warmup_s, o.step_s,
         p.requests));
+  p.seed = o.seed * 1000 + uint64_t(index);
   p.name = fmt::format("step-{:02d}-rate-{:.3f}", index, rate);
   p.rel = p.name + "/trial-1";
   p.dir = (fs::path(o.out_dir) / p.rel).string();
@@ -43,7 +44,7 @@ Result<StepPlan> plan_step(const CapacityOptions& o, int index, double rate,
                   "--out",           p.dir,
                   "--rate",          fmt::format("{}", rate),
                   "--arrival",       "poisson",
-                  "--seed",          std::to_string(o.seed * 1000 + uint64_t(index)),
+                  "--seed",          std::to_string(p.seed),
                   "--limit",         std::to_string(p.requests),
                   "--warmup-s",      fmt::format("{}", o.warmup_s),
                   "--endpoint-type", o.endpoint_type,

@@ -21,6 +21,7 @@ struct StepPlan {
   int index = 0;  // 1-based
   double rate = 0;
   size_t requests = 0;  // --limit: the warm-up and the measured part at this rate
+  uint64_t seed = 0;    // the step's schedule seed: --seed x 1000 + index
   std::string name;     // step-NN-rate-R
   std::string rel;      // name/trial-1, relative to --out
   std::string dir;      // --out/rel: the bench's run folder

@@ -21,6 +21,7 @@ TEST(CapacityStep, PlansTheFolderAndTheBenchArgv) {
   auto p = plan_step(options(), 2, 1.5, 1000);
   ASSERT_TRUE(p.ok()) << p.error().message();
   EXPECT_EQ(p->requests, 105u);  // ceil(1.5 * 70)
+  EXPECT_EQ(p->seed, 3002u);     // the one the bench argv carries and the screen uses
   EXPECT_EQ(p->name, "step-02-rate-1.500");
   EXPECT_EQ(p->rel, "step-02-rate-1.500/trial-1");
   EXPECT_EQ(p->dir, "cap/step-02-rate-1.500/trial-1");

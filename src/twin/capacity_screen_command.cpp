@@ -77,9 +77,8 @@ capacity::ScreenedConfig screen_config(const ConfigModel& m, const PredictInputs
   c.caveats.insert(c.caveats.end(), m.unvalidated.begin(), m.unvalidated.end());
   const capacity::CapacityOptions& o = s.search;
   auto run = [&](const capacity::StepPlan& plan) {
-    return run_screen_step(
-        m.profile, in.workload,
-        {plan.rate, plan.requests, o.seed * 1000 + uint64_t(plan.index), o.warmup_s});
+    return run_screen_step(m.profile, in.workload,
+                           {plan.rate, plan.requests, plan.seed, o.warmup_s});
   };
   auto r = capacity::search_in_model_time(o, slos, run);
   c.steps = std::move(r.steps);
