@@ -12,7 +12,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-CurvePoint pt(double rate, double tps, double tpot, bool pass) {
+CurvePoint page_pt(double rate, double tps, double tpot, bool pass) {
   CurvePoint p;
   p.rate = rate;
   p.output_tps = tps;
@@ -29,8 +29,9 @@ size_t count(const std::string& s, const std::string& what) {
 }
 
 TEST(CapacityPage, TheCapacityThenThePlanPagesCurvesOverThisSearch) {
-  const ConfigCurve c{"http://h:8000/?a&b",
-                      {pt(4, 1000, 10, true), pt(8, 2000, 20, true), pt(16, 2500, 60, false)}};
+  const ConfigCurve c{
+      "http://h:8000/?a&b",
+      {page_pt(4, 1000, 10, true), page_pt(8, 2000, 20, true), page_pt(16, 2500, 60, false)}};
   const CapacityEstimate est{8.0, 16.0, 4.0, 16.0, "capacity 8"};
   const std::string page =
       capacity_html("http://h:8000/?a&b", {"ttft_p95_ms=2000", "tpot_p95_ms=100"}, est, c);

@@ -7,7 +7,7 @@
 namespace l4lab::capacity {
 namespace {
 
-CapacityOptions options() {
+CapacityOptions search_options() {
   CapacityOptions o;
   o.workload = "w.jsonl";
   o.step_s = 60;
@@ -45,7 +45,7 @@ SloSet slos() { return *parse_slos({"ttft_p95_ms=2000"}); }
 
 TEST(ModelTimeSearch, FindsTheKneeWithTheSearchOfL4labCapacity) {
   std::vector<StepPlan> seen;
-  auto r = search_in_model_time(options(), slos(), sharp_server(13.0, &seen));
+  auto r = search_in_model_time(search_options(), slos(), sharp_server(13.0, &seen));
   ASSERT_FALSE(r.failed) << r.stop_reason;
   ASSERT_TRUE(r.estimate.capacity_rps);
   ASSERT_TRUE(r.estimate.first_fail_rps);
@@ -70,7 +70,7 @@ TEST(ModelTimeSearch, FindsTheKneeWithTheSearchOfL4labCapacity) {
 }
 
 TEST(ModelTimeSearch, NoStepPassesWhenEvenTheStartFails) {
-  auto o = options();
+  auto o = search_options();
   o.search.max_steps = 4;
   auto r = search_in_model_time(o, slos(), sharp_server(1e-6));
   EXPECT_FALSE(r.failed) << r.stop_reason;
@@ -86,7 +86,7 @@ TEST(ModelTimeSearch, ARunnerErrorStopsTheSearchAndNamesTheStep) {
     if (++calls == 3) return Error("request 'qa-S-0001' exceeds max_model_len");
     return sharp_server(100)(p);
   };
-  auto r = search_in_model_time(options(), slos(), runner);
+  auto r = search_in_model_time(search_options(), slos(), runner);
   EXPECT_TRUE(r.failed);
   EXPECT_EQ(r.steps.size(), 2u);
   EXPECT_NE(r.stop_reason.find("step 3 at 4.000 req/s"), std::string::npos) << r.stop_reason;

@@ -7,7 +7,7 @@
 namespace l4lab::sim {
 namespace {
 
-constexpr int64_t kMs = 1'000'000;
+constexpr int64_t kNsPerMs = 1'000'000;
 
 QueueTiming one_slot() {
   QueueTiming t;
@@ -22,16 +22,16 @@ TEST(SimQueueEngine, SecondRequestWaitsForTheSlotToBeReleased) {
   QueueEngine e(one_slot());
   const int64_t hold1 = e.hold_ns(7, 1);
   e.submit({1, 10, 2, 7}, 0);
-  e.submit({2, 10, 2, 7}, 1 * kMs);
+  e.submit({2, 10, 2, 7}, 1 * kNsPerMs);
   std::vector<TokenEmit> out;
-  e.advance(20 * kMs, out);
+  e.advance(20 * kNsPerMs, out);
   ASSERT_EQ(out.size(), 1u);  // request 1's first token, 20 ms after admission at 0
   EXPECT_EQ(out[0].id, 1u);
   EXPECT_EQ(out[0].first_scheduled_ns, 0);
   // Request 2 is admitted exactly when request 1's hold ends, however late
   // advance() is called, so its first token is due hold1 + 20 ms.
   out.clear();
-  e.advance(hold1 + 100 * kMs, out);
+  e.advance(hold1 + 100 * kNsPerMs, out);
   bool saw2 = false;
   for (const auto& t : out)
     if (t.id == 2u && !saw2) {
@@ -40,7 +40,7 @@ TEST(SimQueueEngine, SecondRequestWaitsForTheSlotToBeReleased) {
     }
   EXPECT_TRUE(saw2);
   // Request 2 holds the slot from hold1 until hold1 + its own hold.
-  EXPECT_EQ(e.stats().running, e.hold_ns(7, 2) > 100 * kMs ? 1 : 0);
+  EXPECT_EQ(e.stats().running, e.hold_ns(7, 2) > 100 * kNsPerMs ? 1 : 0);
 }
 
 TEST(SimQueueEngine, HoldTimesAreExponentialWithTheAskedMean) {
@@ -49,7 +49,7 @@ TEST(SimQueueEngine, HoldTimesAreExponentialWithTheAskedMean) {
   int beyond_200 = 0;
   const int n = 20000;
   for (int i = 0; i < n; ++i) {
-    const double ms = double(e.hold_ns(3, uint64_t(i))) / kMs;
+    const double ms = double(e.hold_ns(3, uint64_t(i))) / kNsPerMs;
     sum += ms;
     beyond_200 += ms > 200.0;
   }

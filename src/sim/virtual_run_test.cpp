@@ -7,7 +7,7 @@
 namespace l4lab::sim {
 namespace {
 
-SimProfile small_profile() {
+SimProfile virtual_profile() {
   SimProfile p;
   p.engine.max_model_len = 512;
   p.engine.max_num_batched_tokens = 256;
@@ -31,7 +31,7 @@ int tokens_of(const RequestTimeline& tl) {
 
 TEST(SimVirtualRun, ClosedLoopServesEveryRequestItsTokens) {
   const auto rs = some_requests(40);
-  auto r = run_virtual(small_profile(), rs, VirtualClient{4, false, 0});
+  auto r = run_virtual(virtual_profile(), rs, VirtualClient{4, false, 0});
   ASSERT_TRUE(r.ok()) << r.error().message();
   ASSERT_EQ(r->requests.size(), rs.size());
   for (size_t i = 0; i < rs.size(); ++i) {
@@ -44,7 +44,7 @@ TEST(SimVirtualRun, ClosedLoopServesEveryRequestItsTokens) {
 
 TEST(SimVirtualRun, ClosedLoopSendsTheNextRequestWhenOneEnds) {
   const auto rs = some_requests(3);
-  auto r = run_virtual(small_profile(), rs, VirtualClient{1, false, 0});
+  auto r = run_virtual(virtual_profile(), rs, VirtualClient{1, false, 0});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->requests[0].arrival_ns, 0);
   EXPECT_EQ(r->requests[1].arrival_ns, r->requests[0].emits.back().first);
@@ -53,14 +53,14 @@ TEST(SimVirtualRun, ClosedLoopSendsTheNextRequestWhenOneEnds) {
 
 TEST(SimVirtualRun, SameInputsSameTimelines) {
   const auto rs = some_requests(30);
-  auto a = run_virtual(small_profile(), rs, VirtualClient{0, true, 0});
-  auto b = run_virtual(small_profile(), rs, VirtualClient{0, true, 0});
+  auto a = run_virtual(virtual_profile(), rs, VirtualClient{0, true, 0});
+  auto b = run_virtual(virtual_profile(), rs, VirtualClient{0, true, 0});
   ASSERT_TRUE(a.ok() && b.ok());
   for (size_t i = 0; i < rs.size(); ++i) EXPECT_EQ(a->requests[i].emits, b->requests[i].emits);
 }
 
 TEST(SimVirtualRun, RequestOverheadDelaysTheFirstStepOfAnIdleEngine) {
-  SimProfile p = small_profile();
+  SimProfile p = virtual_profile();
   const std::vector<VirtualRequest> one = {{100, 3, 1, 0}};
   auto base = run_virtual(p, one, VirtualClient{1, false, 0});
   p.overheads.request_ms = 12.5;
@@ -72,7 +72,7 @@ TEST(SimVirtualRun, RequestOverheadDelaysTheFirstStepOfAnIdleEngine) {
 }
 
 TEST(SimVirtualRun, HandOffGrowsWithTheRequestsInTheEngine) {
-  SimProfile p = small_profile();
+  SimProfile p = virtual_profile();
   p.overheads.request_per_inflight_ms = 2;
   const std::vector<VirtualRequest> three = {{100, 3, 0, 0}, {100, 3, 0, 0}, {100, 3, 0, 0}};
   auto v = run_virtual(p, three, VirtualClient{});
@@ -83,7 +83,7 @@ TEST(SimVirtualRun, HandOffGrowsWithTheRequestsInTheEngine) {
 }
 
 TEST(SimVirtualRun, RefusesRequestsLongerThanTheContext) {
-  auto r = run_virtual(small_profile(), {{500, 20, 0, 0}}, VirtualClient{});
+  auto r = run_virtual(virtual_profile(), {{500, 20, 0, 0}}, VirtualClient{});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message().find("request 0"), std::string::npos);
 }
@@ -93,7 +93,7 @@ TEST(SimVirtualRun, RefusesRequestsLongerThanTheContext) {
 // only on the submit times.
 TEST(SimVirtualRun, EngineTimelineDoesNotDependOnWakeUps) {
   auto run = [](int64_t wake_every_ns) {
-    SimProfile p = small_profile();
+    SimProfile p = virtual_profile();
     p.overheads.request_ms = 3;
     auto d = derive_costs(p);
     EngineDriver drv(std::make_unique<BatchEngine>(p, *d));

@@ -7,14 +7,14 @@
 namespace l4lab::twin {
 namespace {
 
-constexpr int64_t kMs = 1'000'000;
+constexpr int64_t kNsPerMs = 1'000'000;
 
 MeasuredRequest req(int64_t sent_ms, int64_t first_ms, int64_t end_ms, int tokens, bool measured) {
   MeasuredRequest r;
   r.measured = measured;
-  r.t_sent_ns = sent_ms * kMs;
-  r.t_first_token_ns = first_ms * kMs;
-  r.t_end_ns = end_ms * kMs;
+  r.t_sent_ns = sent_ms * kNsPerMs;
+  r.t_first_token_ns = first_ms * kNsPerMs;
+  r.t_end_ns = end_ms * kNsPerMs;
   r.completion_tokens = tokens;
   r.prompt_tokens = 100;
   r.chunks = {{r.t_first_token_ns, 1}, {r.t_end_ns, tokens - 1}};
@@ -24,7 +24,8 @@ MeasuredRequest req(int64_t sent_ms, int64_t first_ms, int64_t end_ms, int token
 TEST(TwinLoadComparison, MeasuredMetricsFollowTheLabDefinitions) {
   std::vector<MeasuredRequest> rs = {req(0, 100, 1100, 101, true), req(0, 50, 550, 51, false),
                                      req(1100, 1300, 2100, 81, true)};
-  auto m = measured_load_metrics(rs, {{500 * kMs, 0.25}, {1500 * kMs, 0.75}, {9000 * kMs, 1}}, 2);
+  auto m = measured_load_metrics(
+      rs, {{500 * kNsPerMs, 0.25}, {1500 * kNsPerMs, 0.75}, {9000 * kNsPerMs, 1}}, 2);
   EXPECT_EQ(m.requests, 2u);
   EXPECT_DOUBLE_EQ(m.ttft_p50, 150);  // 100 and 200
   EXPECT_DOUBLE_EQ(m.tpot_p50, 10);   // (1000/100 + 800/80) / 2
@@ -42,9 +43,9 @@ TEST(TwinLoadComparison, ClientGapAndReplayOrder) {
   auto plan = replay_plan(rs, 2, 2.0);
   ASSERT_EQ(plan.requests.size(), 4u);
   EXPECT_EQ(plan.client.concurrency, 2);
-  EXPECT_EQ(plan.client.client_gap_ns, 2 * kMs);
+  EXPECT_EQ(plan.client.client_gap_ns, 2 * kNsPerMs);
   EXPECT_EQ(plan.requests[0].arrival_ns, 0);
-  EXPECT_EQ(plan.requests[2].arrival_ns, 1003 * kMs);  // send order
+  EXPECT_EQ(plan.requests[2].arrival_ns, 1003 * kNsPerMs);  // send order
 }
 
 TEST(TwinLoadComparison, RelativeErrorsAndUndefinedOnes) {
@@ -61,11 +62,11 @@ TEST(TwinLoadComparison, PredictedMetricsOverMeasuredRequestsOnly) {
   sim::VirtualRunResult v;
   sim::RequestTimeline a, b;
   a.arrival_ns = 0;
-  a.emits = {{100 * kMs, 1}, {1100 * kMs, 100}};
+  a.emits = {{100 * kNsPerMs, 1}, {1100 * kNsPerMs, 100}};
   b.arrival_ns = 0;
-  b.emits = {{10 * kMs, 1}};
+  b.emits = {{10 * kNsPerMs, 1}};
   v.requests = {a, b};
-  v.scrapes = {{500 * kMs, 1, 0, 0.5}};
+  v.scrapes = {{500 * kNsPerMs, 1, 0, 0.5}};
   auto m = predicted_load_metrics(v, {true, false});
   EXPECT_EQ(m.requests, 1u);
   EXPECT_DOUBLE_EQ(m.ttft_p50, 100);
