@@ -186,7 +186,8 @@ class Search {
       return false;
     }
     retried_ = false;
-    summaries_.push_back({rec.rate, rec.verdict.pass, rec.verdict.evidence});
+    summaries_.push_back(
+        {rec.rate, rec.verdict.pass, rec.verdict.evidence, rec.saturation.saturated});
     rs_.record(rec.rate, rec.verdict.pass, rec.verdict.evidence);
     save();
     return true;

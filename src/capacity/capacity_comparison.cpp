@@ -15,11 +15,18 @@ CapacityCells capacity_cells(const std::optional<CapacityEstimate>& e) {
   CapacityCells c;
   if (!e) return c;
   c.capacity = e->capacity_rps ? opt_text(e->capacity_rps) : "none";
-  c.interval = "[" + opt_text(e->lower_rps) + ", " + opt_text(e->upper_rps) + "]";
+  c.interval = "[" + opt_text(e->lower_rps) + ", " + opt_text(e->upper_rps) +
+               (e->upper_from_saturation ? " sat" : "") + "]";
   return c;
 }
 
 namespace {
+
+// Appended to a verdict's why when the upper end it rests on came from a
+// saturated step (capacity_estimate.h).
+constexpr const char* kRestsOnSaturation =
+    "; {}'s upper end comes from a saturation flag, a heuristic without a stated confidence, so "
+    "this verdict does not carry the 90%";
 
 const ConfigCapacity* find(const std::vector<ConfigCapacity>& cs, const std::string& name) {
   for (const auto& c : cs)
@@ -54,10 +61,12 @@ CapacityVerdict compare_capacity(const ConfigCapacity& config, const ConfigCapac
     v.verdict = "higher";
     v.why = fmt::format("its interval's lower end {:.3f} req/s is above {}'s upper end {:.3f}",
                         *c.lower_rps, baseline.name, *b.upper_rps);
+    if (b.upper_from_saturation) v.why += fmt::format(kRestsOnSaturation, baseline.name);
   } else if (c.upper_rps && b.lower_rps && *c.upper_rps < *b.lower_rps) {
     v.verdict = "lower";
     v.why = fmt::format("its interval's upper end {:.3f} req/s is below {}'s lower end {:.3f}",
                         *c.upper_rps, baseline.name, *b.lower_rps);
+    if (c.upper_from_saturation) v.why += fmt::format(kRestsOnSaturation, config.name);
   } else if (c.lower_rps && c.upper_rps && b.lower_rps && b.upper_rps) {
     v.verdict = "no clear difference";
     v.why = fmt::format("the intervals [{:.3f}, {:.3f}] and {}'s [{:.3f}, {:.3f}] overlap",
@@ -89,6 +98,7 @@ nlohmann::json capacity_plan_json(const nlohmann::json& header,
       e["capacity"] = {{"capacity_rps", opt_json(c.estimate->capacity_rps)},
                        {"lower_rps", opt_json(c.estimate->lower_rps)},
                        {"upper_rps", opt_json(c.estimate->upper_rps)},
+                       {"upper_from_saturation", c.estimate->upper_from_saturation},
                        {"note", c.estimate->note}};
     else
       e["capacity"] = nullptr;
@@ -121,7 +131,11 @@ std::string capacity_plan_markdown(const nlohmann::json& header,
   md +=
       "\nA verdict is `higher` or `lower` only when the two capacity intervals do not overlap "
       "(each holds with probability >= 95%, so the verdict with >= 90%); the point capacities' "
-      "difference is shown whatever the verdict. Each configuration's steps are ordinary run "
+      "difference is shown whatever the verdict. An upper end marked `sat` comes from a step "
+      "flagged saturated: that check is a heuristic without a stated confidence (two schedule "
+      "seeds can disagree on it near the throughput limit, docs/CAPACITY.md#two-schedule-seeds), "
+      "so a verdict resting on such an end does not carry the 90%. Each configuration's steps "
+      "are ordinary run "
       "folders under its own folder (`l4lab verify` recomputes them).\n";
   return md;
 }

@@ -28,6 +28,23 @@ TEST(CapacityComparison, HigherOnlyWhenTheIntervalsDoNotOverlap) {
   EXPECT_NE(v.why.find("below"), std::string::npos) << v.why;
 }
 
+TEST(CapacityComparison, AVerdictRestingOnASaturatedUpperEndSaysSo) {
+  auto base = searched("C1", 13.454, 13.454, 14.050);
+  auto c8 = searched("C8", 19.027, 19.027, 19.870);
+  EXPECT_EQ(compare_capacity(c8, base).why.find("saturation"), std::string::npos);
+  base.estimate->upper_from_saturation = true;
+  auto v = compare_capacity(c8, base);
+  EXPECT_EQ(v.verdict, "higher");
+  EXPECT_NE(v.why.find("C1's upper end comes from a saturation flag"), std::string::npos) << v.why;
+  // "lower" rests on the configuration's own upper end.
+  auto c3 = searched("C3", 5, 4, 6);
+  c3.estimate->upper_from_saturation = true;
+  v = compare_capacity(c3, searched("C1", 10, 9.5, 10.5));
+  EXPECT_EQ(v.verdict, "lower");
+  EXPECT_NE(v.why.find("C3's upper end comes from a saturation flag"), std::string::npos) << v.why;
+  EXPECT_EQ(capacity_cells(c3.estimate).interval, "[4.000, 6.000 sat]");
+}
+
 TEST(CapacityComparison, OverlapIsNoClearDifferenceButTheDeltaIsShown) {
   auto v = compare_capacity(searched("C2", 10.4, 9.8, 11), searched("C1", 10, 9.5, 10.5));
   EXPECT_EQ(v.verdict, "no clear difference");

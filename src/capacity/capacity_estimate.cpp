@@ -13,8 +13,10 @@ CapacityEstimate estimate_capacity(std::span<const StepSummary> steps) {
         (!e.capacity_rps || s.rate > *e.capacity_rps))
       e.capacity_rps = s.rate;
   for (const auto& s : steps)
-    if (s.evidence == Evidence::fail && (!e.upper_rps || s.rate < *e.upper_rps))
+    if (s.evidence == Evidence::fail && (!e.upper_rps || s.rate < *e.upper_rps)) {
       e.upper_rps = s.rate;
+      e.upper_from_saturation = s.saturated;
+    }
   for (const auto& s : steps)
     if (s.evidence == Evidence::pass && (!e.upper_rps || s.rate < *e.upper_rps) &&
         (!e.lower_rps || s.rate > *e.lower_rps))
@@ -24,10 +26,11 @@ CapacityEstimate estimate_capacity(std::span<const StepSummary> steps) {
   } else if (e.capacity_rps && !e.first_fail_rps) {
     e.note = fmt::format("no step failed: the capacity is at least {:.4g} req/s", *e.capacity_rps);
   } else if (e.capacity_rps) {
-    e.note = fmt::format("capacity {:.4g} req/s (first fail at {:.4g}); interval [{}, {}]",
+    e.note = fmt::format("capacity {:.4g} req/s (first fail at {:.4g}); interval [{}, {}]{}",
                          *e.capacity_rps, *e.first_fail_rps,
                          e.lower_rps ? fmt::format("{:.4g}", *e.lower_rps) : "none",
-                         e.upper_rps ? fmt::format("{:.4g}", *e.upper_rps) : "none");
+                         e.upper_rps ? fmt::format("{:.4g}", *e.upper_rps) : "none",
+                         e.upper_from_saturation ? kUpperFromSaturation : "");
   } else {
     e.note = "no step ran";
   }

@@ -17,6 +17,12 @@
 // [lower, upper] with probability >= 95% (each end wrong with probability
 // <= 2.5% by the union bound over the steps). A missing end (no step
 // confident on that side) is reported as null, never guessed.
+// An upper end set by a SATURATED step rests on the saturation heuristic
+// (saturation.h), which carries no stated confidence: upper_from_saturation
+// says so, and every output that prints the interval names it. On the H200,
+// C1 searched with two schedule seeds had its upper end at 14.05 req/s
+// (saturated) in one and passed 14.67 req/s (577 requests, every SLO with
+// evidence) in the other (docs/CAPACITY.md#two-schedule-seeds).
 #pragma once
 
 #include <optional>
@@ -31,6 +37,7 @@ struct StepSummary {
   double rate = 0;
   bool pass = false;
   Evidence evidence = Evidence::undecided;
+  bool saturated = false;  // the step's fail came from the saturation check
 };
 
 struct CapacityEstimate {
@@ -39,7 +46,12 @@ struct CapacityEstimate {
   std::optional<double> lower_rps;       // the interval's ends; null when no
   std::optional<double> upper_rps;       // step was confident on that side
   std::string note;                      // one line for the user
+  bool upper_from_saturation = false;    // upper_rps's step was a saturated one
 };
+
+// Said after the interval wherever upper_from_saturation holds.
+inline constexpr const char* kUpperFromSaturation =
+    " (upper end from a saturation flag: a heuristic, not a bound at the stated confidence)";
 
 CapacityEstimate estimate_capacity(std::span<const StepSummary> steps);
 

@@ -21,6 +21,25 @@ TEST(CapacityEstimate, BracketAndInterval) {
   EXPECT_DOUBLE_EQ(*e.upper_rps, 10.4);
 }
 
+TEST(CapacityEstimate, AnUpperEndFromASaturatedStepIsNamed) {
+  // The H200's C1 under seed 1: 14.672 and 14.050 ended saturated.
+  std::vector<StepSummary> s{{8, true, Evidence::pass},
+                             {16, false, Evidence::fail, true},
+                             {13.454, true, Evidence::pass},
+                             {14.672, false, Evidence::fail, true},
+                             {14.050, false, Evidence::fail, true}};
+  auto e = estimate_capacity(s);
+  EXPECT_DOUBLE_EQ(*e.upper_rps, 14.050);
+  EXPECT_TRUE(e.upper_from_saturation);
+  EXPECT_NE(e.note.find("saturation flag"), std::string::npos) << e.note;
+  // A lower rate failing on a measured SLO breach takes over the end.
+  s.push_back({13.8, false, Evidence::fail, false});
+  e = estimate_capacity(s);
+  EXPECT_DOUBLE_EQ(*e.upper_rps, 13.8);
+  EXPECT_FALSE(e.upper_from_saturation);
+  EXPECT_EQ(e.note.find("saturation flag"), std::string::npos) << e.note;
+}
+
 TEST(CapacityEstimate, MissingEndsAreNullNotGuessed) {
   std::vector<StepSummary> s{{1, true, Evidence::pass}, {2, true, Evidence::undecided}};
   auto e = estimate_capacity(s);

@@ -19,8 +19,9 @@ std::string capacity_html(const std::string& target, const std::vector<std::stri
   for (const auto& s : slos) slo_list += (slo_list.empty() ? "" : ", ") + report::xml_escape(s);
   const std::string answer =
       est.capacity_rps
-          ? fmt::format("<b>{:.3f} req/s</b>, interval [{}, {}] req/s", *est.capacity_rps,
-                        rate_text(est.lower_rps), rate_text(est.upper_rps))
+          ? fmt::format("<b>{:.3f} req/s</b>, interval [{}, {}] req/s{}", *est.capacity_rps,
+                        rate_text(est.lower_rps), rate_text(est.upper_rps),
+                        est.upper_from_saturation ? kUpperFromSaturation : "")
           : "no capacity: " + report::xml_escape(est.note);
   return fmt::format(
       "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Capacity of {0}</title></head>"

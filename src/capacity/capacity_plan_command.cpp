@@ -60,6 +60,7 @@ void read_estimate(const std::string& path, ConfigCapacity& cc) {
   if (c.contains("interval")) {
     e.lower_rps = opt_num(c["interval"], "lower_rps");
     e.upper_rps = opt_num(c["interval"], "upper_rps");
+    e.upper_from_saturation = c["interval"].value("upper_from_saturation", false);
   }
   e.note = c.value("note", "");
   cc.estimate = e;

@@ -73,6 +73,7 @@ nlohmann::json capacity_json(const nlohmann::json& header, const SloSet& slos,
                    {"interval",
                     {{"lower_rps", opt_json(est.lower_rps)},
                      {"upper_rps", opt_json(est.upper_rps)},
+                     {"upper_from_saturation", est.upper_from_saturation},
                      {"meaning", kIntervalMeaning}}},
                    {"note", est.note}};
   return j;
@@ -100,8 +101,9 @@ std::string capacity_table(const std::vector<StepRecord>& steps, const CapacityE
     return v ? fmt::format("{:.3f}", *v) : std::string("none");
   };
   t += fmt::format("search: {}\n", stop_reason);
-  t += fmt::format("capacity: {} req/s (first fail {}); interval [{}, {}] req/s\n",
-                   f(est.capacity_rps), f(est.first_fail_rps), f(est.lower_rps), f(est.upper_rps));
+  t += fmt::format("capacity: {} req/s (first fail {}); interval [{}, {}] req/s{}\n",
+                   f(est.capacity_rps), f(est.first_fail_rps), f(est.lower_rps), f(est.upper_rps),
+                   est.upper_from_saturation ? kUpperFromSaturation : "");
   return t;
 }
 
@@ -123,6 +125,14 @@ std::string capacity_markdown(const nlohmann::json& header, const SloSet& slos,
       "| capacity req/s | first fail req/s | interval req/s |\n|---|---|---|\n| **{}** | {} | "
       "[{}, {}] |\n\n",
       f(est.capacity_rps), f(est.first_fail_rps), f(est.lower_rps), f(est.upper_rps));
+  if (est.upper_from_saturation)
+    md += fmt::format(
+        "**The upper end {} req/s comes from a step flagged saturated**, not from a measured SLO "
+        "breach: the saturation check is a heuristic without a stated confidence, so the 95% "
+        "below does not cover this end. Near the throughput limit two schedule seeds can "
+        "disagree on it (docs/CAPACITY.md#two-schedule-seeds); repeat the search with another "
+        "`--seed` before resting a decision on it.\n\n",
+        f(est.upper_rps));
   md += fmt::format("Search: {}.\n\nThe interval: {}\n\n", stop_reason, kIntervalMeaning);
   md +=
       "## Steps\n\n| step | rate req/s | measured | verdict | evidence | saturated | lag p99 "

@@ -53,6 +53,8 @@ inline constexpr const char* kIntervalMeaning =
     "(5 batches, Student t), so clustered violations count less. If the fraction beyond each "
     "limit does not fall as the rate rises, the rate at which the SLOs stop holding lies in "
     "[lower, upper] with probability >= 95% (each end <= 2.5%, union bound over the steps). "
+    "An upper end from a saturated step (upper_from_saturation) is outside that statement: the "
+    "saturation check is a heuristic without a stated confidence. "
     "null: no step was confident on that side.";
 
 }  // namespace l4lab::capacity

@@ -42,7 +42,8 @@ ModelSearch search_in_model_time(const CapacityOptions& o, const SloSet& slos,
       out.failed = true;
       break;
     }
-    summaries.push_back({rec.rate, rec.verdict.pass, rec.verdict.evidence});
+    summaries.push_back(
+        {rec.rate, rec.verdict.pass, rec.verdict.evidence, rec.saturation.saturated});
     rs.record(rec.rate, rec.verdict.pass, rec.verdict.evidence);
   }
   if (!out.failed) out.stop_reason = rs.stop_reason();

@@ -64,15 +64,35 @@ std::string jobs_file_line(const std::string& job_id, const std::vector<RunId>& 
   return j.dump();
 }
 
-Result<std::vector<SlurmTaskState>> parse_slurm_states(const std::string& text) {
-  std::vector<SlurmTaskState> out;
+namespace {
+
+// One non-blank line of Slurm's '|'-separated output (sacct/squeue --parsable
+// style), numbered from 1 as the text counts its lines.
+struct PipeRow {
+  int line_no = 0;
+  std::string line;
+  std::vector<std::string> cols;
+};
+
+std::vector<PipeRow> pipe_rows(const std::string& text) {
+  std::vector<PipeRow> rows;
   std::istringstream in(text);
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
     if (trim(line).empty()) continue;
-    const auto cols = split(line, '|');
+    auto cols = split(line, '|');
+    rows.push_back({line_no, line, std::move(cols)});
+  }
+  return rows;
+}
+
+}  // namespace
+
+Result<std::vector<SlurmTaskState>> parse_slurm_states(const std::string& text) {
+  std::vector<SlurmTaskState> out;
+  for (const auto& [line_no, line, cols] : pipe_rows(text)) {
     if (cols.size() < 3)
       return Error("Slurm state line " + std::to_string(line_no) + " '" + line +
                    "': expected JobID|State|NodeList");
@@ -220,13 +240,7 @@ std::string slurm_job_name(const std::string& plan_name, const std::string& runs
 Result<std::vector<std::string>> orphan_jobs(const std::string& squeue_out,
                                              const std::set<std::string>& recorded) {
   std::vector<std::string> out;
-  std::istringstream in(squeue_out);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (trim(line).empty()) continue;
-    const auto cols = split(line, '|');
+  for (const auto& [line_no, line, cols] : pipe_rows(squeue_out)) {
     if (cols.size() < 3 || !all_digits(trim(cols[1])))
       return Error("squeue line " + std::to_string(line_no) + " '" + line +
                    "': expected ArrayJobID|JobID|State|...");
