@@ -130,7 +130,9 @@ std::string capacity_plan_markdown(const nlohmann::json& header,
   }
   md +=
       "\nA verdict is `higher` or `lower` only when the two capacity intervals do not overlap "
-      "(each holds with probability >= 95%, so the verdict with >= 90%); the point capacities' "
+      "(each built to hold with probability >= 95%, so the verdict with >= 90%; measured in model "
+      "time with 40 s steps, an interval held the long-run capacity far less often: "
+      "docs/CAPACITY.md#coverage); the point capacities' "
       "difference is shown whatever the verdict. An upper end marked `sat` comes from a step "
       "flagged saturated: that check is a heuristic without a stated confidence (two schedule "
       "seeds can disagree on it near the throughput limit, docs/CAPACITY.md#two-schedule-seeds), "
