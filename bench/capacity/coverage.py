@@ -38,6 +38,25 @@ def reference_capacity(pooled, allowed=0.05):
     return None
 
 
+def alt_steps(searches, cfg):
+    for p in searches:
+        for c in load(p)["configs"]:
+            if c["name"] == cfg:
+                yield c["steps_detail"]
+
+
+def alt_interval(steps):
+    """The interval if a saturation flag were no evidence: upper = the lowest rate
+    with an SLO failed with evidence; lower = the highest rate below it whose step
+    was not flagged and passed every SLO with evidence. (lower, upper), None = open."""
+    fails = [st["rate_rps"] for st in steps if any(s["evidence"] == "fail" for s in st["slos"])]
+    upper = min(fails) if fails else None
+    passes = [st["rate_rps"] for st in steps
+              if not st["saturated"] and all(s["evidence"] == "pass" for s in st["slos"])
+              and (upper is None or st["rate_rps"] < upper)]
+    return (max(passes) if passes else None), upper
+
+
 def main(out):
     configs = sorted({os.path.basename(p).split("-")[1] for p in glob.glob(out + "/fixed-*")})
     searches = sorted(glob.glob(out + "/search-seed-*/capacity_screen.json"))
@@ -79,17 +98,25 @@ def main(out):
                 for st in c["steps_detail"]:
                     outcomes[round(st["rate_rps"], 3)][step_outcome(st)] += 1
         intervals.sort()
+        step_s = load(searches[0])["options"].get("step_s", "?")
         closed = [(lo, hi) for _, _, lo, hi, _ in intervals if lo is not None and hi is not None]
         held = sum(1 for lo, hi in closed if rstar is not None and lo <= rstar <= hi)
         pairs = [(a, b) for i, a in enumerate(closed) for b in closed[i + 1:]]
         disjoint = sum(1 for a, b in pairs if a[1] < b[0] or b[1] < a[0])
         touching = sum(1 for a, b in pairs if a[1] == b[0] or b[1] == a[0])
         sat = sum(1 for *_, s in intervals if s)
-        print(f"\n## {cfg}: {len(intervals)} searches (40 s steps), one per schedule seed\n")
+        print(f"\n## {cfg}: {len(intervals)} searches ({step_s} s steps), one per schedule seed\n")
         print(f"- intervals closed on both ends: {len(closed)}; holding r*: {held}")
         print(f"- upper end from a saturated step: {sat} of {len(intervals)}")
         print(f"- pairs of seeds with disjoint intervals: {disjoint} of {len(pairs)}"
               f" (and {touching} more touching at one end)")
+        alt = [alt_interval(c) for c in alt_steps(searches, cfg)]
+        alt_held = sum(1 for lo, hi in alt
+                       if rstar is not None and lo is not None and lo <= rstar and
+                       (hi is None or rstar <= hi))
+        print(f"- had saturation been no evidence (upper end only from a measured SLO breach "
+              f"with evidence; a saturated step never a lower end): holding r*: {alt_held} of "
+              f"{len(alt)}, upper end open in {sum(1 for _, hi in alt if hi is None)}")
         caps = collections.Counter(round(c, 3) for _, c, *_ in intervals if c is not None)
         print("- capacities: " + ", ".join(f"{c:.3f} x{n}" for c, n in sorted(caps.items())))
         print("\n| rate req/s | step outcomes over the seeds that ran it |\n|---:|---|")

@@ -10,13 +10,15 @@
 #     whose 5% crossing is the reference capacity r*;
 #  3. coverage.py: how many searches' intervals hold r*, how often two seeds'
 #     intervals are disjoint, and each rate's step outcomes.
-#   bench/capacity/coverage.sh [OUT=/tmp/capcov] [SEEDS=20]
+#   bench/capacity/coverage.sh [OUT=/tmp/capcov] [SEEDS=20] [STEP_S=40]
+# STEP_S: the searches' step length (the reference's long steps stay 300 s).
 # Needs build/src/cli/l4lab and the H200 workload (unpacked from
 # docs/results/2026-12-01-vllm-h200/workload/prompts.jsonl.xz). About 1 min.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-/tmp/capcov}
 SEEDS=${2:-20}
+STEP_S=${3:-40}
 LAB=build/src/cli/l4lab
 PROFILE=configs/sim-profiles/h200-mistral7b-ladder-calibrated.yaml
 PLAN=plans/vllm-h200-dummy.yaml
@@ -27,7 +29,7 @@ rm -f "$OUT/predict.log"  # each predict's one-line summary (stderr) goes here
 common=(--profile "$PROFILE" --capacity --slo ttft_p95_ms=2000 --slo tpot_p95_ms=100
   --warmup-s 10 --resolution 0.05 --workload "$OUT/prompts.jsonl")
 for s in $(seq 1 "$SEEDS"); do
-  "$LAB" predict "$PLAN" "${common[@]}" --only C1,C8 --start-rate 8 --step-s 40 --max-steps 7 \
+  "$LAB" predict "$PLAN" "${common[@]}" --only C1,C8 --start-rate 8 --step-s "$STEP_S" --max-steps 7 \
     --seed "$s" --out "$OUT/search-seed-$s" >/dev/null 2>>"$OUT/predict.log"
 done
 fixed() {  # CONFIG RATE...
