@@ -14,7 +14,7 @@ X=.gpuxfer
 ls -d $X/part[0-9][0-9] >/dev/null 2>&1 || { echo "resplit: no $X/partNN (run build_bundle.sh first)" >&2; exit 2; }
 tree=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
 size=${1:-$((64 * 1048576 - tree - 3 * 1048576))}
-[ "$size" -gt 8000000 ] || { echo "resplit: only $size bytes per part left beside a $tree-byte tree" >&2; exit 2; }
+[ "$size" -gt 4000000 ] || { echo "resplit: only $size bytes per part left beside a $tree-byte tree" >&2; exit 2; }
 want=$(grep ' site.tar.xz$' $X/part00/MANIFEST | cut -d' ' -f1)
 tmp=$(mktemp -d /tmp/resplit.XXXX)
 cat $X/part[0-9][0-9]/site.tar.xz.[0-9][0-9] > "$tmp/site.tar.xz"
