@@ -67,9 +67,14 @@ Saturation whole_step_saturation(const std::vector<traces::TraceRecord>& traces,
   }
   if (sched.empty()) return {};
   const int64_t t0 = *std::min_element(sched.begin(), sched.end());
-  return detect_saturation(in_flight_block_means(sched, ended, t0 + int64_t(warmup_s * 1e9),
-                                                 int64_t(saturation_block_s(rate) * 1e9), t_last),
-                           rate * saturation_block_s(rate));
+  const auto means = in_flight_block_means(sched, ended, t0 + int64_t(warmup_s * 1e9),
+                                           int64_t(saturation_block_s(rate) * 1e9), t_last);
+  Saturation s = detect_saturation(means, rate * saturation_block_s(rate));
+  if (!s.saturated) return s;
+  const auto trend = trend_confirms(means);
+  if (!trend) return {};  // a swing, not growth: the step as a whole did not trend
+  s.why += *trend;
+  return s;
 }
 
 }  // namespace

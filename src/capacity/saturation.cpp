@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 namespace l4lab::capacity {
 
@@ -36,6 +38,28 @@ std::vector<double> in_flight_block_means(std::span<const int64_t> scheduled_ns,
     out.push_back(area / double(block_ns));
   }
   return out;
+}
+
+// Over the blocks so far: the last third's mean exceeds the middle third's by
+// more than twice the middle third's standard deviation (the in-flight
+// count's own swings, not only the arrivals'). A stable queue's swings do
+// not pass it as the step grows; linear growth does, more clearly the longer
+// it lasts. Needs kTrendMinBlocks blocks.
+std::optional<std::string> trend_confirms(std::span<const double> m) {
+  if (m.size() < kTrendMinBlocks) return std::nullopt;
+  const size_t third = m.size() / 3;
+  double mid = 0, last = 0, ss = 0;
+  for (size_t i = third; i < 2 * third; ++i) mid += m[i];
+  for (size_t i = m.size() - third; i < m.size(); ++i) last += m[i];
+  mid /= double(third);
+  last /= double(third);
+  for (size_t i = third; i < 2 * third; ++i) ss += (m[i] - mid) * (m[i] - mid);
+  const double sd = std::sqrt(ss / double(third - 1));
+  if (last - mid <= 2 * sd) return std::nullopt;
+  return fmt::format(
+      "; the last third of the blocks averaged {:.1f}, the middle third {:.1f} "
+      "(more than twice its standard deviation {:.1f} apart)",
+      last, mid, sd);
 }
 
 Saturation detect_saturation(std::span<const double> m, double arrivals_per_block) {

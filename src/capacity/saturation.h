@@ -17,9 +17,17 @@
 // own randomness adds if completions kept pace. An overloaded queue grows
 // linearly, (rate - throughput) per second, and meets both once that growth
 // over 7 blocks exceeds the noise: at twice the throughput at once.
+// A step judged whole (model time; an HTTP step that ran to its end) must
+// also trend as a whole (trend_confirms, since 2026-12-03): without it, a
+// stable queue near its limit was flagged by its own swings, more often the
+// longer the step (3 of 10 300 s steps of the H200 twin at a rate where no
+// request broke a limit; docs/CAPACITY.md#coverage). The online check that
+// ends an HTTP step early does not use it yet (with it, a known answer's
+// point capacity moved 6.6% in one seed of ten; not studied further).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,6 +35,7 @@
 namespace l4lab::capacity {
 
 inline constexpr int kSaturationRun = 8;
+inline constexpr size_t kTrendMinBlocks = 9;
 
 double saturation_block_s(double rate);
 
@@ -48,5 +57,13 @@ struct Saturation {
 // Over block means (the warm-up's blocks already left out);
 // arrivals_per_block = rate * block_s.
 Saturation detect_saturation(std::span<const double> block_means, double arrivals_per_block);
+
+// Over a whole step's block means: the mean of the last third exceeds the
+// middle third's by more than twice the middle third's standard deviation
+// (the in-flight count's own swings, not only the arrivals'). Linear growth
+// passes it more clearly the longer it lasts; a stationary count's swings do
+// not. Returns the sentence that says so, or nullopt (also below
+// kTrendMinBlocks blocks).
+std::optional<std::string> trend_confirms(std::span<const double> block_means);
 
 }  // namespace l4lab::capacity

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <vector>
 
 #include "common/random.h"
@@ -53,6 +54,26 @@ TEST(CapacitySaturation, SlowDriftOfAFewRequestsIsNotSaturation) {
   std::vector<double> m;
   for (int i = 0; i < 30; ++i) m.push_back(10 + 2.0 * i);
   EXPECT_FALSE(detect_saturation(m, 20).saturated);
+}
+
+TEST(CapacitySaturation, TrendConfirmsLinearGrowthNotSwings) {
+  std::vector<double> grow, swing;
+  for (int i = 0; i < 30; ++i) {
+    grow.push_back(10 + 3.0 * i + ((i % 3) - 1) * 2.0);
+    swing.push_back(50 + 30 * std::sin(0.7 * i));
+  }
+  const auto g = trend_confirms(grow);
+  ASSERT_TRUE(g);
+  EXPECT_NE(g->find("last third"), std::string::npos) << *g;
+  EXPECT_FALSE(trend_confirms(swing));
+  // A swing the 8-rising-blocks rule takes for growth: flat at 40, then
+  // 8 rising blocks from 21 to 84 as seen on the H200 (C1, 14.05 req/s).
+  std::vector<double> late(20, 40.0);
+  for (int i = 0; i < 20; ++i) late[size_t(i)] += (i % 2 ? 12 : -12);
+  for (double v : {21.0, 30.0, 38.0, 47.0, 55.0, 64.0, 74.0, 84.0}) late.push_back(v);
+  EXPECT_TRUE(detect_saturation(late, 20).saturated);
+  EXPECT_FALSE(trend_confirms(late));
+  EXPECT_FALSE(trend_confirms(std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8}));  // too few blocks
 }
 
 }  // namespace
