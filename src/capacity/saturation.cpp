@@ -40,11 +40,6 @@ std::vector<double> in_flight_block_means(std::span<const int64_t> scheduled_ns,
   return out;
 }
 
-// Over the blocks so far: the last third's mean exceeds the middle third's by
-// more than twice the middle third's standard deviation (the in-flight
-// count's own swings, not only the arrivals'). A stable queue's swings do
-// not pass it as the step grows; linear growth does, more clearly the longer
-// it lasts. Needs kTrendMinBlocks blocks.
 std::optional<std::string> trend_confirms(std::span<const double> m) {
   if (m.size() < kTrendMinBlocks) return std::nullopt;
   const size_t third = m.size() / 3;

@@ -66,8 +66,9 @@ TEST(CapacitySaturation, TrendConfirmsLinearGrowthNotSwings) {
   ASSERT_TRUE(g);
   EXPECT_NE(g->find("last third"), std::string::npos) << *g;
   EXPECT_FALSE(trend_confirms(swing));
-  // A swing the 8-rising-blocks rule takes for growth: flat at 40, then
-  // 8 rising blocks from 21 to 84 as seen on the H200 (C1, 14.05 req/s).
+  // A swing the 8-rising-blocks rule takes for growth: flat at 40, then 8
+  // rising blocks from 21 to 84, shaped like the H200's C1 step at 14.05
+  // req/s (21 to 84 in 10 s, bench/capacity/inflight.py; these values are made up).
   std::vector<double> late(20, 40.0);
   for (int i = 0; i < 20; ++i) late[size_t(i)] += (i % 2 ? 12 : -12);
   for (double v : {21.0, 30.0, 38.0, 47.0, 55.0, 64.0, 74.0, 84.0}) late.push_back(v);

@@ -19,6 +19,28 @@ bool all_digits(const std::string& s) {
   return true;
 }
 
+// One non-blank line of Slurm's '|'-separated output (sacct/squeue --parsable
+// style), numbered from 1 as the text counts its lines.
+struct PipeRow {
+  int line_no = 0;
+  std::string line;
+  std::vector<std::string> cols;
+};
+
+std::vector<PipeRow> pipe_rows(const std::string& text) {
+  std::vector<PipeRow> rows;
+  std::istringstream in(text);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (trim(line).empty()) continue;
+    auto cols = split(line, '|');
+    rows.push_back({line_no, line, std::move(cols)});
+  }
+  return rows;
+}
+
 }  // namespace
 
 Result<RunId> parse_run_id(const std::string& text) {
@@ -63,32 +85,6 @@ std::string jobs_file_line(const std::string& job_id, const std::vector<RunId>& 
   for (const auto& r : runs) j["runs"].push_back(r.rel());
   return j.dump();
 }
-
-namespace {
-
-// One non-blank line of Slurm's '|'-separated output (sacct/squeue --parsable
-// style), numbered from 1 as the text counts its lines.
-struct PipeRow {
-  int line_no = 0;
-  std::string line;
-  std::vector<std::string> cols;
-};
-
-std::vector<PipeRow> pipe_rows(const std::string& text) {
-  std::vector<PipeRow> rows;
-  std::istringstream in(text);
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (trim(line).empty()) continue;
-    auto cols = split(line, '|');
-    rows.push_back({line_no, line, std::move(cols)});
-  }
-  return rows;
-}
-
-}  // namespace
 
 Result<std::vector<SlurmTaskState>> parse_slurm_states(const std::string& text) {
   std::vector<SlurmTaskState> out;
